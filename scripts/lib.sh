@@ -1,0 +1,20 @@
+# Shared by the scripts in this folder: pinned versions, PATH, and messages.
+# shellcheck shell=bash
+
+# The pinned toolchain, read from rust-toolchain.toml so it is written in one place.
+TOOLCHAIN=$(sed -n 's/^channel *= *"\(.*\)"/\1/p' rust-toolchain.toml)
+TRUNK_VERSION=0.22.1
+WASM_PACK_VERSION=0.15.1
+# wasm-bindgen's CLI must be exactly the library version in Cargo.lock.
+WASM_BINDGEN_VERSION=$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's/^version = "\(.*\)"/\1/p')
+# Trunk.toml's [tools] wasm_opt, which Trunk compares with `wasm-opt --version`.
+WASM_OPT_VERSION=$(sed -n 's/^wasm_opt *= *"\(.*\)"/\1/p' Trunk.toml)
+
+# cargo-installed tools, and npm's wasm-opt for Trunk.
+export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+# rustup must not install toolchains behind our back; setup.sh does it explicitly.
+export RUSTUP_AUTO_INSTALL=0
+
+step() { printf '\n==> %s\n' "$*"; }
+ok() { printf '  ok: %s\n' "$*"; }
+die() { printf '\nerror: %s\n' "$*" >&2; exit 1; }

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Installs everything shop-recs needs to build and test, and skips whatever is already
+# there at the right version. Safe to run again and again.
+#
+#   scripts/setup.sh            toolchain, cargo tools, npm packages, crates
+#   scripts/setup.sh --browser  the same, plus Debian's chromium and chromium-driver
+#
+# Everything comes from crates.io, npm, Debian's apt or rustup: nothing else is fetched.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/lib.sh
+
+want_browser=0
+for arg in "$@"; do
+  case "$arg" in
+    --browser) want_browser=1 ;;
+    *) die "unknown option $arg (usage: scripts/setup.sh [--browser])" ;;
+  esac
+done
+
+# --- Rust toolchain ---------------------------------------------------------------
+command -v rustup >/dev/null ||
+  die "rustup is not installed. Install it from your OS packages or rustup.rs, then run this again."
+components=(rust-src rustfmt clippy)
+have_toolchain() {
+  rustup toolchain list | grep -q "^$TOOLCHAIN" || return 1
+  local installed
+  installed=$(rustup component list --toolchain "$TOOLCHAIN" --installed 2>/dev/null)
+  for c in "${components[@]}"; do grep -q "^$c" <<<"$installed" || return 1; done
+  rustup target list --toolchain "$TOOLCHAIN" --installed | grep -q '^wasm32-unknown-unknown$'
+}
+if have_toolchain; then
+  ok "Rust $TOOLCHAIN with rust-src and wasm32-unknown-unknown"
+else
+  step "Installing Rust $TOOLCHAIN (pinned in rust-toolchain.toml; threaded wasm needs nightly's build-std)"
+  rustup toolchain install "$TOOLCHAIN" --profile minimal \
+    $(printf -- '-c %s ' "${components[@]}") -t wasm32-unknown-unknown
+fi
+
+# --- cargo-installed tools, each at a pinned version -----------------------------
+# $1 binary, $2 expected `--version` output, $3 why, rest: cargo install arguments.
+cargo_tool() {
+  local bin=$1 expected=$2 why=$3
+  shift 3
+  if [ "$("$bin" --version 2>/dev/null | head -n1)" = "$expected" ]; then
+    ok "$expected"
+  else
+    step "Installing $expected ($why)"
+    cargo "+$TOOLCHAIN" install --force "$@"
+    [ "$("$bin" --version 2>/dev/null | head -n1)" = "$expected" ] ||
+      die "$bin --version does not print '$expected' after installing it"
+  fi
+}
+cargo_tool trunk "trunk $TRUNK_VERSION" \
+  "builds the page; about 8 minutes on 2 cores the first time" \
+  --locked trunk --version "$TRUNK_VERSION"
+# Exactly Cargo.lock's wasm-bindgen: the CLI and the library must agree. Not --locked:
+# one of its locked dependencies is no longer on crates.io.
+cargo_tool wasm-bindgen "wasm-bindgen $WASM_BINDGEN_VERSION" \
+  "generates the JS glue, must equal Cargo.lock's wasm-bindgen; about 2 minutes" \
+  wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+cargo_tool wasm-pack "wasm-pack $WASM_PACK_VERSION" \
+  "runs the wasm tests in headless Chrome; about 1.5 minutes" \
+  --locked wasm-pack --version "$WASM_PACK_VERSION"
+
+# --- npm packages from the lockfile -----------------------------------------------
+lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ -f node_modules/.lock-hash ] && [ "$(cat node_modules/.lock-hash)" = "$lock_hash" ]; then
+  ok "npm packages (package-lock.json unchanged)"
+else
+  step "Installing npm packages from package-lock.json (playwright-core drives Chromium; binaryen provides wasm-opt)"
+  npm ci --no-audit --no-fund
+  echo "$lock_hash" >node_modules/.lock-hash
+fi
+# It prints e.g. "wasm-opt version 132 (version_132)"; Trunk looks for Trunk.toml's value.
+node_modules/.bin/wasm-opt --version | grep -qF "($WASM_OPT_VERSION)" ||
+  die "node_modules/.bin/wasm-opt is not $WASM_OPT_VERSION (Trunk.toml [tools] wasm_opt)"
+
+# --- crates, fetched now so the offline Trunk build finds them -------------------
+if cargo fetch --locked -q 2>/dev/null; then
+  ok "crates in Cargo.lock"
+else
+  step "Fetching crates (Trunk.toml builds offline)"
+  cargo fetch
+fi
+
+# --- browser ----------------------------------------------------------------------
+if [ "$want_browser" = 1 ]; then
+  if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
+    ok "$(/usr/bin/chromium --version 2>/dev/null | head -n1) and chromedriver"
+  elif [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    step "Installing Debian's chromium and chromium-driver (the browser tests run in headless Chromium; about 1 minute)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q
+    apt-get install -y -q --no-install-recommends chromium chromium-driver
+  else
+    die "the browser tests need /usr/bin/chromium and /usr/bin/chromedriver. Install them as root:
+    apt-get update && apt-get install -y chromium chromium-driver"
+  fi
+fi
+ok "setup complete"

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Installs what is missing, then runs every test tier and exits non-zero if any fails:
+#   1. cargo fmt --check and cargo clippy (native, and the wasm binding);
+#   2. native tests: cargo test (unit, integration, property, doc tests);
+#   3. wasm tests in headless Chrome: wasm-pack test, including the rayon pool on workers;
+#   4. the release build (trunk build --release);
+#   5. end-to-end tests: Playwright drives headless Chromium against dist/, served with
+#      the isolation headers.
+# Every tier runs even when an earlier one failed, so one run shows everything.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/lib.sh
+scripts/setup.sh --browser || exit 1
+
+# build-std for the wasm builds only (see .cargo/config.toml).
+wasm_env=(env CARGO_UNSTABLE_BUILD_STD=panic_abort,std)
+failed=()
+passed=()
+tier() {
+  local name=$1
+  shift
+  step "$name"
+  local started=$SECONDS
+  if "$@"; then
+    passed+=("$name ($((SECONDS - started)) s)")
+  else
+    failed+=("$name")
+  fi
+}
+
+tier "format: cargo fmt --check" cargo fmt --check
+tier "lints: cargo clippy (native)" cargo clippy --locked --all-targets -- -D warnings
+tier "lints: cargo clippy (wasm binding)" "${wasm_env[@]}" \
+  cargo clippy --locked --lib --target wasm32-unknown-unknown -- -D warnings
+tier "native tests: cargo test" cargo test --locked
+# Chrome and its flags come from webdriver.json; the runner's server sends COOP/COEP.
+tier "wasm tests in headless Chrome: wasm-pack test" "${wasm_env[@]}" \
+  CHROMEDRIVER=/usr/bin/chromedriver \
+  wasm-pack test --headless --chrome --release -- --locked --test wasm_threads
+if tier "release build: trunk build --release" scripts/build.sh; then
+  tier "end-to-end tests: Playwright in headless Chromium" \
+    node --test --test-concurrency=1 tests/e2e/
+else
+  failed+=("end-to-end tests: not run, the release build failed")
+fi
+
+step "Summary"
+for t in "${passed[@]}"; do echo "  passed: $t"; done
+for t in "${failed[@]}"; do echo "  FAILED: $t"; done
+[ ${#failed[@]} -eq 0 ]
