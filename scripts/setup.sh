@@ -77,11 +77,14 @@ node_modules/.bin/wasm-opt --version | grep -qF "($WASM_OPT_VERSION)" ||
   die "node_modules/.bin/wasm-opt is not $WASM_OPT_VERSION (Trunk.toml [tools] wasm_opt)"
 
 # --- crates, fetched now so the offline Trunk build finds them -------------------
-if cargo fetch --locked -q 2>/dev/null; then
-  ok "crates in Cargo.lock"
+# Both the project's crates and those of the std that build-std rebuilds for wasm.
+if CARGO_UNSTABLE_BUILD_STD=panic_abort,std \
+  cargo fetch --locked --offline --target wasm32-unknown-unknown >/dev/null 2>&1; then
+  ok "crates in Cargo.lock, and std's for build-std"
 else
-  step "Fetching crates (Trunk.toml builds offline)"
-  cargo fetch
+  step "Fetching crates, and std's for build-std (Trunk.toml builds offline)"
+  cargo fetch --locked
+  CARGO_UNSTABLE_BUILD_STD=panic_abort,std cargo fetch --locked --target wasm32-unknown-unknown
 fi
 
 # --- browser ----------------------------------------------------------------------

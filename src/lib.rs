@@ -1,0 +1,28 @@
+//! shop-recs: content-based product recommendations, scored serially or on a rayon pool.
+//!
+//! The core is pure Rust: no wasm-bindgen and no I/O. It builds and tests natively, and
+//! the same code runs in the browser, where `src/wasm.rs` (wasm32 only) is a thin binding
+//! around it and rayon's pool runs on Web Workers.
+//!
+//! - [`catalog`]: JSON parsing, validation with typed errors, and token preparation.
+//! - [`tokens`]: how text becomes words.
+//! - [`similarity`]: the MinHash text signal (FNV-1a, the CPU-bound kernel), the
+//!   attribute Jaccard signal, and how they combine.
+//! - [`rank`]: [`rank::recommend_serial`] and [`rank::recommend_parallel`], siblings with
+//!   one signature and bit-identical results.
+//! - [`generate`]: a deterministic generator of realistic catalogs.
+
+pub mod catalog;
+pub mod generate;
+pub mod rank;
+pub mod similarity;
+pub mod tokens;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+/// The pool starter JS calls as `initThreadPool(n)`; public so the export is linked.
+#[cfg(target_arch = "wasm32")]
+pub use wasm::init_thread_pool;
+
+pub use catalog::{Catalog, CatalogError, Product, parse_catalog};
+pub use rank::{Query, QueryError, Recommendation, recommend_parallel, recommend_serial};

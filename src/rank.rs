@@ -1,0 +1,604 @@
+//! Ranking: score every candidate against a target, then keep the best.
+//!
+//! [`recommend_serial`] and [`recommend_parallel`] are siblings with one signature and
+//! bit-identical results: every candidate's scores come from the same pure functions in
+//! [`crate::similarity`], and the final order is a total order (score descending, then
+//! identifier ascending), so neither the thread count nor the evaluation order can change
+//! the output.
+//!
+//! The two phases are public too, so callers can time them separately:
+//! [`score_serial`] / [`score_parallel`] ("signatures and scoring", the CPU-bound part)
+//! and [`top_k`] ("sorting").
+
+use std::cmp::Ordering;
+use std::fmt;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::catalog::Catalog;
+use crate::similarity::{
+    attribute_similarity, combined_score, seed_bases, signature, text_similarity,
+};
+
+/// MinHash iterations when a query does not say.
+pub const DEFAULT_ITERATIONS: u32 = 1500;
+/// Most MinHash iterations a query may ask for (the least is 1).
+pub const MAX_ITERATIONS: u32 = 100_000;
+/// Recommendations returned when a query does not say.
+pub const DEFAULT_TOP: usize = 10;
+/// Most recommendations a query may ask for (the least is 1).
+pub const MAX_TOP: usize = 1000;
+
+/// What to recommend for: a target product, the MinHash size and how many results.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Query {
+    /// Identifier of the target product (exact match).
+    pub target: String,
+    /// MinHash signature length, `1..=MAX_ITERATIONS`.
+    pub iterations: u32,
+    /// How many recommendations to return, `1..=MAX_TOP`.
+    pub top: usize,
+}
+
+impl Query {
+    /// A query for `target` with [`DEFAULT_ITERATIONS`] and [`DEFAULT_TOP`].
+    ///
+    /// # Examples
+    /// ```
+    /// let query = shop_recs::Query::new("red-lipstick");
+    /// assert_eq!((query.iterations, query.top), (1500, 10));
+    /// ```
+    pub fn new(target: impl Into<String>) -> Query {
+        Query {
+            target: target.into(),
+            iterations: DEFAULT_ITERATIONS,
+            top: DEFAULT_TOP,
+        }
+    }
+
+    /// Checks the iterations, then the top; the target is resolved by the scorers.
+    fn validate(&self) -> Result<(), QueryError> {
+        if !(1..=MAX_ITERATIONS).contains(&self.iterations) {
+            return Err(QueryError::IterationsOutOfRange {
+                iterations: self.iterations,
+            });
+        }
+        if !(1..=MAX_TOP).contains(&self.top) {
+            return Err(QueryError::TopOutOfRange { top: self.top });
+        }
+        Ok(())
+    }
+}
+
+/// Why a query was rejected. Checked in this order: iterations, top, target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QueryError {
+    /// No product has this identifier.
+    UnknownTarget { id: String },
+    /// `iterations` is outside `1..=MAX_ITERATIONS`.
+    IterationsOutOfRange { iterations: u32 },
+    /// `top` is outside `1..=MAX_TOP`.
+    TopOutOfRange { top: usize },
+}
+
+impl fmt::Display for QueryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            QueryError::UnknownTarget { id } => {
+                write!(f, "unknown product {id:?}: no product has this identifier")
+            }
+            QueryError::IterationsOutOfRange { iterations } => write!(
+                f,
+                "iterations must be between 1 and {MAX_ITERATIONS}, got {iterations}"
+            ),
+            QueryError::TopOutOfRange { top } => {
+                write!(f, "top must be between 1 and {MAX_TOP}, got {top}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for QueryError {}
+
+/// One candidate's scores against the target.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct CandidateScore {
+    /// The candidate's index in the catalog.
+    pub index: u32,
+    /// MinHash text similarity, `0.0..=1.0`.
+    pub text: f64,
+    /// Attribute Jaccard similarity, `0.0..=1.0`.
+    pub attribute: f64,
+    /// [`combined_score`] of the two.
+    pub score: f64,
+}
+
+/// Every candidate's scores for one target.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scores {
+    /// Catalog index of the target.
+    pub target: usize,
+    /// One entry per product except the target, in catalog order.
+    pub candidates: Vec<CandidateScore>,
+}
+
+/// One ranked recommendation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Recommendation {
+    /// Position in the ranking, starting at 1.
+    pub rank: u32,
+    /// The product's index in the catalog.
+    pub index: u32,
+    pub id: String,
+    pub name: String,
+    pub category: Option<String>,
+    /// Combined score; the ranking key.
+    pub score: f64,
+    /// Text (MinHash) similarity.
+    pub text: f64,
+    /// Attribute (Jaccard) similarity.
+    pub attribute: f64,
+}
+
+/// Resolves the query's target to its catalog index.
+fn resolve_target(catalog: &Catalog, query: &Query) -> Result<usize, QueryError> {
+    catalog
+        .index_of(&query.target)
+        .ok_or_else(|| QueryError::UnknownTarget {
+            id: query.target.clone(),
+        })
+}
+
+/// Catalog index of the `position`-th candidate: every product except `target`, in
+/// catalog order. A plain mapping keeps the parallel iterators indexed, so `collect`
+/// writes each result straight into its slot.
+fn candidate_index(position: usize, target: usize) -> usize {
+    position + usize::from(position >= target)
+}
+
+/// The text branch's per-target state: seed bases and the target's signature.
+struct TextScorer {
+    bases: Vec<u64>,
+    target_signature: Vec<u64>,
+}
+
+impl TextScorer {
+    fn new(catalog: &Catalog, target: usize, iterations: u32) -> TextScorer {
+        let bases = seed_bases(iterations);
+        let target_signature = signature(catalog.description_words(target), &bases);
+        TextScorer {
+            bases,
+            target_signature,
+        }
+    }
+
+    fn score(&self, catalog: &Catalog, candidate: usize) -> f64 {
+        text_similarity(
+            &self.target_signature,
+            &self.bases,
+            catalog.description_words(candidate),
+        )
+    }
+}
+
+fn attribute_score(catalog: &Catalog, target: usize, candidate: usize) -> f64 {
+    attribute_similarity(
+        catalog.attribute_words(target),
+        catalog.attribute_words(candidate),
+    )
+}
+
+/// Zips the two branches' per-candidate results into [`Scores`].
+fn combine(target: usize, text: Vec<f64>, attribute: Vec<f64>) -> Scores {
+    let candidates = text
+        .into_iter()
+        .zip(attribute)
+        .enumerate()
+        .map(|(position, (text, attribute))| CandidateScore {
+            index: candidate_index(position, target) as u32,
+            text,
+            attribute,
+            score: combined_score(text, attribute),
+        })
+        .collect();
+    Scores { target, candidates }
+}
+
+/// Scores every candidate against the query's target on the calling thread.
+///
+/// Validates the query (iterations, then top, then the target), computes the target's
+/// MinHash signature once, then each candidate's text and attribute similarity. Candidate
+/// signatures are computed afresh on every call and never stored.
+///
+/// # Examples
+/// ```
+/// use shop_recs::rank::{Query, score_serial};
+/// use shop_recs::{Catalog, Product};
+///
+/// let product = |id: &str| Product {
+///     id: id.into(),
+///     name: id.into(),
+///     description: "words".into(),
+///     category: None,
+///     tags: vec![],
+///     price: None,
+/// };
+/// let catalog = Catalog::from_products(vec![product("a"), product("b"), product("c")])?;
+/// let scores = score_serial(&catalog, &Query::new("b"))?;
+/// assert_eq!(scores.target, 1);
+/// let indices: Vec<u32> = scores.candidates.iter().map(|c| c.index).collect();
+/// assert_eq!(indices, [0, 2]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn score_serial(catalog: &Catalog, query: &Query) -> Result<Scores, QueryError> {
+    query.validate()?;
+    let target = resolve_target(catalog, query)?;
+    let text_scorer = TextScorer::new(catalog, target, query.iterations);
+    let candidates = catalog.len() - 1;
+    let text = (0..candidates)
+        .map(|k| text_scorer.score(catalog, candidate_index(k, target)))
+        .collect();
+    let attribute = (0..candidates)
+        .map(|k| attribute_score(catalog, target, candidate_index(k, target)))
+        .collect();
+    Ok(combine(target, text, attribute))
+}
+
+/// Scores every candidate against the query's target on the current rayon pool.
+///
+/// The same contract and bit-identical result as [`score_serial`]. Two levels of
+/// parallelism: [`rayon::join`] runs the text branch and the attribute branch, and each
+/// is a `par_iter` over the candidates. Each branch resolves the target itself and the
+/// two results are matched as one unit, so an error in either fails the whole call with
+/// that error. No locks and no shared mutable state: every candidate's result is written
+/// to its own slot by `collect`.
+///
+/// When wasm is built without atomics, rayon runs everything on the calling thread and
+/// this is simply a slower [`score_serial`].
+pub fn score_parallel(catalog: &Catalog, query: &Query) -> Result<Scores, QueryError> {
+    query.validate()?;
+    let (text, attribute) = rayon::join(
+        || -> Result<(usize, Vec<f64>), QueryError> {
+            let target = resolve_target(catalog, query)?;
+            let text_scorer = TextScorer::new(catalog, target, query.iterations);
+            let text = (0..catalog.len() - 1)
+                .into_par_iter()
+                .map(|k| text_scorer.score(catalog, candidate_index(k, target)))
+                .collect();
+            Ok((target, text))
+        },
+        || -> Result<(usize, Vec<f64>), QueryError> {
+            let target = resolve_target(catalog, query)?;
+            let attribute = (0..catalog.len() - 1)
+                .into_par_iter()
+                .map(|k| attribute_score(catalog, target, candidate_index(k, target)))
+                .collect();
+            Ok((target, attribute))
+        },
+    );
+    match (text, attribute) {
+        (Ok((target, text)), Ok((_, attribute))) => Ok(combine(target, text, attribute)),
+        (Err(e), _) | (_, Err(e)) => Err(e),
+    }
+}
+
+/// The ranking order: score descending, then identifier ascending (byte order).
+///
+/// Identifiers are unique within a catalog, so this is a total order and the ranking
+/// never depends on evaluation order. Scores are never NaN; `total_cmp` keeps the
+/// comparison total regardless.
+fn ranking_order(catalog: &Catalog, a: &CandidateScore, b: &CandidateScore) -> Ordering {
+    b.score.total_cmp(&a.score).then_with(|| {
+        let a_id = &catalog.product(a.index as usize).id;
+        let b_id = &catalog.product(b.index as usize).id;
+        a_id.as_bytes().cmp(b_id.as_bytes())
+    })
+}
+
+/// Returns the best `top` candidates of `scores`, ranked.
+///
+/// Order: score descending, then identifier ascending by bytes, a total order, so the
+/// result is deterministic. Returns `min(top, candidates)` entries, ranks from 1. Uses a
+/// selection (`select_nth_unstable_by`) and sorts only the selected entries.
+///
+/// # Examples
+/// ```
+/// use shop_recs::rank::{Query, score_serial, top_k};
+/// use shop_recs::{Catalog, Product};
+///
+/// let product = |id: &str, description: &str| Product {
+///     id: id.into(),
+///     name: id.into(),
+///     description: description.into(),
+///     category: None,
+///     tags: vec![],
+///     price: None,
+/// };
+/// let catalog = Catalog::from_products(vec![
+///     product("target", "red cotton scarf"),
+///     product("other", "steel hammer"),
+///     product("close", "red cotton scarf"),
+/// ])?;
+/// let scores = score_serial(&catalog, &Query::new("target"))?;
+/// let best = top_k(&catalog, &scores, 5);
+/// assert_eq!(best.len(), 2);
+/// assert_eq!((best[0].rank, best[0].id.as_str()), (1, "close"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn top_k(catalog: &Catalog, scores: &Scores, top: usize) -> Vec<Recommendation> {
+    let mut ranked = scores.candidates.clone();
+    let keep = top.min(ranked.len());
+    if keep == 0 {
+        return Vec::new();
+    }
+    if keep < ranked.len() {
+        ranked.select_nth_unstable_by(keep - 1, |a, b| ranking_order(catalog, a, b));
+        ranked.truncate(keep);
+    }
+    ranked.sort_unstable_by(|a, b| ranking_order(catalog, a, b));
+    ranked
+        .iter()
+        .zip(1u32..)
+        .map(|(candidate, rank)| {
+            let product = catalog.product(candidate.index as usize);
+            Recommendation {
+                rank,
+                index: candidate.index,
+                id: product.id.clone(),
+                name: product.name.clone(),
+                category: product.category.clone(),
+                score: candidate.score,
+                text: candidate.text,
+                attribute: candidate.attribute,
+            }
+        })
+        .collect()
+}
+
+/// Recommends the query's `top` products most similar to its target, on the calling
+/// thread: [`score_serial`] then [`top_k`].
+///
+/// Every product except the target is ranked by [`combined_score`] descending, ties
+/// broken by identifier ascending.
+///
+/// # Examples
+/// ```
+/// use shop_recs::{Catalog, Product, Query, recommend_parallel, recommend_serial};
+///
+/// let product = |id: &str, category: &str, description: &str| Product {
+///     id: id.into(),
+///     name: id.into(),
+///     description: description.into(),
+///     category: Some(category.into()),
+///     tags: vec![],
+///     price: None,
+/// };
+/// let catalog = Catalog::from_products(vec![
+///     product("red-lipstick", "beauty", "matte red lipstick"),
+///     product("claw-hammer", "tools", "steel claw hammer"),
+///     product("pink-lipstick", "beauty", "glossy pink lipstick"),
+/// ])?;
+/// let query = shop_recs::Query { top: 1, ..Query::new("red-lipstick") };
+/// let best = recommend_serial(&catalog, &query)?;
+/// assert_eq!(best[0].id, "pink-lipstick");
+/// assert_eq!(best, recommend_parallel(&catalog, &query)?);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn recommend_serial(
+    catalog: &Catalog,
+    query: &Query,
+) -> Result<Vec<Recommendation>, QueryError> {
+    let scores = score_serial(catalog, query)?;
+    Ok(top_k(catalog, &scores, query.top))
+}
+
+/// Recommends like [`recommend_serial`], scoring on the current rayon pool:
+/// [`score_parallel`] then [`top_k`]. Bit-identical results.
+pub fn recommend_parallel(
+    catalog: &Catalog,
+    query: &Query,
+) -> Result<Vec<Recommendation>, QueryError> {
+    let scores = score_parallel(catalog, query)?;
+    Ok(top_k(catalog, &scores, query.top))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Product;
+
+    fn product(id: &str, category: &str, description: &str) -> Product {
+        Product {
+            id: id.to_string(),
+            name: id.replace('-', " "),
+            description: description.to_string(),
+            category: Some(category.to_string()),
+            tags: vec![],
+            price: None,
+        }
+    }
+
+    fn catalog() -> Catalog {
+        Catalog::from_products(vec![
+            product(
+                "red-lipstick",
+                "beauty",
+                "A matte red lipstick that lasts all day.",
+            ),
+            product(
+                "claw-hammer",
+                "tools",
+                "A steel claw hammer with a rubber grip.",
+            ),
+            product(
+                "pink-lipstick",
+                "beauty",
+                "A glossy pink lipstick that lasts all day.",
+            ),
+            product(
+                "mascara",
+                "beauty",
+                "Lengthening mascara for dramatic lashes.",
+            ),
+            product("wrench", "tools", "An adjustable steel wrench."),
+        ])
+        .unwrap()
+    }
+
+    #[test]
+    fn query_new_uses_defaults() {
+        let q = Query::new("x");
+        assert_eq!(
+            q,
+            Query {
+                target: "x".into(),
+                iterations: 1500,
+                top: 10
+            }
+        );
+    }
+
+    #[test]
+    fn validation_order_is_iterations_top_target() {
+        let c = catalog();
+        let q = Query {
+            target: "missing".into(),
+            iterations: 0,
+            top: 0,
+        };
+        let expected = QueryError::IterationsOutOfRange { iterations: 0 };
+        assert_eq!(score_serial(&c, &q).unwrap_err(), expected);
+        assert_eq!(score_parallel(&c, &q).unwrap_err(), expected);
+        let q = Query { iterations: 1, ..q };
+        assert_eq!(
+            score_serial(&c, &q).unwrap_err(),
+            QueryError::TopOutOfRange { top: 0 }
+        );
+        assert_eq!(
+            score_parallel(&c, &q).unwrap_err(),
+            QueryError::TopOutOfRange { top: 0 }
+        );
+        let q = Query { top: MAX_TOP, ..q };
+        let unknown = QueryError::UnknownTarget {
+            id: "missing".into(),
+        };
+        assert_eq!(score_serial(&c, &q).unwrap_err(), unknown);
+        assert_eq!(score_parallel(&c, &q).unwrap_err(), unknown);
+    }
+
+    #[test]
+    fn range_limits_are_inclusive() {
+        let c = catalog();
+        for (iterations, top, ok) in [
+            (1, 1, true),
+            (MAX_ITERATIONS, MAX_TOP, true),
+            (MAX_ITERATIONS + 1, 1, false),
+            (1, MAX_TOP + 1, false),
+        ] {
+            let q = Query {
+                target: "wrench".into(),
+                iterations,
+                top,
+            };
+            assert_eq!(score_serial(&c, &q).is_ok(), ok, "{iterations} {top}");
+        }
+    }
+
+    #[test]
+    fn errors_read_as_one_line_naming_the_range() {
+        let text = QueryError::IterationsOutOfRange { iterations: 0 }.to_string();
+        assert!(
+            text.contains("1 and 100000") && text.contains("got 0"),
+            "{text}"
+        );
+        let text = QueryError::TopOutOfRange { top: 2000 }.to_string();
+        assert!(
+            text.contains("1 and 1000") && text.contains("2000"),
+            "{text}"
+        );
+        let text = QueryError::UnknownTarget { id: "nope".into() }.to_string();
+        assert!(text.contains("\"nope\""), "{text}");
+        for e in [
+            QueryError::UnknownTarget { id: "a".into() },
+            QueryError::IterationsOutOfRange { iterations: 7 },
+            QueryError::TopOutOfRange { top: 0 },
+        ] {
+            assert!(!e.to_string().contains('\n'));
+        }
+    }
+
+    #[test]
+    fn scores_cover_every_candidate_in_catalog_order() {
+        let c = catalog();
+        let scores = score_serial(&c, &Query::new("pink-lipstick")).unwrap();
+        assert_eq!(scores.target, 2);
+        let indices: Vec<u32> = scores.candidates.iter().map(|s| s.index).collect();
+        assert_eq!(indices, [0, 1, 3, 4]);
+        for s in &scores.candidates {
+            assert_eq!(s.score, combined_score(s.text, s.attribute));
+            assert!((0.0..=1.0).contains(&s.text) && (0.0..=1.0).contains(&s.attribute));
+        }
+    }
+
+    #[test]
+    fn serial_and_parallel_agree_exactly() {
+        let c = catalog();
+        for id in ["red-lipstick", "claw-hammer", "mascara"] {
+            for iterations in [1, 7, 64, 1500] {
+                let q = Query {
+                    iterations,
+                    ..Query::new(id)
+                };
+                assert_eq!(
+                    score_serial(&c, &q).unwrap(),
+                    score_parallel(&c, &q).unwrap()
+                );
+                assert_eq!(
+                    recommend_serial(&c, &q).unwrap(),
+                    recommend_parallel(&c, &q).unwrap()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn similar_products_rank_first() {
+        let c = catalog();
+        let best = recommend_serial(&c, &Query::new("red-lipstick")).unwrap();
+        assert_eq!(best[0].id, "pink-lipstick");
+        let ranks: Vec<u32> = best.iter().map(|r| r.rank).collect();
+        assert_eq!(ranks, [1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn top_k_breaks_ties_by_identifier_and_truncates() {
+        let c = catalog();
+        let scores = Scores {
+            target: 0,
+            candidates: [(1, 0.5), (2, 0.9), (3, 0.5), (4, 0.5)]
+                .iter()
+                .map(|&(index, score)| CandidateScore {
+                    index,
+                    text: score,
+                    attribute: 0.0,
+                    score,
+                })
+                .collect(),
+        };
+        // Ties at 0.5: claw-hammer < mascara < wrench by bytes.
+        let ids =
+            |top| -> Vec<String> { top_k(&c, &scores, top).into_iter().map(|r| r.id).collect() };
+        assert_eq!(
+            ids(10),
+            ["pink-lipstick", "claw-hammer", "mascara", "wrench"]
+        );
+        assert_eq!(ids(2), ["pink-lipstick", "claw-hammer"]);
+        assert_eq!(ids(3), ["pink-lipstick", "claw-hammer", "mascara"]);
+        assert_eq!(ids(0), Vec::<String>::new());
+        let best = top_k(&c, &scores, 1);
+        assert_eq!(best[0].rank, 1);
+        assert_eq!(best[0].index, 2);
+        assert_eq!(best[0].category.as_deref(), Some("beauty"));
+    }
+}

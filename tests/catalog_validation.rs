@@ -1,0 +1,419 @@
+//! Catalog validation: every rejection names its variant and its location, and awkward
+//! but valid catalogs load.
+#![cfg(not(target_arch = "wasm32"))]
+
+use shop_recs::catalog::{
+    MAX_CATALOG_BYTES, MAX_DESCRIPTION_BYTES, MAX_IDENTIFIER_BYTES, MAX_PRODUCTS,
+};
+use shop_recs::{Catalog, CatalogError, Product, parse_catalog};
+
+/// What one rejected input must produce.
+enum Expected {
+    /// Exactly this error.
+    Error(CatalogError),
+    /// `InvalidJson` at this 1-based line and column, with a message of its own.
+    Json { line: usize, column: usize },
+}
+
+struct Case {
+    name: &'static str,
+    text: String,
+    expected: Expected,
+    /// Text the `Display` form must contain: where the problem is.
+    mentions: String,
+}
+
+/// 1-based line and column (in characters) of the first occurrence of `needle` in `text`.
+fn position_of(text: &str, needle: &str) -> (usize, usize) {
+    let offset = text.find(needle).expect("needle in text");
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |k| k + 1);
+    (line, text[line_start..offset].chars().count() + 1)
+}
+
+/// 1-based line and column of the last character of `text` (where input ran out).
+fn end_of(text: &str) -> (usize, usize) {
+    let line = text.matches('\n').count() + 1;
+    let last_line = text.rsplit('\n').next().unwrap_or("");
+    (line, last_line.chars().count().max(1))
+}
+
+fn product(slug: &str) -> String {
+    format!(r#"{{"slug": "{slug}", "description": "About {slug}."}}"#)
+}
+
+fn json_case(name: &'static str, text: String, (line, column): (usize, usize)) -> Case {
+    Case {
+        name,
+        text,
+        expected: Expected::Json { line, column },
+        mentions: format!("line {line}, column {column}"),
+    }
+}
+
+fn error_case(name: &'static str, text: String, error: CatalogError, mentions: &str) -> Case {
+    Case {
+        name,
+        text,
+        expected: Expected::Error(error),
+        mentions: mentions.to_string(),
+    }
+}
+
+fn wrong_type(path: &str, expected: &'static str, found: &'static str) -> CatalogError {
+    CatalogError::WrongType {
+        path: path.to_string(),
+        expected,
+        found,
+    }
+}
+
+fn cases() -> Vec<Case> {
+    let (a, b, c) = (product("a"), product("b"), product("c"));
+    let mut cases = Vec::new();
+
+    // Syntax. The missing comma is reported at the token after it.
+    let missing_comma = format!(
+        "{{\n  \"products\": [\n    {a},\n    {{\"slug\": \"b\" \"description\": \"x\"}}\n  ]\n}}"
+    );
+    let at = position_of(&missing_comma, "\"description\": \"x\"");
+    cases.push(json_case("invalid JSON", missing_comma, at));
+
+    let whole = format!(r#"{{"products": [{a}, {b}]}}"#);
+    let truncated = whole[..whole.len() / 2].to_string();
+    let at = end_of(&truncated);
+    cases.push(json_case("truncated JSON", truncated, at));
+
+    let png_header = [
+        0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d,
+    ];
+    let binary = String::from_utf8_lossy(&png_header).into_owned();
+    cases.push(json_case("binary bytes", binary, (1, 1)));
+
+    // Shape.
+    let shape = |found: &str| CatalogError::WrongShape {
+        found: found.to_string(),
+    };
+    cases.push(error_case(
+        "a number",
+        "42".into(),
+        shape("a number"),
+        "found a number",
+    ));
+    let no_products = format!(r#"{{"items": [{a}]}}"#);
+    let found = "an object without a \"products\" array";
+    cases.push(error_case(
+        "no products field",
+        no_products,
+        shape(found),
+        found,
+    ));
+    let found = "an object whose \"products\" is a string";
+    let text = r#"{"products": "lots"}"#.to_string();
+    cases.push(error_case(
+        "products is a string",
+        text,
+        shape(found),
+        found,
+    ));
+
+    // Required fields, by index.
+    let text = format!(r#"[{a}, {{"name": "No identifier", "description": "x"}}]"#);
+    let error = CatalogError::MissingIdentifier { index: 1 };
+    cases.push(error_case("missing identifier", text, error, "product 1"));
+    let text = format!(r#"{{"products": [{a}, {b}, {{"slug": "c", "price": 3}}]}}"#);
+    let error = CatalogError::MissingDescription { index: 2 };
+    cases.push(error_case("missing description", text, error, "product 2"));
+
+    // Types, by path.
+    let text =
+        format!(r#"{{"products": [{a}, {{"slug": "b", "description": "x", "tags": "red"}}]}}"#);
+    let error = wrong_type("products[1].tags", "an array of strings", "a string");
+    cases.push(error_case(
+        "tags not an array",
+        text,
+        error,
+        "products[1].tags",
+    ));
+    let text = r#"{"products": [{"slug": "a", "description": "x", "tags": ["red", 7]}]}"#.into();
+    let error = wrong_type("products[0].tags[1]", "a string", "a number");
+    cases.push(error_case(
+        "tag not a string",
+        text,
+        error,
+        "products[0].tags[1]",
+    ));
+    let text = r#"[{"slug": "a", "description": 42}]"#.into();
+    let error = wrong_type("[0].description", "a string", "a number");
+    cases.push(error_case(
+        "description not a string",
+        text,
+        error,
+        "[0].description",
+    ));
+    let text = format!(r#"[{a}, {b}, {{"slug": "c", "description": "x", "price": "cheap"}}]"#);
+    let error = wrong_type("[2].price", "a number", "a string");
+    cases.push(error_case("price not a number", text, error, "[2].price"));
+    let text = r#"[{"slug": "a", "description": "x", "category": ["home"]}]"#.into();
+    let error = wrong_type("[0].category", "a string", "an array");
+    cases.push(error_case(
+        "category not a string",
+        text,
+        error,
+        "[0].category",
+    ));
+    let text = r#"{"products": [{"id": true, "description": "x"}]}"#.into();
+    let error = wrong_type("products[0].id", "a string or a number", "a boolean");
+    cases.push(error_case("id a boolean", text, error, "products[0].id"));
+
+    // Catalog-wide checks.
+    let text = format!("[{a}, {b}, {c}, {b}]");
+    let error = CatalogError::DuplicateIdentifier {
+        id: "b".into(),
+        first: 1,
+        second: 3,
+    };
+    cases.push(error_case(
+        "duplicate identifier",
+        text,
+        error,
+        "products 1 and 3",
+    ));
+    let error = CatalogError::Empty;
+    cases.push(error_case(
+        "empty array",
+        "[]".into(),
+        error.clone(),
+        "no products",
+    ));
+    let text = r#"{"products": [], "total": 0}"#.into();
+    cases.push(error_case("empty products", text, error, "no products"));
+
+    // Limits.
+    let text = format!("[{}]", " ".repeat(MAX_CATALOG_BYTES - 1));
+    let bytes = text.len();
+    let error = CatalogError::TooLarge {
+        bytes,
+        limit: MAX_CATALOG_BYTES,
+    };
+    cases.push(error_case("too large", text, error, &bytes.to_string()));
+    let long = "a".repeat(MAX_DESCRIPTION_BYTES + 1);
+    let text = format!(r#"[{a}, {{"slug": "long", "description": "{long}"}}]"#);
+    let error = CatalogError::DescriptionTooLong {
+        index: 1,
+        bytes: long.len(),
+        limit: MAX_DESCRIPTION_BYTES,
+    };
+    cases.push(error_case("description too long", text, error, "product 1"));
+    let slug = "s".repeat(MAX_IDENTIFIER_BYTES + 1);
+    let text = format!(r#"[{{"slug": "{slug}", "description": "x"}}]"#);
+    let error = CatalogError::FieldTooLong {
+        index: 0,
+        field: "id".into(),
+        bytes: slug.len(),
+        limit: MAX_IDENTIFIER_BYTES,
+    };
+    cases.push(error_case("identifier too long", text, error, "product 0"));
+
+    cases
+}
+
+#[test]
+fn each_rejection_has_its_variant_and_location() {
+    for case in cases() {
+        let error = match parse_catalog(&case.text) {
+            Ok(catalog) => panic!("{}: accepted, with {} products", case.name, catalog.len()),
+            Err(error) => error,
+        };
+        match &case.expected {
+            Expected::Error(expected) => assert_eq!(&error, expected, "{}", case.name),
+            Expected::Json { line, column } => match &error {
+                CatalogError::InvalidJson {
+                    line: got_line,
+                    column: got_column,
+                    message,
+                } => {
+                    assert_eq!((*got_line, *got_column), (*line, *column), "{}", case.name);
+                    assert!(!message.is_empty(), "{}: empty message", case.name);
+                }
+                other => panic!("{}: expected InvalidJson, got {other:?}", case.name),
+            },
+        }
+        let shown = error.to_string();
+        assert!(
+            shown.contains(&case.mentions),
+            "{}: {shown:?} lacks {:?}",
+            case.name,
+            case.mentions
+        );
+    }
+}
+
+/// A million-and-one-product JSON text would be tens of megabytes, so the product limit
+/// is checked where the parser hands over, in `Catalog::from_products`. (The parser's
+/// own counting past the limit has a unit test with a lowered limit.)
+#[test]
+fn too_many_products_are_rejected_before_any_other_check() {
+    // Empty strings do not allocate, and an empty identifier would be the first
+    // per-product error: seeing TooManyProducts shows the count is checked first.
+    let blank = Product {
+        id: String::new(),
+        name: String::new(),
+        description: String::new(),
+        category: None,
+        tags: Vec::new(),
+        price: None,
+    };
+    let products = vec![blank; MAX_PRODUCTS + 1];
+    let error = Catalog::from_products(products).unwrap_err();
+    assert_eq!(
+        error,
+        CatalogError::TooManyProducts {
+            count: MAX_PRODUCTS + 1,
+            limit: MAX_PRODUCTS
+        }
+    );
+    assert!(error.to_string().contains(&(MAX_PRODUCTS + 1).to_string()));
+}
+
+fn load(text: &str) -> Catalog {
+    parse_catalog(text).unwrap_or_else(|error| panic!("rejected: {error}\n{text}"))
+}
+
+#[test]
+fn a_single_product_loads() {
+    let catalog = load(r#"[{"slug": "only", "description": "The one product."}]"#);
+    assert_eq!(catalog.len(), 1);
+    assert_eq!(catalog.index_of("only"), Some(0));
+}
+
+#[test]
+fn punctuation_and_emoji_descriptions_load_with_no_words() {
+    let descriptions = ["!!! ... ??? --- ***", "🎉🛍️✨ 🎁🎁", ""];
+    let products: Vec<String> = descriptions
+        .iter()
+        .enumerate()
+        .map(|(k, d)| format!(r#"{{"slug": "p{k}", "description": "{d}"}}"#))
+        .collect();
+    let catalog = load(&format!("[{}]", products.join(",")));
+    for (k, description) in descriptions.iter().enumerate() {
+        assert_eq!(catalog.product(k).description, *description);
+        assert!(catalog.description_words(k).is_empty());
+    }
+}
+
+#[test]
+fn very_long_names_load() {
+    let name: String = "Ultra Long Name 名前 "
+        .chars()
+        .cycle()
+        .take(10_000)
+        .collect();
+    let catalog = load(&format!(
+        r#"[{{"slug": "long", "name": "{name}", "description": "x"}}]"#
+    ));
+    assert_eq!(catalog.product(0).name.chars().count(), 10_000);
+    assert_eq!(catalog.product(0).name, name);
+}
+
+#[test]
+fn right_to_left_and_cjk_text_loads_unchanged() {
+    let texts = [
+        (
+            "أحمر-شفاه",
+            "أحمر شفاه مخملي",
+            "أحمر شفاه غير لامع يدوم طويلاً.",
+            "تجميل",
+        ),
+        (
+            "שפתון",
+            "שפתון קטיפה",
+            "שפתון מט עמיד לאורך כל היום.",
+            "יופי",
+        ),
+        (
+            "口红",
+            "丝绒哑光口红",
+            "持久不脱色的丝绒哑光口红，滋润不干燥。",
+            "美妆",
+        ),
+        (
+            "リップ",
+            "ベルベットリップ",
+            "一日中落ちにくいマットな口紅です。",
+            "コスメ",
+        ),
+    ];
+    let products: Vec<String> = texts
+        .iter()
+        .map(|(slug, name, description, category)| {
+            format!(
+                r#"{{"slug": "{slug}", "name": "{name}", "description": "{description}",
+                    "category": "{category}", "tags": ["{category}"]}}"#
+            )
+        })
+        .collect();
+    let catalog = load(&format!(r#"{{"products": [{}]}}"#, products.join(",")));
+    for (k, (slug, name, description, category)) in texts.iter().enumerate() {
+        let product = catalog.product(k);
+        assert_eq!(
+            (
+                product.id.as_str(),
+                product.name.as_str(),
+                product.description.as_str()
+            ),
+            (*slug, *name, *description)
+        );
+        assert_eq!(product.category.as_deref(), Some(*category));
+        assert_eq!(catalog.index_of(slug), Some(k));
+        assert!(!catalog.description_words(k).is_empty(), "{description}");
+    }
+}
+
+#[test]
+fn unknown_fields_are_ignored() {
+    let text = r#"{
+        "total": 1, "skip": 0, "meta": {"source": "test", "pages": [1, 2, {"x": null}]},
+        "products": [{
+            "slug": "mascara",
+            "reviews": [{"rating": 5, "comment": "Great!", "tags": 7}],
+            "images": ["https://example.com/1.webp"],
+            "dimensions": {"width": 1.5, "depth": null},
+            "description": "Volumising mascara.",
+            "inStock": true,
+            "price": 9.99
+        }],
+        "limit": 30
+    }"#;
+    let catalog = load(text);
+    let product = catalog.product(0);
+    assert_eq!(product.id, "mascara");
+    assert_eq!(product.description, "Volumising mascara.");
+    assert_eq!(product.price, Some(9.99));
+    // The review's "tags": 7 belongs to the review, not the product.
+    assert!(product.tags.is_empty());
+}
+
+#[test]
+fn numeric_ids_become_identifiers_and_titles_become_names() {
+    let ids = [1_u64, 42, 9_007_199_254_740_993];
+    let products: Vec<String> = ids
+        .iter()
+        .map(|id| format!(r#"{{"id": {id}, "title": "Product {id}", "description": "x"}}"#))
+        .collect();
+    let catalog = load(&format!("[{}]", products.join(",")));
+    for (k, id) in ids.iter().enumerate() {
+        assert_eq!(catalog.product(k).id, id.to_string());
+        assert_eq!(catalog.product(k).name, format!("Product {id}"));
+        assert_eq!(catalog.index_of(&id.to_string()), Some(k));
+    }
+}
+
+#[test]
+fn json_escapes_are_decoded_in_keys_and_values() {
+    let text = r#"[{"slug": "caf\u00e9", "descr\u0069ption": "Line one\nline \"two\""}]"#;
+    let catalog = load(text);
+    assert_eq!(catalog.product(0).id, "café");
+    assert_eq!(catalog.product(0).description, "Line one\nline \"two\"");
+}

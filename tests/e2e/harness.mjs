@@ -1,0 +1,101 @@
+// Shared by the end-to-end tests: serve dist/, launch Debian's Chromium, open the page,
+// and fail on any page error or unexpected console error.
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** Screenshots go here; the folder is git-ignored. */
+export const SCREENSHOTS = join(ROOT, 'test-results');
+
+/** Serves dist/ on a free port; `isolation: false` leaves out COOP/COEP. */
+export async function startServer({ isolation = true } = {}) {
+  const args = [join(ROOT, 'scripts', 'static-server.mjs'), '--dir', join(ROOT, 'dist'), '--port', '0'];
+  if (!isolation) args.push('--no-isolation');
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const line = out.split('\n')[0];
+      if (out.includes('\n')) resolve(line.trim());
+    });
+    child.on('exit', (code) => reject(new Error(`static server exited with ${code}`)));
+  });
+  return { url, close: () => child.kill() };
+}
+
+/** Debian's Chromium, headless, with the flags this closed network needs. */
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+// Console noise that is expected and harmless (see ../shared/notes/threaded-wasm.md).
+const EXPECTED_CONSOLE = [/using deprecated parameters for the initialization function/];
+
+/**
+ * Opens `url` in a fresh context. Every `pageerror`, and every console error or warning
+ * not listed above, is collected in `problems`; call `assertClean()` at the end.
+ */
+export async function openPage(browser, url, { viewport = { width: 1280, height: 900 } } = {}) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if ((m.type() === 'error' || m.type() === 'warning') &&
+        !EXPECTED_CONSOLE.some((re) => re.test(m.text()))) {
+      problems.push(`console ${m.type()}: ${m.text()}`);
+    }
+  });
+  page.on('worker', (worker) => {
+    worker.on('console', (m) => {
+      if (m.type() === 'error' && !EXPECTED_CONSOLE.some((re) => re.test(m.text()))) {
+        problems.push(`worker console error: ${m.text()}`);
+      }
+    });
+  });
+  await page.goto(url);
+  return {
+    page,
+    context,
+    problems,
+    assertClean() {
+      if (problems.length) throw new Error(`unexpected errors on the page:\n${problems.join('\n')}`);
+    },
+  };
+}
+
+/** Waits until `document.body.dataset.state` is one of `states`; fails on 'error'. */
+export async function waitForState(page, states, timeout = 60_000) {
+  const wanted = Array.isArray(states) ? states : [states];
+  await page.waitForFunction(
+    (wanted) => wanted.includes(document.body.dataset.state) || document.body.dataset.state === 'error',
+    wanted,
+    { timeout },
+  );
+  const state = await page.evaluate(() => document.body.dataset.state);
+  if (!wanted.includes(state)) {
+    const message = await page.locator('[data-testid=error]').textContent();
+    throw new Error(`page reached state '${state}' instead of ${wanted.join('/')}: ${message}`);
+  }
+}
+
+export function screenshotPath(name) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return join(SCREENSHOTS, `${name}.png`);
+}

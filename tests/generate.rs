@@ -1,0 +1,84 @@
+//! Catalogs the project ships or makes: the generator, and the page's default catalog.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use shop_recs::generate::generate;
+use shop_recs::parse_catalog;
+
+#[test]
+fn same_seed_gives_the_same_catalog() {
+    let first = generate(5_000, 2024).unwrap();
+    let second = generate(5_000, 2024).unwrap();
+    assert_eq!(first.products(), second.products());
+    let other = generate(5_000, 2025).unwrap();
+    assert_ne!(first.products(), other.products());
+}
+
+/// The generator and the parser agree: a generated catalog written as JSON (in the
+/// object form the page uses) reads back as the same products.
+#[test]
+fn generated_catalog_survives_a_json_round_trip() {
+    let catalog = generate(2_000, 99).unwrap();
+    let json = serde_json::json!({ "products": catalog.products() }).to_string();
+    let reread = parse_catalog(&json).unwrap();
+    assert_eq!(reread.products(), catalog.products());
+}
+
+#[test]
+fn default_page_catalog_is_a_valid_realistic_catalog() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("www/catalog.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let catalog =
+        parse_catalog(&text).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+
+    assert!(
+        (30..=60).contains(&catalog.len()),
+        "{} products",
+        catalog.len()
+    );
+    let categories: BTreeSet<&str> = catalog
+        .products()
+        .iter()
+        .filter_map(|p| p.category.as_deref())
+        .collect();
+    assert!(categories.len() >= 5, "categories: {categories:?}");
+    for product in catalog.products() {
+        let bytes = product.description.len();
+        assert!(
+            (150..=250).contains(&bytes),
+            "{}: {bytes} bytes",
+            product.id
+        );
+        assert!(
+            (2..=4).contains(&product.tags.len()),
+            "{}: {:?}",
+            product.id,
+            product.tags
+        );
+        assert!(
+            product.category.is_some() && product.price.is_some(),
+            "{}",
+            product.id
+        );
+        // Every category has company, so a recommendation can stay in it.
+        let category = product.category.as_deref();
+        let peers = catalog
+            .products()
+            .iter()
+            .filter(|p| p.category.as_deref() == category);
+        assert!(
+            peers.count() >= 2,
+            "{} is alone in {category:?}",
+            product.id
+        );
+    }
+    let lipstick = catalog
+        .index_of("velvet-matte-lipstick")
+        .expect("velvet-matte-lipstick");
+    assert_eq!(
+        catalog.product(lipstick).category.as_deref(),
+        Some("beauty")
+    );
+}

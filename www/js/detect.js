@@ -1,0 +1,44 @@
+// What this browser can do, checked before the pool is used (as Squoosh does).
+
+// The smallest module that needs wasm threads: one shared memory and one atomic load.
+// WebAssembly.validate() accepts it only where shared-memory atomics are supported.
+const THREADS_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // "\0asm", version 1
+  0x01, 0x04, 0x01, 0x60, 0x00, 0x00, //             type section: one func () -> ()
+  0x03, 0x02, 0x01, 0x00, //                         function section: func 0 has type 0
+  0x05, 0x04, 0x01, 0x03, 0x01, 0x01, //             memory section: shared, min 1, max 1 page
+  0x0a, 0x0b, 0x01, 0x09, 0x00, //                   code section: one body, no locals
+  0x41, 0x00, 0xfe, 0x10, 0x02, 0x00, 0x1a, 0x0b, // i32.const 0; i32.atomic.load; drop; end
+]);
+
+/**
+ * Returns which of the pool's requirements hold here:
+ * - `isolated`: the page is cross-origin isolated (COOP + COEP), which SharedArrayBuffer needs;
+ * - `sharedMemory`: SharedArrayBuffer exists;
+ * - `wasmThreads`: the engine validates shared memories and atomics.
+ * Nested workers (the pool's threads are started from our worker) are checked inside
+ * the worker, which reports them at start.
+ */
+export function detectThreadSupport() {
+  let wasmThreads = false;
+  try {
+    wasmThreads = WebAssembly.validate(THREADS_PROBE);
+  } catch {
+    wasmThreads = false;
+  }
+  return {
+    isolated: self.crossOriginIsolated === true,
+    sharedMemory: typeof SharedArrayBuffer === 'function',
+    wasmThreads,
+  };
+}
+
+/** A one-line reason the pool cannot run here, or null when it can. */
+export function whyNoThreads(support) {
+  if (!support.isolated) {
+    return 'the page is not cross-origin isolated (it needs the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)';
+  }
+  if (!support.sharedMemory) return 'this browser has no SharedArrayBuffer';
+  if (!support.wasmThreads) return 'this browser does not support WebAssembly threads';
+  return null;
+}
