@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, then runs every test tier and exits non-zero if any fails:
 #   1. cargo fmt --check and cargo clippy (native, and the wasm binding);
-#   2. native tests: cargo test (unit, integration, property, doc tests);
+#   2. native tests: cargo test (unit, integration, property, doc tests), and the
+#      plain-JS scoring's unit tests in node (node --test tests/js/);
 #   3. wasm tests in headless Chrome: wasm-pack test, including the rayon pool on workers;
 #   4. the release build (trunk build --release);
 #   5. end-to-end tests: Playwright drives headless Chromium against dist/, served with
@@ -33,6 +34,7 @@ tier "lints: cargo clippy (native)" cargo clippy --locked --all-targets -- -D wa
 tier "lints: cargo clippy (wasm binding)" "${wasm_env[@]}" \
   cargo clippy --locked --lib --target wasm32-unknown-unknown -- -D warnings
 tier "native tests: cargo test" cargo test --locked
+tier "JS unit tests: node --test tests/js/" node --test tests/js/
 # Chrome and its flags come from webdriver.json; the runner's server sends COOP/COEP.
 tier "wasm tests in headless Chrome: wasm-pack test" "${wasm_env[@]}" \
   CHROMEDRIVER=/usr/bin/chromedriver \
