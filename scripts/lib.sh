@@ -11,7 +11,7 @@ WASM_BINDGEN_VERSION=$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's
 WASM_OPT_VERSION=$(sed -n 's/^wasm_opt *= *"\(.*\)"/\1/p' Trunk.toml)
 
 # cargo-installed tools, and npm's wasm-opt for Trunk.
-export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PWD/node_modules/.bin:$PATH"
 # rustup must not install toolchains behind our back; setup.sh does it explicitly.
 export RUSTUP_AUTO_INSTALL=0
 
