@@ -9,12 +9,14 @@
 
 use std::fmt::Display;
 
+use js_sys::{Object, Reflect, Uint8Array, Uint32Array};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::catalog::{self, Catalog};
 use crate::generate;
 use crate::rank::{self, Query, Recommendation};
+use crate::similarity::{ATTRIBUTE_WEIGHT, TEXT_WEIGHT};
 
 /// Re-exported so the worker can start the pool: `await initThreadPool(n)`.
 pub use wasm_bindgen_rayon::init_thread_pool;
@@ -68,6 +70,28 @@ struct RunOutput {
     candidates: usize,
 }
 
+/// Every product's display strings, in catalog order, for the worker's search and for
+/// labelling the plain-JS results.
+#[derive(Serialize)]
+struct Labels<'a> {
+    ids: Vec<&'a str>,
+    names: Vec<&'a str>,
+    /// `null` where a product has no category.
+    categories: Vec<Option<&'a str>>,
+}
+
+/// Converts an offset into the flat token arrays to the `u32` the JS side indexes with.
+fn offset(length: usize) -> Result<u32, JsError> {
+    u32::try_from(length).map_err(|_| JsError::new("token data over 4 GiB cannot be exported"))
+}
+
+/// Sets `object[key] = value`.
+fn set(object: &Object, key: &str, value: impl Into<JsValue>) -> Result<(), JsError> {
+    Reflect::set(object, &JsValue::from_str(key), &value.into())
+        .map(|_| ())
+        .map_err(|_| JsError::new("could not build the token data object"))
+}
+
 #[wasm_bindgen]
 impl Engine {
     /// Parses and validates a JSON catalog. Errors carry the location of the problem.
@@ -93,6 +117,79 @@ impl Engine {
     #[wasm_bindgen(js_name = idAt)]
     pub fn id_at(&self, index: usize) -> Option<String> {
         self.catalog.products().get(index).map(|p| p.id.clone())
+    }
+
+    /// Index of the product whose identifier is exactly `id`, or `undefined`.
+    #[wasm_bindgen(js_name = indexOf)]
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.catalog.index_of(id)
+    }
+
+    /// Every product's identifier, name and category as `{ ids, names, categories }`,
+    /// three arrays in catalog order (a category is `null` when the product has none).
+    pub fn labels(&self) -> Result<JsValue, JsError> {
+        let products = self.catalog.products();
+        let labels = Labels {
+            ids: products.iter().map(|p| p.id.as_str()).collect(),
+            names: products.iter().map(|p| p.name.as_str()).collect(),
+            categories: products.iter().map(|p| p.category.as_deref()).collect(),
+        };
+        let serializer = serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true);
+        labels.serialize(&serializer).map_err(to_js)
+    }
+
+    /// The prepared token data that `www/js/scoring.js` scores, copied out of wasm memory
+    /// into plain typed arrays (called once per catalog load).
+    ///
+    /// Fields: `count`; `bytes` (`Uint8Array`) and `ends` (`Uint32Array`), every product's
+    /// distinct description words end to end, each product's word ends relative to its
+    /// first byte, as [`Catalog::description_words`] gives them; `byteStarts` and
+    /// `endStarts` (`count + 1` entries each), where product `i`'s bytes and ends begin;
+    /// `attrIds` and `attrStarts`, the same for [`Catalog::attribute_words`]; `idOrder`,
+    /// the rank of each product's identifier in UTF-8 byte order (the ranking's
+    /// tie-break); `textWeight` and `attributeWeight`, the weights of `combined_score`.
+    #[wasm_bindgen(js_name = tokenData)]
+    pub fn token_data(&self) -> Result<Object, JsError> {
+        let catalog = &self.catalog;
+        let count = catalog.len();
+        let (mut bytes, mut ends, mut attr_ids) = (Vec::new(), Vec::new(), Vec::new());
+        let mut byte_starts = Vec::with_capacity(count + 1);
+        let mut end_starts = Vec::with_capacity(count + 1);
+        let mut attr_starts = Vec::with_capacity(count + 1);
+        byte_starts.push(0);
+        end_starts.push(0);
+        attr_starts.push(0);
+        for index in 0..count {
+            let words = catalog.description_words(index);
+            bytes.extend_from_slice(words.bytes());
+            ends.extend_from_slice(words.ends());
+            attr_ids.extend_from_slice(catalog.attribute_words(index));
+            byte_starts.push(offset(bytes.len())?);
+            end_starts.push(offset(ends.len())?);
+            attr_starts.push(offset(attr_ids.len())?);
+        }
+
+        // Identifiers are unique, so this order is total.
+        let products = catalog.products();
+        let mut by_id: Vec<usize> = (0..count).collect();
+        by_id.sort_unstable_by(|&a, &b| products[a].id.as_bytes().cmp(products[b].id.as_bytes()));
+        let mut id_order = vec![0u32; count];
+        for (rank, &index) in by_id.iter().enumerate() {
+            id_order[index] = offset(rank)?;
+        }
+
+        let data = Object::new();
+        set(&data, "count", count as f64)?;
+        set(&data, "bytes", Uint8Array::from(&bytes[..]))?;
+        set(&data, "ends", Uint32Array::from(&ends[..]))?;
+        set(&data, "byteStarts", Uint32Array::from(&byte_starts[..]))?;
+        set(&data, "endStarts", Uint32Array::from(&end_starts[..]))?;
+        set(&data, "attrIds", Uint32Array::from(&attr_ids[..]))?;
+        set(&data, "attrStarts", Uint32Array::from(&attr_starts[..]))?;
+        set(&data, "idOrder", Uint32Array::from(&id_order[..]))?;
+        set(&data, "textWeight", TEXT_WEIGHT)?;
+        set(&data, "attributeWeight", ATTRIBUTE_WEIGHT)?;
+        Ok(data)
     }
 
     /// Scores every other product against `target` and returns the top `top`, with the

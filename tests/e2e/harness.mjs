@@ -99,3 +99,83 @@ export function screenshotPath(name) {
   mkdirSync(SCREENSHOTS, { recursive: true });
   return join(SCREENSHOTS, `${name}.png`);
 }
+
+/** The repository root, for fixtures outside tests/ (docs/, ../shared/catalogs). */
+export const REPO = ROOT;
+
+/**
+ * Runs `act` (which must make the page change state) and waits until the page has
+ * changed state at least once and is now in one of `states`; fails on 'error' unless
+ * 'error' is wanted. Unlike waitForState, it cannot be fooled by the state the page was
+ * already in (a second run starts in 'done' and ends in 'done').
+ */
+export async function actAndWait(page, act, states = 'done', timeout = 60_000) {
+  const wanted = Array.isArray(states) ? states : [states];
+  await page.evaluate(() => {
+    window.__stateLog = [];
+    window.__stateObserver?.disconnect();
+    window.__stateObserver = new MutationObserver(() => window.__stateLog.push(document.body.dataset.state));
+    window.__stateObserver.observe(document.body, { attributes: true, attributeFilter: ['data-state'] });
+  });
+  await act();
+  await page.waitForFunction(
+    (wanted) => window.__stateLog.length > 0 &&
+      (wanted.includes(document.body.dataset.state) || document.body.dataset.state === 'error'),
+    wanted,
+    { timeout },
+  );
+  const state = await page.evaluate(() => document.body.dataset.state);
+  if (!wanted.includes(state)) {
+    const message = await page.locator('[data-testid=error]').textContent();
+    throw new Error(`page reached state '${state}' instead of ${wanted.join('/')}: ${message}`);
+  }
+}
+
+/** Clicks Run and waits for the run to finish. */
+export function run(page, timeout = 60_000) {
+  return actAndWait(page, () => page.click('[data-testid=run]'), 'done', timeout);
+}
+
+/** The ranked rows as `{ id, score, text, attribute, category }`, the data attributes as written. */
+export function resultRows(page) {
+  return page.$$eval('[data-testid=result-row]', (rows) => rows.map((row) => ({
+    id: row.dataset.id,
+    score: row.dataset.score,
+    text: row.dataset.text,
+    attribute: row.dataset.attribute,
+    category: row.dataset.category,
+  })));
+}
+
+/** Picks the mode radio button `mode` (serial, parallel, js or compare). */
+export function chooseMode(page, mode) {
+  return page.check(`input[name=mode][value=${mode}]`);
+}
+
+/**
+ * Types `query` into the product chooser and picks the first option whose text matches
+ * `pattern`; returns its identifier.
+ */
+export async function chooseProduct(page, query, pattern = /./) {
+  await page.fill('[data-testid=product-search]', query);
+  // Options appear after a debounce and a round trip to the worker: wait for this query's.
+  await page.waitForFunction((query) => document.getElementById('product-options').dataset.query === query, query);
+  const option = page.locator('[data-testid=product-option]', { hasText: pattern }).first();
+  await option.waitFor();
+  const id = await option.getAttribute('data-id');
+  await option.click();
+  await page.waitForFunction((id) => document.querySelector('[data-testid=product]').dataset.id === id, id);
+  return id;
+}
+
+/** Reads `data-median-ms` and `data-min-ms` of each mode's timing row (null when absent). */
+export async function timings(page) {
+  const out = {};
+  for (const mode of ['serial', 'parallel', 'js']) {
+    const row = page.locator(`[data-testid=time-${mode}]`);
+    const median = await row.getAttribute('data-median-ms');
+    const min = await row.getAttribute('data-min-ms');
+    out[mode] = median === null ? null : { median: Number(median), min: Number(min) };
+  }
+  return out;
+}

@@ -1,12 +1,77 @@
-// The page. It only touches the DOM: the worker (worker.js) owns the wasm and the pool.
+// The page. It only touches the DOM: the worker (worker.js) owns the wasm, the pool and
+// the catalog, and every heavy step (reading and parsing a catalog, searching it,
+// scoring) runs there. Catalog strings reach the DOM through textContent only.
+//
+// State hooks for tests and automation: document.body.dataset.state moves through
+// loading, ready, running, done and error; the data-testid elements in index.html
+// carry the figures (see the issue's "Stable test hooks").
+import { drawBars, drawScaling } from './chart.js';
+import { ProductChooser } from './chooser.js';
 import { detectThreadSupport, whyNoThreads } from './detect.js';
+import {
+  DEFAULT_CATALOG, GENERATE_SEED, LIMITS, MAX_CATALOG_BYTES, MODE_RUNS, MODE_LABELS,
+  fmtInt, parseWholeNumber, readUrl, writeUrl,
+} from './params.js';
 import { Request } from './protocol.js';
+import { compareRankings, median, summarize } from './results.js';
 import { WorkerClient } from './worker-client.js';
 
 const $ = (id) => document.getElementById(id);
+const hw = navigator.hardwareConcurrency || 1;
+const support = detectThreadSupport();
+/** Why the rayon pool cannot start here, or null. */
+const noPoolReason = whyNoThreads(support);
+/** Most matches the chooser shows at once. */
+const SEARCH_LIMIT = 20;
+const MODE_NAMES = { serial: 'Serial', parallel: 'Parallel', js: 'JavaScript' };
+
+const initial = readUrl(location.search, hw);
+
+const page = {
+  /** The WorkerClient of the current worker. */
+  client: null,
+  /** The current worker's INIT answer. */
+  pool: null,
+  /** CatalogInfo of the loaded catalog (protocol.js), or null. */
+  catalog: null,
+  /** What loaded it: { kind: 'url', url } | { kind: 'generate', n } | { kind: 'file', file }. */
+  source: null,
+  /** The target product, { index, id, name, category }. */
+  product: null,
+  /** mode, threads, iterations, runs, top: always valid. */
+  settings: { ...initial.settings },
+  /** A task (load, run, scaling, thread change) is under way. */
+  busy: false,
+  running: false,
+  wasmFailed: false,
+};
+
+// ---------------------------------------------------------------------------------------
+// Small DOM helpers.
+
+const fmtMs = (ms) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
+
+function fmtBytes(bytes) {
+  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${bytes} bytes`;
+}
+
+function node(tag, text = null, className = null) {
+  const element = document.createElement(tag);
+  if (text !== null) element.textContent = text;
+  if (className) element.className = className;
+  return element;
+}
 
 function setState(state) {
   document.body.dataset.state = state;
+  if (state !== 'error') $('error').hidden = true;
+  updateControls();
+}
+
+function setStatus(text) {
+  $('status').textContent = text;
 }
 
 function showError(message) {
@@ -14,87 +79,761 @@ function showError(message) {
   error.textContent = message;
   error.hidden = false;
   setState('error');
+  setStatus('Something went wrong; see the message below.');
 }
 
-function renderEnv(fields) {
-  const env = $('env');
-  env.replaceChildren();
-  for (const [label, value] of fields) {
-    const dt = document.createElement('dt');
-    dt.textContent = label;
-    const dd = document.createElement('dd');
-    dd.textContent = String(value);
-    env.append(dt, dd);
+/** Adds a notice about an invalid parameter or a fallback the page made. */
+function addNotice(param, text) {
+  const li = node('li', text);
+  li.dataset.param = param;
+  $('notices').append(li);
+  $('notices').hidden = false;
+}
+
+function hasPool() {
+  return (page.pool?.poolThreads ?? 0) > 0;
+}
+
+function updateControls() {
+  const idle = !page.busy && !page.wasmFailed;
+  const haveCatalog = idle && page.catalog !== null;
+  for (const id of ['catalog-file', 'catalog-url', 'load-url', 'generate-n', 'generate', 'load-default']) {
+    $(id).disabled = !idle;
   }
+  for (const preset of document.querySelectorAll('.preset')) preset.disabled = !idle;
+  $('run').disabled = !haveCatalog;
+  $('scaling').disabled = !haveCatalog || !hasPool();
+  $('threads').disabled = !idle || noPoolReason !== null;
+  $('product-search').disabled = page.catalog === null || page.wasmFailed;
+  for (const radio of document.querySelectorAll('input[name=mode]')) {
+    radio.disabled = page.wasmFailed || (radio.value === 'parallel' && noPoolReason !== null);
+  }
+  $('stop').hidden = !page.running;
+  $('progress').hidden = !page.running;
 }
 
-async function start() {
-  const support = detectThreadSupport();
-  const hw = navigator.hardwareConcurrency || 1;
-  const env = $('env');
-  env.dataset.isolated = String(support.isolated);
-  env.dataset.hw = String(hw);
-  const reason = whyNoThreads(support);
-  if (reason) {
-    showError(`The rayon pool cannot start: ${reason}.`);
+/** Runs `work` as the one task under way; ignored (with a word) while another runs. */
+async function task(work) {
+  if (page.busy) {
+    setStatus('Busy: wait for the current task to finish, or stop it.');
     return;
   }
-  const client = new WorkerClient((message) => showError(`The worker crashed: ${message}`));
-  const pool = await client.call(Request.INIT, { threads: hw });
-  env.dataset.threads = String(pool.poolThreads);
-  renderEnv([
-    ['crossOriginIsolated', support.isolated],
-    ['hardwareConcurrency', hw],
-    ['pool threads', pool.poolThreads],
-    ['pool start', `${pool.poolStartMs.toFixed(1)} ms`],
-    ['wasm threads', support.wasmThreads],
-    ['browser', navigator.userAgent],
-  ]);
-  const catalog = await client.call(Request.LOAD_CATALOG, { url: new URL('catalog.json', document.baseURI).href });
-  $('status').textContent = `Catalog: ${catalog.count} products, parsed in ${catalog.parseMs.toFixed(1)} ms.`;
-  setState('ready');
-
-  setState('running');
-  const request = { product: catalog.firstId, iterations: 1500, top: 10, runs: 5 };
-  const serial = await client.call(Request.RUN, { ...request, mode: 'serial' });
-  const parallel = await client.call(Request.RUN, { ...request, mode: 'parallel' });
-  renderResults(serial.items);
-  for (const run of [serial, parallel]) renderTime(run);
-  const identical = JSON.stringify(serial.items) === JSON.stringify(parallel.items);
-  const flag = $('identical');
-  flag.dataset.value = String(identical);
-  flag.textContent = identical ? 'Identical results: yes' : 'Identical results: NO';
-  setState('done');
+  page.busy = true;
+  updateControls();
+  try {
+    await work();
+  } finally {
+    page.busy = false;
+    page.running = false;
+    updateControls();
+  }
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+// ---------------------------------------------------------------------------------------
+// The URL: written after every change, so the address bar is always a working link.
+
+function syncUrl() {
+  const state = { settings: page.settings, source: page.source, product: page.product?.id };
+  history.replaceState(null, '', writeUrl(state));
+  $('share-link').href = writeUrl(state, { autorun: true });
+  $('share-link').title = page.source?.kind === 'file'
+    ? 'A file cannot be linked to: this link opens the bundled catalog.'
+    : 'Opens this page with these settings and runs at once.';
+}
+
+// ---------------------------------------------------------------------------------------
+// The worker and the catalog.
+
+function describeSource(source) {
+  if (source.kind === 'generate') return `${fmtInt(source.n)} generated products`;
+  if (source.kind === 'file') return source.file.name;
+  return source.url === DEFAULT_CATALOG ? 'the bundled catalog' : source.url;
+}
+
+/** Replaces the worker (and its pool) with a fresh one of `threads` threads. */
+async function startWorker(threads) {
+  page.client?.terminate('the worker was replaced');
+  const client = new WorkerClient((message) => {
+    if (client === page.client) setStatus(`The worker stopped: ${message}`);
+  });
+  page.client = client;
+  page.pool = null;
+  page.pool = await client.call(Request.INIT, { threads: noPoolReason ? 0 : threads });
+  renderEnv();
+  return page.pool;
+}
+
+function loadInto(client, source) {
+  if (source.kind === 'generate') return client.call(Request.GENERATE, { n: source.n, seed: GENERATE_SEED });
+  if (source.kind === 'file') return client.call(Request.LOAD_CATALOG, { file: source.file });
+  return client.call(Request.LOAD_CATALOG, { url: new URL(source.url, document.baseURI).href });
+}
+
+function renderCatalog(info, source) {
+  const count = $('catalog-count');
+  count.dataset.value = String(info.count);
+  count.textContent = `${fmtInt(info.count)} ${info.count === 1 ? 'product' : 'products'}`;
+  const parts = [describeSource(source)];
+  if (source.kind === 'generate') {
+    parts.push(`generated in ${fmtMs(info.parseMs)} ms (seed ${GENERATE_SEED})`);
+  } else {
+    parts.push(`${fmtBytes(info.bytes)}`, `read in ${fmtMs(info.readMs)} ms`, `parsed in ${fmtMs(info.parseMs)} ms`);
+  }
+  parts.push(`prepared for JS in ${fmtMs(info.exportMs)} ms`);
+  $('catalog-detail').textContent = parts.join(' · ');
+  $('catalog-detail').dataset.parseMs = String(info.parseMs);
+}
+
+/**
+ * Makes `wantedId` the target when the loaded catalog has it, else the first product.
+ * With `fromUrl`, a missing product is reported as an invalid parameter.
+ */
+async function chooseProduct(wantedId, { fromUrl = false } = {}) {
+  let product = null;
+  if (wantedId) product = await page.client.call(Request.PRODUCT, { id: wantedId });
+  if (!product) {
+    product = page.catalog.first;
+    if (wantedId && fromUrl) {
+      addNotice('product', `product "${wantedId}" is not in this catalog; using the first product, "${product.name}" (${product.id}).`);
+    }
+  }
+  setProduct(product);
+}
+
+function setProduct(product) {
+  page.product = product;
+  chooser.setSelected(product);
+  const current = $('product-current');
+  current.dataset.id = product.id;
+  current.textContent = `Selected: ${product.id}${product.category ? ` · ${product.category}` : ''}`;
+  syncUrl();
+}
+
+/** Loads `source` as the new catalog; on failure the previous catalog stays loaded. */
+async function loadSource(source) {
+  setState('loading');
+  setStatus(`Loading ${describeSource(source)}…`);
+  try {
+    const info = await loadInto(page.client, source);
+    page.catalog = info;
+    page.source = source;
+    renderCatalog(info, source);
+    await chooseProduct(page.product?.id);
+    setState('ready');
+    setStatus(`Loaded ${describeSource(source)}: ${fmtInt(info.count)} products. Pick a product and press Run.`);
+  } catch (e) {
+    await recoverFrom(e, `Could not load ${describeSource(source)}`);
+  }
+}
+
+/**
+ * After a failed step: a stopped worker is rebuilt quietly; a failed wasm instance (or,
+ * with `rebuild`, any failure) gets a fresh worker of the user's thread count with the
+ * last good catalog reloaded; the error is shown last, in the error state, and the page
+ * stays usable.
+ */
+async function recoverFrom(error, what, { rebuild: mustRebuild = false } = {}) {
+  if (error.stopped || error.fatal || mustRebuild) {
+    try {
+      await rebuild(page.settings.threads);
+    } catch (e) {
+      showError(`${what}: ${error.message}. Restarting the worker failed too: ${e.message}`);
+      return;
+    }
+    if (error.stopped) {
+      setStatus('Stopped. The pool was restarted and the catalog reloaded.');
+      return;
+    }
+  }
+  showError(`${what}: ${error.message}`);
+}
+
+/** A fresh worker with `threads` threads, with the current catalog loaded again. */
+async function rebuild(threads) {
+  setState('loading');
+  setStatus(`Starting a pool of ${threads} ${threads === 1 ? 'thread' : 'threads'}…`);
+  const pool = await startWorker(threads);
+  if (page.source) {
+    setStatus(`Pool started in ${fmtMs(pool.poolStartMs)} ms; reloading ${describeSource(page.source)}…`);
+    page.catalog = await loadInto(page.client, page.source);
+    renderCatalog(page.catalog, page.source);
+  }
+  setState('ready');
+  setStatus(`Pool of ${pool.poolThreads} ${pool.poolThreads === 1 ? 'thread' : 'threads'} started in ${fmtMs(pool.poolStartMs)} ms.`);
+}
+
+function loadFile(file) {
+  if (!file) return;
+  if (file.size > MAX_CATALOG_BYTES) {
+    // Refused before reading: the core would reject it anyway, after the copy.
+    showError(`${file.name} is ${fmtBytes(file.size)} (${fmtInt(file.size)} bytes); catalogs are limited to 64 MiB (${fmtInt(MAX_CATALOG_BYTES)} bytes), so it was not read. The previous catalog is still loaded.`);
+    return;
+  }
+  task(() => loadSource({ kind: 'file', file }));
+}
+
+// ---------------------------------------------------------------------------------------
+// Responsiveness: long tasks on this thread during a run, and how late a timer fires.
+
+const responsiveness = {
+  supported: typeof PerformanceObserver === 'function' &&
+    (PerformanceObserver.supportedEntryTypes ?? []).includes('longtask'),
+  start: Infinity,
+  end: Infinity,
+  longestMs: 0,
+  lagMs: 0,
+  timer: 0,
+  begin() {
+    Object.assign(this, { start: performance.now(), end: Infinity, longestMs: 0, lagMs: 0 });
+    // A 25 ms heartbeat: how late it fires is how long an input could have waited.
+    let expected = performance.now() + 25;
+    clearInterval(this.timer);
+    this.timer = setInterval(() => {
+      const now = performance.now();
+      this.lagMs = Math.max(this.lagMs, now - expected);
+      expected = now + 25;
+    }, 25);
+    this.render();
+  },
+  finish() {
+    this.end = performance.now();
+    clearInterval(this.timer);
+    this.render();
+  },
+  observe(entries) {
+    for (const entry of entries) {
+      // Tasks that overlap the run, including the one that started it.
+      if (entry.startTime + entry.duration >= this.start && entry.startTime <= this.end) {
+        this.longestMs = Math.max(this.longestMs, entry.duration);
+      }
+    }
+    this.render();
+  },
+  render() {
+    const card = $('longest-task');
+    card.dataset.ms = String(Math.round(this.longestMs));
+    card.dataset.lagMs = String(Math.round(this.lagMs));
+    card.dataset.supported = String(this.supported);
+    const value = $('longest-task-value');
+    const note = $('longest-task-note');
+    if (this.start === Infinity) return;
+    card.classList.add('measured');
+    if (!this.supported) {
+      value.textContent = `timer lag ${Math.round(this.lagMs)} ms`;
+      note.textContent = 'this browser does not report long tasks; the heartbeat timer\'s worst delay is shown';
+      return;
+    }
+    const longest = Math.round(this.longestMs);
+    card.classList.toggle('bad', longest > 50);
+    value.textContent = longest === 0 ? 'yes' : longest > 50 ? 'no' : 'yes';
+    note.textContent = longest === 0
+      ? `longest main-thread task 0 ms (none over 50 ms); timer lag ≤ ${Math.round(this.lagMs)} ms`
+      : `longest main-thread task ${longest} ms; timer lag ≤ ${Math.round(this.lagMs)} ms`;
+  },
 };
 
-function renderTime(run) {
-  const el = $(`time-${run.mode}`);
-  const med = median(run.timesMs);
-  el.dataset.medianMs = String(med);
-  el.dataset.minMs = String(Math.min(...run.timesMs));
-  el.textContent = `${run.mode}: median ${med.toFixed(1)} ms over ${run.timesMs.length} runs`;
+if (responsiveness.supported) {
+  new PerformanceObserver((list) => responsiveness.observe(list.getEntries())).observe({ type: 'longtask' });
 }
 
-function renderResults(items) {
+// ---------------------------------------------------------------------------------------
+// Runs.
+
+/** Reads and checks the three number fields; returns false (and focuses one) if any is invalid. */
+function checkFields() {
+  let firstBad = null;
+  for (const name of ['iterations', 'runs', 'top']) {
+    if (!checkField(name) && !firstBad) firstBad = $(name);
+  }
+  if (firstBad) {
+    firstBad.focus();
+    setStatus(`Fix ${firstBad.id} first: see the message under it.`);
+    return false;
+  }
+  return true;
+}
+
+/** Validates one number field, shows or clears its message, and stores a valid value. */
+function checkField(name) {
+  const input = $(name);
+  const error = $(`${name}-error`);
+  const { value, error: problem } = input.validity.badInput
+    ? { error: `${name} must be a whole number from ${fmtInt(LIMITS[name].min)} to ${fmtInt(LIMITS[name].max)}; got text that is not a number` }
+    : parseWholeNumber(name, input.value, LIMITS[name]);
+  if (problem) {
+    error.textContent = `${problem}. Runs keep using ${fmtInt(page.settings[name])} until this is fixed.`;
+    error.hidden = false;
+    input.setAttribute('aria-invalid', 'true');
+    return false;
+  }
+  error.hidden = true;
+  input.removeAttribute('aria-invalid');
+  if (page.settings[name] !== value) {
+    page.settings[name] = value;
+    syncUrl();
+  }
+  return true;
+}
+
+/** The modes a Run performs here: Compare leaves parallel out when there is no pool. */
+function modesToRun() {
+  return MODE_RUNS[page.settings.mode].filter((mode) => mode !== 'parallel' || hasPool());
+}
+
+async function run() {
+  if (!checkFields()) return;
+  const { iterations, runs, top } = page.settings;
+  const modes = modesToRun();
+  const request = { modes, product: page.product.id, iterations, top, runs };
+  page.running = true;
+  setState('running');
+  responsiveness.begin();
+  const progress = $('progress');
+  progress.max = modes.length * (runs + 1);
+  progress.value = 0;
+  setStatus(`Running ${modes.map((m) => MODE_NAMES[m]).join(', ')}: 1 warm-up and ${runs} timed ${runs === 1 ? 'run' : 'runs'} each…`);
+  try {
+    const out = await page.client.call(Request.RUN, request, ({ done, total, mode }) => {
+      progress.value = done;
+      setStatus(`Running: ${done} of ${total} done (last: ${MODE_NAMES[mode]})…`);
+    });
+    renderRun(out, request);
+    setState('done');
+    setStatus(`Done: ${fmtInt(out.candidates)} candidates scored ${runs + 1} times per mode, ${fmtInt(iterations)} iterations.`);
+  } catch (e) {
+    await recoverFrom(e, 'The run failed');
+  } finally {
+    page.running = false;
+    responsiveness.finish();
+    updateControls();
+  }
+}
+
+function renderRun(out, request) {
+  const summaries = {};
+  for (const mode of ['serial', 'parallel', 'js']) {
+    const row = $(`time-${mode}`);
+    const result = out.results[mode];
+    const header = node('th', MODE_NAMES[mode]);
+    header.scope = 'row';
+    if (!result) {
+      delete row.dataset.medianMs;
+      delete row.dataset.minMs;
+      const cell = node('td', 'not run', 'muted');
+      cell.colSpan = 5;
+      row.replaceChildren(header, cell);
+      continue;
+    }
+    const summary = summarize(result);
+    summaries[mode] = summary;
+    row.dataset.medianMs = String(summary.medianMs);
+    row.dataset.minMs = String(summary.minMs);
+    const details = node('details');
+    details.append(node('summary', `${result.timesMs.length}`),
+      node('span', result.timesMs.map((ms) => fmtMs(ms)).join(', '), 'raw-runs'));
+    const runsCell = node('td');
+    runsCell.append(details);
+    row.replaceChildren(header,
+      node('td', fmtMs(summary.medianMs), 'num'),
+      node('td', fmtMs(summary.minMs), 'num'),
+      node('td', fmtMs(summary.scoreMs), 'num'),
+      node('td', fmtMs(summary.rankMs), 'num'),
+      runsCell);
+  }
+  const threads = page.pool?.poolThreads ?? 0;
+  $('timings-note').textContent = `Milliseconds: median and minimum of ${request.runs} timed ${request.runs === 1 ? 'run' : 'runs'} after one untimed warm-up, ` +
+    `${request.modes.length > 1 ? 'interleaved run by run, ' : ''}timed with performance.now() in the worker` +
+    `${summaries.parallel ? `; parallel on ${threads} ${threads === 1 ? 'thread' : 'threads'}` : ''}. ` +
+    'Scoring (signatures and scoring) and Sorting (selecting the top K) are medians of the scorer\'s own split of each run.';
+
+  const speedup = $('speedup');
+  if (summaries.serial && summaries.parallel) {
+    const value = summaries.serial.medianMs / summaries.parallel.medianMs;
+    speedup.dataset.value = String(value);
+    $('speedup-value').textContent = `${value.toFixed(2)}×`;
+  } else {
+    delete speedup.dataset.value;
+    $('speedup-value').textContent = '—';
+  }
+  const versus = $('wasm-vs-js');
+  if (summaries.serial && summaries.js) {
+    const value = summaries.js.medianMs / summaries.serial.medianMs;
+    versus.dataset.value = String(value);
+    $('wasm-vs-js-value').textContent = `${value.toFixed(2)}×`;
+  } else {
+    delete versus.dataset.value;
+    $('wasm-vs-js-value').textContent = '—';
+  }
+  const identical = $('identical');
+  if (request.modes.length > 1) {
+    const verdict = compareRankings(out.results);
+    identical.dataset.value = String(verdict.identical);
+    identical.classList.toggle('bad', !verdict.identical);
+    $('identical-value').textContent = verdict.identical ? 'yes' : 'NO';
+    $('identical-note').textContent = verdict.identical
+      ? `${verdict.compared.map((m) => MODE_NAMES[m]).join(', ')}: same ranking, same scores (===)`
+      : `first difference: ${verdict.difference}`;
+  } else {
+    delete identical.dataset.value;
+    identical.classList.remove('bad');
+    $('identical-value').textContent = '—';
+    $('identical-note').textContent = 'run Compare to check';
+  }
+
+  const bars = request.modes.map((mode) => ({ mode, label: MODE_NAMES[mode], ...summaries[mode] }));
+  $('bars-figure').hidden = false;
+  charts.bars = bars;
+  drawBars($('bars'), bars);
+  $('bars-caption').textContent = `Median time per mode (the thin mark is the minimum): ${bars.map((b) => `${b.label} ${fmtMs(b.medianMs)} ms`).join(', ')}.`;
+
+  // Every mode ranks alike when identical; show the first (serial in Compare).
+  const shown = request.modes[0];
+  renderRanking(out.results[shown].items, out, shown);
+}
+
+function renderRanking(items, out, mode) {
   const body = $('results');
-  body.replaceChildren();
-  for (const item of items) {
-    const row = document.createElement('tr');
+  const note = $('ranking-note');
+  if (out.candidates === 0) {
+    const row = node('tr');
+    const cell = node('td', 'This catalog has one product: no other products to compare with.', 'muted');
+    cell.colSpan = 7;
+    row.append(cell);
+    body.replaceChildren(row);
+    note.textContent = '';
+    return;
+  }
+  const rows = items.map((item) => {
+    const row = node('tr');
     row.dataset.testid = 'result-row';
     row.dataset.id = item.id;
     row.dataset.score = String(item.score);
-    for (const value of [item.rank, item.name, item.id, item.category ?? '', item.score.toFixed(4)]) {
-      const cell = document.createElement('td');
-      cell.textContent = String(value);
-      row.append(cell);
+    row.dataset.text = String(item.text);
+    row.dataset.attribute = String(item.attribute);
+    row.dataset.category = item.category ?? '';
+    const score = node('td', item.score.toFixed(4), 'num score');
+    score.title = String(item.score);
+    // On a phone the identifier and category columns fold into the name cell (CSS).
+    const name = node('td', null, 'name');
+    const folded = node('span', item.category ? `${item.id} · ${item.category}` : item.id, 'folded');
+    folded.setAttribute('aria-hidden', 'true');
+    name.append(node('span', item.name), folded);
+    row.append(
+      node('td', String(item.rank), 'num'),
+      name,
+      node('td', item.id, 'ident wide'),
+      node('td', item.category ?? '—', 'wide'),
+      score,
+      node('td', item.text.toFixed(4), 'num'),
+      node('td', item.attribute.toFixed(4), 'num'),
+    );
+    return row;
+  });
+  body.replaceChildren(...rows);
+  const target = out.target;
+  note.textContent = `Top ${items.length} of ${fmtInt(out.candidates)} candidates for “${target.name}” (${target.id}${target.category ? `, ${target.category}` : ''}), ` +
+    `from the ${MODE_NAMES[mode]} run. Score = 0.1 × text + 0.9 × attributes.`;
+}
+
+async function scaling() {
+  if (!checkFields()) return;
+  const { iterations, runs, top, threads: userThreads } = page.settings;
+  const request = { modes: ['parallel'], product: page.product.id, iterations, top, runs };
+  page.running = true;
+  setState('running');
+  responsiveness.begin();
+  const progress = $('progress');
+  progress.max = hw;
+  progress.value = 0;
+  const points = [];
+  try {
+    for (let threads = 1; threads <= hw; threads++) {
+      setStatus(`Scaling: starting a pool of ${threads} ${threads === 1 ? 'thread' : 'threads'} and reloading the catalog…`);
+      await startWorker(threads);
+      page.catalog = await loadInto(page.client, page.source);
+      setStatus(`Scaling: ${threads} of ${hw} threads, ${runs} timed ${runs === 1 ? 'run' : 'runs'}…`);
+      const out = await page.client.call(Request.RUN, request);
+      const medianMs = median(out.results.parallel.timesMs);
+      points.push({ threads, medianMs, speedup: points.length ? points[0].medianMs / medianMs : 1 });
+      progress.value = threads;
     }
-    body.append(row);
+    if (userThreads !== hw) {
+      setStatus(`Scaling done; restoring the pool of ${userThreads} ${userThreads === 1 ? 'thread' : 'threads'}…`);
+      await startWorker(userThreads);
+      page.catalog = await loadInto(page.client, page.source);
+    }
+    renderCatalog(page.catalog, page.source);
+    renderScaling(points);
+    setState('done');
+    setStatus(`Scaling done: ${points.map((p) => `${p.threads}: ${p.speedup.toFixed(2)}×`).join(', ')} (speedup against 1 thread).`);
+  } catch (e) {
+    // Whatever failed, the pool must be the user's size again.
+    await recoverFrom(e, 'Scaling failed', { rebuild: true });
+  } finally {
+    page.running = false;
+    responsiveness.finish();
+    updateControls();
+  }
+}
+
+function renderScaling(points) {
+  $('scaling-figure').hidden = false;
+  charts.points = points;
+  drawScaling($('scaling-chart'), points);
+  $('scaling-caption').textContent = `Parallel speedup against threads (median of ${page.settings.runs} runs each, against 1 thread): ` +
+    points.map((p) => `${p.threads} → ${p.speedup.toFixed(2)}× (${fmtMs(p.medianMs)} ms)`).join('; ') +
+    '. Dashed: ideal.';
+  $('scaling-figure').dataset.points = JSON.stringify(points.map((p) => ({ threads: p.threads, speedup: p.speedup })));
+}
+
+/** The charts' data, kept to redraw them at a new width. */
+const charts = { bars: null, points: null };
+let resizeTimer = 0;
+window.addEventListener('resize', () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(() => {
+    if (charts.bars) drawBars($('bars'), charts.bars);
+    if (charts.points) drawScaling($('scaling-chart'), charts.points);
+  }, 150);
+});
+
+// ---------------------------------------------------------------------------------------
+// The environment panel.
+
+function browserName() {
+  const data = navigator.userAgentData;
+  if (data?.brands?.length) {
+    const brands = data.brands.filter((b) => !/not.?a.?brand/i.test(b.brand));
+    const names = brands.map((b) => `${b.brand} ${b.version}`).join(', ');
+    return `${names}${data.platform ? ` on ${data.platform}` : ''}${data.mobile ? ' (mobile)' : ''}`;
+  }
+  return navigator.userAgent;
+}
+
+function renderEnv() {
+  const env = $('env');
+  env.dataset.isolated = String(support.isolated);
+  env.dataset.hw = String(hw);
+  env.dataset.threads = String(page.pool?.poolThreads ?? 0);
+  const pool = page.pool
+    ? hasPool()
+      ? `${page.pool.poolThreads} ${page.pool.poolThreads === 1 ? 'thread' : 'threads'}, started in ${fmtMs(page.pool.poolStartMs)} ms`
+      : 'none (no cross-origin isolation)'
+    : page.wasmFailed ? 'none' : 'starting…';
+  const fields = [
+    ['crossOriginIsolated', support.isolated ? 'yes' : 'no'],
+    ['hardwareConcurrency', String(hw)],
+    ['Pool size', pool],
+    ['wasm start', page.pool ? `${fmtMs(page.pool.wasmInitMs)} ms` : '—'],
+    ['WebAssembly threads', support.wasmThreads ? 'supported' : 'not supported'],
+    ['SharedArrayBuffer', support.sharedMemory ? 'available' : 'not available'],
+    ['Nested workers', page.pool ? (page.pool.nestedWorkers ? 'yes' : 'no') : '—'],
+    ['Browser', browserName()],
+  ];
+  env.replaceChildren(...fields.flatMap(([label, value]) => [node('dt', label), node('dd', value)]));
+  if (noPoolReason) {
+    const problem = $('env-problem');
+    problem.textContent = `The rayon pool cannot start: ${noPoolReason}. Parallel runs, Compare's parallel part, Scaling and the thread count are disabled.`;
+    problem.hidden = false;
+  }
+  $('threads-hint').textContent = hasPool()
+    ? `pool of ${page.pool.poolThreads} started in ${fmtMs(page.pool.poolStartMs)} ms`
+    : noPoolReason ? 'no pool here (see Environment)' : '';
+}
+
+// ---------------------------------------------------------------------------------------
+// Wiring.
+
+const chooser = new ProductChooser({
+  input: $('product-search'),
+  list: $('product-options'),
+  status: $('product-status'),
+  search: (query) => page.client.call(Request.SEARCH, { query, limit: SEARCH_LIMIT }),
+  onSelect: (product) => {
+    setProduct(product);
+    if (!page.busy && document.body.dataset.state !== 'error') setStatus(`Target: ${product.name}. Press Run.`);
+  },
+});
+
+function fillControls() {
+  const { settings } = page;
+  const threads = $('threads');
+  threads.replaceChildren(...Array.from({ length: hw }, (_, k) => {
+    const option = node('option', String(k + 1));
+    option.value = String(k + 1);
+    return option;
+  }));
+  threads.value = String(settings.threads);
+  for (const name of ['iterations', 'runs', 'top']) $(name).value = String(settings[name]);
+  for (const radio of document.querySelectorAll('input[name=mode]')) radio.checked = radio.value === settings.mode;
+  for (const [mode, label] of Object.entries(MODE_LABELS)) {
+    const radio = document.querySelector(`input[name=mode][value=${mode}]`);
+    radio.closest('label').title = label;
+  }
+  if (initial.source.kind === 'generate') $('generate-n').value = String(initial.source.n);
+  if (initial.source.kind === 'url' && initial.source.url !== DEFAULT_CATALOG) $('catalog-url').value = initial.source.url;
+}
+
+function wire() {
+  $('controls').addEventListener('submit', (event) => {
+    event.preventDefault();
+    task(run);
+  });
+  $('scaling').addEventListener('click', () => task(scaling));
+  $('stop').addEventListener('click', () => {
+    if (page.running) page.client.terminate('stopped by the user');
+  });
+  for (const name of ['iterations', 'runs', 'top']) {
+    $(name).addEventListener('input', () => checkField(name));
+  }
+  for (const radio of document.querySelectorAll('input[name=mode]')) {
+    radio.addEventListener('change', () => {
+      page.settings.mode = radio.value;
+      syncUrl();
+    });
+  }
+  $('threads').addEventListener('change', () => {
+    const threads = Number($('threads').value);
+    page.settings.threads = threads;
+    syncUrl();
+    task(async () => {
+      try {
+        await rebuild(threads);
+      } catch (e) {
+        await recoverFrom(e, `Could not start ${threads} threads`);
+      }
+    });
+  });
+  $('catalog-file').addEventListener('change', () => {
+    const file = $('catalog-file').files[0];
+    $('catalog-file').value = ''; // so choosing the same file again loads it again
+    loadFile(file);
+  });
+  const loadUrl = () => {
+    const url = $('catalog-url').value.trim();
+    if (!url) {
+      showError('Enter a catalog URL first.');
+      return;
+    }
+    task(() => loadSource({ kind: 'url', url }));
+  };
+  $('load-url').addEventListener('click', loadUrl);
+  $('catalog-url').addEventListener('keydown', (event) => {
+    if (event.key === 'Enter') {
+      event.preventDefault();
+      loadUrl();
+    }
+  });
+  const generate = (text) => {
+    const { value, error } = parseWholeNumber('generate', text, LIMITS.generate);
+    const message = $('generate-n-error');
+    if (error) {
+      message.textContent = `${error}.`;
+      message.hidden = false;
+      $('generate-n').setAttribute('aria-invalid', 'true');
+      $('generate-n').focus();
+      return;
+    }
+    message.hidden = true;
+    $('generate-n').removeAttribute('aria-invalid');
+    task(() => loadSource({ kind: 'generate', n: value }));
+  };
+  $('generate').addEventListener('click', () => generate($('generate-n').validity.badInput ? 'not a number' : $('generate-n').value));
+  $('generate-n').addEventListener('keydown', (event) => {
+    if (event.key === 'Enter') {
+      event.preventDefault();
+      $('generate').click();
+    }
+  });
+  for (const preset of document.querySelectorAll('.preset')) {
+    preset.addEventListener('click', () => {
+      $('generate-n').value = preset.dataset.n;
+      generate(preset.dataset.n);
+    });
+  }
+  $('load-default').addEventListener('click', () => task(() => loadSource({ kind: 'url', url: DEFAULT_CATALOG })));
+
+  // Drag and drop anywhere on the page.
+  const overlay = $('drop-overlay');
+  const hasFiles = (event) => event.dataTransfer?.types?.includes('Files');
+  let depth = 0;
+  document.addEventListener('dragenter', (event) => {
+    if (!hasFiles(event)) return;
+    event.preventDefault();
+    depth++;
+    overlay.hidden = false;
+  });
+  document.addEventListener('dragover', (event) => {
+    if (hasFiles(event)) event.preventDefault();
+  });
+  document.addEventListener('dragleave', (event) => {
+    if (!hasFiles(event)) return;
+    depth = Math.max(0, depth - 1);
+    if (depth === 0) overlay.hidden = true;
+  });
+  document.addEventListener('drop', (event) => {
+    if (!hasFiles(event)) return;
+    event.preventDefault();
+    depth = 0;
+    overlay.hidden = true;
+    loadFile(event.dataTransfer.files[0]);
+  });
+}
+
+async function start() {
+  fillControls();
+  for (const { param, text } of initial.messages) addNotice(param, text);
+  renderEnv();
+  wire();
+  setState('loading');
+  if (noPoolReason && page.settings.mode === 'parallel') {
+    addNotice('mode', 'mode parallel needs the rayon pool, which cannot start here (see Environment); using compare, which runs serial and JavaScript.');
+    page.settings.mode = 'compare';
+    fillControls();
+  }
+
+  setStatus('Starting the wasm module and the rayon pool…');
+  try {
+    await startWorker(page.settings.threads);
+  } catch (e) {
+    page.wasmFailed = true;
+    renderEnv();
+    showError(`The wasm module could not start here: ${e.message}. ` +
+      'Every mode needs it (the JavaScript mode scores the catalog the wasm prepares), so nothing can run. ' +
+      (noPoolReason ? `Likely cause: ${noPoolReason}.` : ''));
+    return;
+  }
+
+  setStatus(`Loading ${describeSource(initial.source)}…`);
+  let source = initial.source;
+  try {
+    page.catalog = await loadInto(page.client, source);
+  } catch (e) {
+    if (source.kind === 'url' && source.url === DEFAULT_CATALOG) {
+      showError(`Could not load ${describeSource(source)}: ${e.message}`);
+      return;
+    }
+    if (e.fatal) await startWorker(page.settings.threads);
+    addNotice(source.kind === 'generate' ? 'generate' : 'catalog',
+      `Could not load ${describeSource(source)}: ${e.message}. Loaded the bundled catalog instead.`);
+    source = { kind: 'url', url: DEFAULT_CATALOG };
+    try {
+      page.catalog = await loadInto(page.client, source);
+    } catch (e2) {
+      showError(`Could not load the bundled catalog either: ${e2.message}`);
+      return;
+    }
+  }
+  page.source = source;
+  renderCatalog(page.catalog, source);
+  await chooseProduct(initial.product, { fromUrl: true });
+  setState('ready');
+  setStatus(`Ready: ${fmtInt(page.catalog.count)} products. Pick a product and press Run.`);
+  if (initial.autorun) {
+    // Let the page finish its first layout and paint, so the run's responsiveness figure
+    // measures the run and not the page's start.
+    await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+    await task(run);
   }
 }
 

@@ -1,0 +1,151 @@
+// The page's settings: their defaults and valid ranges, how they are read from the URL
+// (and from the form's fields), and how they are written back. No DOM and no wasm.
+//
+// The limits mirror the core's: src/rank.rs (MAX_ITERATIONS, MAX_TOP) and src/catalog
+// (MAX_PRODUCTS, MAX_CATALOG_BYTES). An invalid value is never clamped or guessed: it
+// gets a message naming the parameter and its valid range, and the default is used.
+
+export const MODES = Object.freeze(['serial', 'parallel', 'js', 'compare']);
+
+/** What each mode runs, in the order Compare interleaves them. */
+export const MODE_RUNS = Object.freeze({
+  serial: ['serial'],
+  parallel: ['parallel'],
+  js: ['js'],
+  compare: ['serial', 'parallel', 'js'],
+});
+
+export const MODE_LABELS = Object.freeze({
+  serial: 'Serial (wasm, 1 thread)',
+  parallel: 'Parallel (wasm, rayon pool)',
+  js: 'JavaScript (1 thread)',
+  compare: 'Compare all three',
+});
+
+/** Integer settings: default and inclusive range. */
+export const LIMITS = Object.freeze({
+  iterations: { min: 1, max: 100_000, default: 1500 },
+  runs: { min: 1, max: 100, default: 5 },
+  top: { min: 1, max: 1000, default: 10 },
+  generate: { min: 1, max: 1_000_000, default: 2000 },
+});
+
+export const DEFAULT_MODE = 'compare';
+/** The generator's seed: a generated catalog is fully described by its size. */
+export const GENERATE_SEED = 42;
+export const GENERATE_PRESETS = Object.freeze([30, 2000, 20_000, 200_000]);
+/** The core's MAX_CATALOG_BYTES: larger files are refused before they are read. */
+export const MAX_CATALOG_BYTES = 64 * 1024 * 1024;
+/** The catalog served with the page. */
+export const DEFAULT_CATALOG = 'catalog.json';
+
+const WHOLE_NUMBER = /^[0-9]+$/;
+
+/**
+ * Reads a whole number in `min..=max` from `text`. Returns `{ value }` or `{ error }`,
+ * where `error` names the parameter, the valid range and what was given. Only plain
+ * digits count: "1e3", "-5", "2.0" and "" are errors, not conversions.
+ */
+export function parseWholeNumber(name, text, { min, max }) {
+  const trimmed = String(text).trim();
+  const range = `a whole number from ${fmtInt(min)} to ${fmtInt(max)}`;
+  if (!WHOLE_NUMBER.test(trimmed)) {
+    return { error: `${name} must be ${range}; got "${text}"` };
+  }
+  const value = Number(trimmed);
+  if (value < min || value > max) return { error: `${name} must be ${range}; got ${trimmed}` };
+  return { value };
+}
+
+/** 1500 -> "1,500", for messages and labels. */
+export function fmtInt(n) {
+  return n.toLocaleString('en-US');
+}
+
+/**
+ * Reads the page's state from a URL query string.
+ *
+ * Returns `{ settings, source, product, autorun, messages }`:
+ * - `settings`: `{ mode, threads, iterations, runs, top }`, each valid (the default when
+ *   the URL's value is missing or invalid);
+ * - `source`: `{ kind: 'url', url }` or `{ kind: 'generate', n }`;
+ * - `product`: the requested identifier, or null (checked once the catalog is loaded);
+ * - `messages`: `[{ param, text }]`, one per invalid parameter.
+ */
+export function readUrl(search, hw) {
+  const params = new URLSearchParams(search);
+  const messages = [];
+  const note = (param, text) => messages.push({ param, text });
+  const settings = {
+    mode: DEFAULT_MODE,
+    threads: hw,
+    iterations: LIMITS.iterations.default,
+    runs: LIMITS.runs.default,
+    top: LIMITS.top.default,
+  };
+
+  if (params.has('mode')) {
+    const mode = params.get('mode');
+    if (MODES.includes(mode)) settings.mode = mode;
+    else note('mode', `mode must be one of ${MODES.join(', ')}; got "${mode}". Using ${DEFAULT_MODE}.`);
+  }
+  for (const name of ['iterations', 'runs', 'top']) {
+    if (!params.has(name)) continue;
+    const { value, error } = parseWholeNumber(name, params.get(name), LIMITS[name]);
+    if (error) note(name, `${error}. Using the default, ${fmtInt(LIMITS[name].default)}.`);
+    else settings[name] = value;
+  }
+  if (params.has('threads')) {
+    const text = params.get('threads');
+    const { value, error } = parseWholeNumber('threads', text, { min: 1, max: Number.MAX_SAFE_INTEGER });
+    if (error) {
+      note('threads', `threads must be a whole number from 1 to ${hw} (navigator.hardwareConcurrency); got "${text}". Using ${hw}.`);
+    } else if (value > hw) {
+      note('threads', `threads must be from 1 to ${hw} (navigator.hardwareConcurrency); got ${value}. Using ${hw}.`);
+    } else {
+      settings.threads = value;
+    }
+  }
+
+  let source = { kind: 'url', url: DEFAULT_CATALOG };
+  const generate = params.get('generate');
+  const catalog = params.get('catalog');
+  if (generate !== null) {
+    const { value, error } = parseWholeNumber('generate', generate, LIMITS.generate);
+    if (error) {
+      note('generate', `${error}. Loading ${catalog ? 'the catalog URL' : 'the bundled catalog'} instead.`);
+    } else {
+      source = { kind: 'generate', n: value };
+      if (catalog !== null) note('catalog', `catalog and generate were both given; generating ${fmtInt(value)} products and ignoring catalog.`);
+    }
+  }
+  if (source.kind === 'url' && catalog !== null) {
+    if (catalog.trim() === '') note('catalog', 'catalog must be a URL; got an empty value. Loading the bundled catalog.');
+    else source = { kind: 'url', url: catalog };
+  }
+
+  const product = params.get('product');
+  const autorunText = params.get('autorun');
+  if (autorunText !== null && autorunText !== '1' && autorunText !== '0') {
+    note('autorun', `autorun must be 1 (or 0); got "${autorunText}". Not running automatically.`);
+  }
+  return { settings, source, product: product || null, autorun: autorunText === '1', messages };
+}
+
+/**
+ * The query string that reproduces `state` (`{ settings, source, product }`). A file
+ * cannot be linked to, so a file source writes no catalog parameter.
+ */
+export function writeUrl({ settings, source, product }, { autorun = false } = {}) {
+  const params = new URLSearchParams();
+  if (source?.kind === 'generate') params.set('generate', String(source.n));
+  else if (source?.kind === 'url' && source.url !== DEFAULT_CATALOG) params.set('catalog', source.url);
+  if (product) params.set('product', product);
+  params.set('mode', settings.mode);
+  params.set('threads', String(settings.threads));
+  params.set('iterations', String(settings.iterations));
+  params.set('runs', String(settings.runs));
+  params.set('top', String(settings.top));
+  if (autorun) params.set('autorun', '1');
+  return `?${params}`;
+}
