@@ -82,11 +82,14 @@ pub const ATTRIBUTE_WEIGHT: f64 = 0.9;
 ///
 /// Each lane is an independent FNV chain, so the CPU overlaps their multiplies instead of
 /// waiting for one chain's latency per byte. Measured on this project's 2-core x86-64
-/// machines (1500 iterations, ~200-byte descriptions, best of 9): natively 4 lanes ran at
-/// 0.35 ns per byte-step, 6, 8 and 10 at 0.31 (one 64-bit multiply per cycle, the
-/// ceiling for portable scalar code), 12 at 0.43 (registers spill); compiled to wasm and
-/// run in Node 20, 4 and 8 lanes were equal (0.41 to 0.44) and 12 or 16 slower.
-pub const LANES: usize = 8;
+/// machines (1500 iterations, ~150 bytes of words per description, best of 9 runs):
+/// natively 4 lanes ran at 0.35 ns per byte-step; 6 and 7 lanes at 0.31 for both
+/// [`signature`] and [`text_similarity`], about one 64-bit multiply per cycle, the
+/// ceiling for portable scalar code; 8 lanes at 0.31 for `signature` but 0.40 for
+/// `text_similarity`, whose extra state no longer fits in registers; 12 lanes at 0.43.
+/// Compiled to wasm and run in Node 20, 4, 6 and 8 lanes were within noise of each other,
+/// all 2.1 to 2.3 times faster than [`signature_naive`].
+pub const LANES: usize = 6;
 
 /// One FNV-1a step: xor in the byte, then multiply by the prime (wrapping).
 #[inline(always)]
@@ -386,7 +389,9 @@ mod tests {
             "Ärger über Café ١٢٣ 東京タワー x y z",
             "one two three four five six seven",
         ]);
-        for iterations in [1u32, 2, 3, 7, 8, 9, 15, 16, 17, 31, 100, 1500] {
+        // Every remainder modulo LANES, over one to three whole blocks, and larger sizes.
+        let sizes = (1..=3 * LANES as u32 + 1).chain([100, 1499, 1500]);
+        for iterations in sizes {
             let bases = seed_bases(iterations);
             for i in 0..c.len() {
                 let words = c.description_words(i);
