@@ -1,0 +1,245 @@
+#![cfg(not(target_arch = "wasm32"))]
+//! The `shop-recs` binary: the success paths, and errors as one line on stderr.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+const CATALOG: &str = r#"{"products": [
+  {"slug": "red-lipstick", "name": "Red Lipstick", "category": "beauty",
+   "tags": ["makeup"], "description": "A matte red lipstick that lasts all day."},
+  {"slug": "claw-hammer", "name": "Claw Hammer", "category": "tools",
+   "tags": ["hand tool"], "description": "A steel claw hammer with a rubber grip."},
+  {"slug": "red-nail-polish", "name": "Red Nail Polish", "category": "beauty",
+   "tags": ["makeup"], "description": "A glossy red nail polish that lasts all week."}
+]}"#;
+
+/// Writes `contents` to a file of its own in cargo's temporary folder for tests.
+fn temp_file(name: &str, contents: &str) -> PathBuf {
+    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("cli-{name}"));
+    std::fs::write(&path, contents).expect("write a temporary catalog");
+    path
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_shop-recs"))
+        .args(args)
+        .env_remove("RUST_BACKTRACE")
+        .output()
+        .expect("run shop-recs")
+}
+
+/// Asserts a failure: non-zero status, one line on stderr mentioning `needle`, no panic.
+fn assert_fails_with(output: &Output, needle: &str) {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        !output.status.success(),
+        "expected a failure, stderr: {stderr}"
+    );
+    assert_eq!(
+        stderr.lines().count(),
+        1,
+        "expected one line on stderr, got: {stderr:?}"
+    );
+    assert!(stderr.starts_with("error: "), "{stderr:?}");
+    assert!(stderr.contains(needle), "expected {needle:?} in {stderr:?}");
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("backtrace"),
+        "{stderr:?}"
+    );
+    assert!(output.stdout.is_empty(), "nothing on stdout on failure");
+}
+
+#[test]
+fn recommend_prints_the_ranking_and_the_time() {
+    let catalog = temp_file("ok.json", CATALOG);
+    let output = run(&[
+        "recommend",
+        "--catalog",
+        catalog.to_str().unwrap(),
+        "--product",
+        "red-lipstick",
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    // The nail polish shares {red, makeup, beauty} and much of the description.
+    let first = stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("1 "))
+        .expect("a rank 1 row");
+    assert!(first.contains("red-nail-polish"), "{stdout}");
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.trim_start().starts_with("2 ") && l.contains("claw-hammer"))
+    );
+    assert!(
+        stdout.contains("signatures and scoring") && stdout.contains(" ms"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn recommend_json_is_one_object_with_the_ranking() {
+    let catalog = temp_file("json.json", CATALOG);
+    let path = catalog.to_str().unwrap();
+    for mode in ["serial", "parallel"] {
+        let output = run(&[
+            "recommend",
+            "--catalog",
+            path,
+            "--product",
+            "claw-hammer",
+            "--mode",
+            mode,
+            "--threads",
+            "2",
+            "--iterations",
+            "64",
+            "--top",
+            "1",
+            "--json",
+        ]);
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+        assert_eq!(report["mode"], mode);
+        assert_eq!(report["iterations"], 64);
+        assert_eq!(report["candidates"], 2);
+        assert_eq!(report["target"]["id"], "claw-hammer");
+        let ranking = report["recommendations"].as_array().unwrap();
+        assert_eq!(ranking.len(), 1);
+        assert_eq!(ranking[0]["rank"], 1);
+        assert!(report["timings_ms"]["total"].as_f64().unwrap() >= 0.0);
+    }
+}
+
+#[test]
+fn bench_reports_both_modes_and_the_speedup() {
+    let catalog = temp_file("bench.json", CATALOG);
+    let output = run(&[
+        "bench",
+        "--catalog",
+        catalog.to_str().unwrap(),
+        "--runs",
+        "3",
+        "--iterations",
+        "50",
+        "--threads",
+        "2",
+        "--json",
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    // Default target: the first product.
+    assert_eq!(report["target"], "red-lipstick");
+    assert_eq!(report["threads"], 2);
+    assert_eq!(report["candidates"], 2);
+    assert_eq!(report["serial_ms"]["runs"].as_array().unwrap().len(), 3);
+    assert_eq!(report["parallel_ms"]["runs"].as_array().unwrap().len(), 3);
+    let (median, min) = (
+        report["serial_ms"]["median"].as_f64().unwrap(),
+        report["serial_ms"]["min"].as_f64().unwrap(),
+    );
+    assert!(min <= median);
+    assert!(report["speedup"].as_f64().unwrap() > 0.0);
+    assert_eq!(report["ranking"][0]["id"], "red-nail-polish");
+
+    let output = run(&[
+        "bench",
+        "--generate",
+        "30",
+        "--runs",
+        "1",
+        "--iterations",
+        "20",
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.contains("speedup") && stdout.contains("30 products"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn missing_file_is_one_line() {
+    let missing = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli-no-such-file.json");
+    let output = run(&[
+        "recommend",
+        "--catalog",
+        missing.to_str().unwrap(),
+        "--product",
+        "x",
+    ]);
+    assert_fails_with(&output, "cli-no-such-file.json");
+}
+
+#[test]
+fn invalid_json_names_line_and_column() {
+    let catalog = temp_file(
+        "broken.json",
+        "{\"products\": [\n  {\"slug\": \"a\",, }\n]}",
+    );
+    let output = run(&[
+        "recommend",
+        "--catalog",
+        catalog.to_str().unwrap(),
+        "--product",
+        "a",
+    ]);
+    assert_fails_with(&output, "line 2, column");
+}
+
+#[test]
+fn unknown_product_is_one_line() {
+    let catalog = temp_file("unknown.json", CATALOG);
+    let path = catalog.to_str().unwrap();
+    let output = run(&["recommend", "--catalog", path, "--product", "blue-lipstick"]);
+    assert_fails_with(&output, "\"blue-lipstick\"");
+    let output = run(&[
+        "bench",
+        "--catalog",
+        path,
+        "--product",
+        "blue-lipstick",
+        "--runs",
+        "1",
+    ]);
+    assert_fails_with(&output, "\"blue-lipstick\"");
+}
+
+#[test]
+fn bad_numbers_are_one_line() {
+    let catalog = temp_file("numbers.json", CATALOG);
+    let path = catalog.to_str().unwrap();
+    let base = ["recommend", "--catalog", path, "--product", "red-lipstick"];
+    for (extra, needle) in [
+        (["--iterations", "0"], "between 1 and 100000"),
+        (["--iterations", "100001"], "between 1 and 100000"),
+        (["--iterations", "many"], "--iterations"),
+        (["--top", "0"], "between 1 and 1000"),
+        (["--threads", "0"], "--threads"),
+        (["--mode", "fast"], "--mode"),
+    ] {
+        let args: Vec<&str> = base.iter().chain(&extra).copied().collect();
+        assert_fails_with(&run(&args), needle);
+    }
+    assert_fails_with(&run(&["bench", "--generate", "0"]), "no products");
+    assert_fails_with(&run(&["bench"]), "--generate");
+    assert_fails_with(&run(&[]), "subcommand");
+}
