@@ -21,7 +21,8 @@ pub mod tokens;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 /// The pool starter JS calls as `initThreadPool(n)`; public so the export is linked.
-#[cfg(target_arch = "wasm32")]
+/// Only in the threaded build (feature `threads`, on by default).
+#[cfg(all(target_arch = "wasm32", feature = "threads"))]
 pub use wasm::init_thread_pool;
 
 pub use catalog::{Catalog, CatalogError, Product, parse_catalog};

@@ -18,7 +18,9 @@ use crate::generate;
 use crate::rank::{self, Query, Recommendation};
 use crate::similarity::{ATTRIBUTE_WEIGHT, TEXT_WEIGHT};
 
-/// Re-exported so the worker can start the pool: `await initThreadPool(n)`.
+/// Re-exported so the worker can start the pool: `await initThreadPool(n)`. Only the
+/// threaded build (feature `threads`) has it.
+#[cfg(feature = "threads")]
 pub use wasm_bindgen_rayon::init_thread_pool;
 
 #[wasm_bindgen]
@@ -47,6 +49,8 @@ fn start() {
 }
 
 /// Number of threads in the rayon pool this instance runs on (1 before the pool starts).
+/// Only the threaded build (feature `threads`) has it.
+#[cfg(feature = "threads")]
 #[wasm_bindgen(js_name = poolThreads)]
 pub fn pool_threads() -> usize {
     rayon::current_num_threads()
@@ -206,6 +210,14 @@ impl Engine {
             iterations,
             top,
         };
+        // The single-thread build (no `threads` feature) is compiled without atomics, and
+        // then rayon's into_par_iter() runs sequentially on the current thread: a
+        // "parallel" run would be a serial one under another name, so it is refused.
+        if parallel && !cfg!(feature = "threads") {
+            return Err(JsError::new(
+                "parallel runs need the threaded wasm build; this is the single-thread build (no atomics, no rayon pool)",
+            ));
+        }
         let started = performance_now();
         let scores = if parallel {
             rank::score_parallel(&self.catalog, &query)

@@ -3,8 +3,8 @@
 //! Run by `wasm-pack test --headless --chrome` (scripts/test.sh). The tests run in a
 //! dedicated worker, because the pool cannot be started on the main thread without
 //! freezing it; the test runner's server sends the COOP/COEP headers that
-//! SharedArrayBuffer needs.
-#![cfg(target_arch = "wasm32")]
+//! SharedArrayBuffer needs. Only the threaded build (feature `threads`) has a pool.
+#![cfg(all(target_arch = "wasm32", feature = "threads"))]
 
 use rayon::prelude::*;
 use shop_recs::generate::generate;
