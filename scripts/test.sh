@@ -4,9 +4,10 @@
 #   2. native tests: cargo test (unit, integration, property, doc tests), and the
 #      plain-JS scoring's unit tests in node (node --test tests/js/);
 #   3. wasm tests in headless Chrome: wasm-pack test, including the rayon pool on workers;
-#   4. the release build (trunk build --release);
+#   4. the release build (scripts/build.sh: trunk build --release, plus the
+#      single-thread fallback module);
 #   5. end-to-end tests: Playwright drives headless Chromium against dist/, served with
-#      the isolation headers.
+#      the isolation headers, and without them (fallback build, service worker).
 # Every tier runs even when an earlier one failed, so one run shows everything.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -33,13 +34,17 @@ tier "format: cargo fmt --check" cargo fmt --check
 tier "lints: cargo clippy (native)" cargo clippy --locked --all-targets -- -D warnings
 tier "lints: cargo clippy (wasm binding)" "${wasm_env[@]}" \
   cargo clippy --locked --lib --target wasm32-unknown-unknown -- -D warnings
+# The single-thread fallback build: same source, no atomics, no pool (scripts/build.sh).
+tier "lints: cargo clippy (single-thread wasm build)" env CARGO_TARGET_DIR=target/single-thread \
+  RUSTFLAGS= cargo clippy --locked --lib --target wasm32-unknown-unknown --no-default-features \
+  -- -D warnings
 tier "native tests: cargo test" cargo test --locked
 tier "JS unit tests: node --test tests/js/" node --test tests/js/
 # Chrome and its flags come from webdriver.json; the runner's server sends COOP/COEP.
 tier "wasm tests in headless Chrome: wasm-pack test" "${wasm_env[@]}" \
   CHROMEDRIVER=/usr/bin/chromedriver \
   wasm-pack test --headless --chrome --release -- --locked --test wasm_threads
-if tier "release build: trunk build --release" scripts/build.sh; then
+if tier "release build: scripts/build.sh" scripts/build.sh; then
   tier "end-to-end tests: Playwright in headless Chromium" \
     node --test --test-concurrency=1 tests/e2e/
 else
