@@ -9,9 +9,14 @@
 // which make the page crossOriginIsolated, so SharedArrayBuffer (the wasm threads'
 // shared memory) is available. --no-isolation leaves them out, as a host without header
 // control would. Port 0 picks a free port. The first line printed is the URL.
+//
+// Every response also carries the Content-Security-Policy that index.html declares in its
+// <meta http-equiv> tag, read from that file at start so the two cannot drift apart. The
+// header matters for the workers: a worker script gets its policy from its own response,
+// not from the page's <meta>.
 import { createServer } from 'node:http';
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 
 const TYPES = {
@@ -58,12 +63,16 @@ try {
   process.exit(1);
 }
 
+const csp = (await readFile(join(root, 'index.html'), 'utf8'))
+  .match(/<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]*)"/i)?.[1] ?? null;
+
 function headersFor(path) {
   const headers = {
     'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream',
     'Cache-Control': 'no-cache',
     'X-Content-Type-Options': 'nosniff',
   };
+  if (csp) headers['Content-Security-Policy'] = csp;
   if (options.isolation) {
     headers['Cross-Origin-Opener-Policy'] = 'same-origin';
     headers['Cross-Origin-Embedder-Policy'] = 'require-corp';

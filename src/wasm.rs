@@ -8,6 +8,7 @@
 //! instance and the rayon pool; nothing here runs on the page's UI thread.
 
 use std::fmt::Display;
+use std::sync::{Mutex, Once};
 
 use js_sys::{Object, Reflect, Uint8Array, Uint32Array};
 use serde::Serialize;
@@ -16,7 +17,7 @@ use wasm_bindgen::prelude::*;
 use crate::catalog::{self, Catalog};
 use crate::generate;
 use crate::rank::{self, Query, Recommendation};
-use crate::similarity::{ATTRIBUTE_WEIGHT, TEXT_WEIGHT};
+use crate::similarity::{self, ATTRIBUTE_WEIGHT, TEXT_WEIGHT};
 
 /// Re-exported so the worker can start the pool: `await initThreadPool(n)`. Only the
 /// threaded build (feature `threads`) has it.
@@ -41,11 +42,111 @@ fn to_value(value: &impl Serialize) -> Result<JsValue, JsError> {
     value.serialize(&serializer).map_err(to_js)
 }
 
-/// Installs the panic hook, once per wasm instance, so a panic reaches the console and
-/// the worker with its message instead of a bare `unreachable` trap.
+#[wasm_bindgen]
+extern "C" {
+    /// The browser's `BroadcastChannel`, the one way a pool thread can reach the page:
+    /// its parent (the worker that owns the instance) is blocked waiting for the pool.
+    type BroadcastChannel;
+    #[wasm_bindgen(constructor, catch)]
+    fn new(name: &str) -> Result<BroadcastChannel, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = postMessage)]
+    fn post_message(this: &BroadcastChannel, message: &str) -> Result<(), JsValue>;
+    #[wasm_bindgen(method)]
+    fn close(this: &BroadcastChannel);
+}
+
+/// The message of the last panic in this instance, on any thread. Built with panic =
+/// abort, a panic ends in an `unreachable` trap that carries no text; the worker reads
+/// this right after the trap ([`last_panic_message`]). Locked only with `try_lock`, so
+/// neither the hook nor the reader can block on a lock a trapped thread left held.
+static LAST_PANIC: Mutex<Option<String>> = Mutex::new(None);
+/// Name of the `BroadcastChannel` the panic hook also posts the message to, set by the
+/// worker at start ([`set_panic_channel`]); the page listens on it.
+static PANIC_CHANNEL: Mutex<Option<String>> = Mutex::new(None);
+
+/// Installs the panic hook, once per wasm instance (this runs on every thread that
+/// instantiates the module): the console gets the message and stack as
+/// console_error_panic_hook writes them, [`LAST_PANIC`] keeps the message, and the
+/// page's panic channel receives it.
 #[wasm_bindgen(start)]
 fn start() {
-    console_error_panic_hook::set_once();
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        std::panic::set_hook(Box::new(|info| {
+            console_error_panic_hook::hook(info);
+            let text = info.payload_as_str().unwrap_or("a panic without a message");
+            let message = match info.location() {
+                Some(at) => format!("{text} (at {}:{})", at.file(), at.line()),
+                None => text.to_string(),
+            };
+            if let Ok(channel) = PANIC_CHANNEL.try_lock()
+                && let Some(name) = channel.as_ref()
+                && let Ok(broadcast) = BroadcastChannel::new(name)
+            {
+                // Best effort: the message also reaches the console and LAST_PANIC.
+                let _ = broadcast.post_message(&message);
+                broadcast.close();
+            }
+            if let Ok(mut last) = LAST_PANIC.try_lock() {
+                *last = Some(message);
+            }
+        }));
+    });
+}
+
+/// The message of the last panic in this instance, or `undefined` if none happened.
+///
+/// Meant to be called once, right after a call into the instance failed with a
+/// `WebAssembly.RuntimeError`, to tell a panic (it has a message) from other traps
+/// such as running out of memory (no message).
+#[wasm_bindgen(js_name = lastPanicMessage)]
+pub fn last_panic_message() -> Option<String> {
+    LAST_PANIC.try_lock().ok().and_then(|last| last.clone())
+}
+
+/// Makes every later panic, on any thread of this instance, post its message to the
+/// `BroadcastChannel` named `name`.
+#[wasm_bindgen(js_name = setPanicChannel)]
+pub fn set_panic_channel(name: &str) {
+    if let Ok(mut channel) = PANIC_CHANNEL.try_lock() {
+        *channel = Some(name.to_string());
+    }
+}
+
+/// TEST HOOK, not reachable from the page's controls: panics with `message` on the
+/// calling thread (the worker's own), so the end-to-end tests can check that a panic's
+/// message is shown and the worker comes back. The page only asks for it when opened
+/// with `?testhooks=1` (see `www/js/main.js`).
+#[wasm_bindgen(js_name = debugPanic)]
+pub fn debug_panic(message: &str) {
+    panic!("{message}");
+}
+
+/// TEST HOOK, like [`debug_panic`] but on a thread of the rayon pool, as a panic inside
+/// a parallel run would: the calling thread waits for the pool forever, so the message
+/// reaches the page only through the panic channel. Only the threaded build has a pool.
+#[cfg(feature = "threads")]
+#[wasm_bindgen(js_name = debugPanicInPool)]
+pub fn debug_panic_in_pool(message: &str) {
+    let message = message.to_string();
+    rayon::scope(|scope| scope.spawn(move |_| panic!("{message}")));
+}
+
+/// TEST HOOK: allocates (without touching) 256 MiB blocks until the allocator fails,
+/// which aborts the instance as a real out-of-memory does: an `unreachable` trap with
+/// no panic message. The shared memory can grow to its maximum without using RAM,
+/// because the blocks are never written.
+#[wasm_bindgen(js_name = debugExhaustMemory)]
+pub fn debug_exhaust_memory() -> usize {
+    let mut blocks: Vec<Vec<u8>> = Vec::new();
+    loop {
+        // black_box: the blocks are never read, and must not be optimized away.
+        blocks.push(std::hint::black_box(Vec::with_capacity(256 << 20)));
+        // Unreachable in practice: 4 GiB is at most 16 blocks.
+        if blocks.len() > 64 {
+            return blocks.len();
+        }
+    }
 }
 
 /// Number of threads in the rayon pool this instance runs on (1 before the pool starts).
@@ -105,6 +206,14 @@ impl Engine {
         Ok(Engine { catalog })
     }
 
+    /// Parses and validates a catalog from the raw bytes of a file or HTTP body, which
+    /// must be UTF-8 JSON text ([`catalog::parse_catalog_bytes`]).
+    #[wasm_bindgen(js_name = fromBytes)]
+    pub fn from_bytes(bytes: &[u8]) -> Result<Engine, JsError> {
+        let catalog = catalog::parse_catalog_bytes(bytes).map_err(to_js)?;
+        Ok(Engine { catalog })
+    }
+
     /// A generated catalog of `n` products; the same `n` and `seed` give the same catalog.
     pub fn generate(n: u32, seed: u32) -> Result<Engine, JsError> {
         let catalog = generate::generate(n as usize, u64::from(seed)).map_err(to_js)?;
@@ -115,6 +224,30 @@ impl Engine {
     #[wasm_bindgen(getter)]
     pub fn count(&self) -> usize {
         self.catalog.len()
+    }
+
+    /// BENCHMARK HOOK, not used by the page: computes the MinHash signature of every
+    /// product's description words under seeds `0..iterations`, with the kernel
+    /// ([`similarity::signature`]) or, when `naive`, with the one-seed-at-a-time reference
+    /// ([`similarity::signature_naive`]), and returns a digest of every component.
+    /// `bench/run.mjs` times the two with `performance.now()` in the worker and checks
+    /// that their digests agree.
+    #[wasm_bindgen(js_name = signatureDigest)]
+    pub fn signature_digest(&self, iterations: u32, naive: bool) -> u64 {
+        let bases = similarity::seed_bases(iterations);
+        let mut digest = 0u64;
+        for index in 0..self.catalog.len() {
+            let words = self.catalog.description_words(index);
+            let signature = if naive {
+                similarity::signature_naive(words, iterations)
+            } else {
+                similarity::signature(words, &bases)
+            };
+            for component in signature {
+                digest = (digest ^ component).wrapping_mul(similarity::FNV_PRIME);
+            }
+        }
+        digest
     }
 
     /// Identifier of the product at `index`, or `undefined` past the end.

@@ -10,6 +10,9 @@ pub enum CatalogError {
         column: usize,
         message: String,
     },
+    /// The bytes are not UTF-8 text (a binary file, or another encoding): `offset` is
+    /// the 0-based position of the first byte that is not part of a UTF-8 character.
+    NotText { offset: usize },
     /// The text is longer than [`super::MAX_CATALOG_BYTES`].
     TooLarge { bytes: usize, limit: usize },
     /// The top level is neither an array of products nor an object with a `products` array.
@@ -60,6 +63,11 @@ impl fmt::Display for CatalogError {
             } => {
                 write!(f, "invalid JSON at line {line}, column {column}: {message}")
             }
+            NotText { offset } => write!(
+                f,
+                "not UTF-8 text: byte {offset} is not part of a UTF-8 character \
+                 (a catalog is JSON text; is this a binary file?)"
+            ),
             TooLarge { bytes, limit } => write!(
                 f,
                 "catalog is {bytes} bytes; the limit is {limit} bytes ({} MiB)",

@@ -22,7 +22,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 pub use error::CatalogError;
-pub use parse::parse_catalog;
+pub use parse::{parse_catalog, parse_catalog_bytes};
 
 use crate::tokens;
 

@@ -74,6 +74,37 @@ pub fn parse_catalog(text: &str) -> Result<Catalog, CatalogError> {
     parse_with_limit(text, MAX_PRODUCTS)
 }
 
+/// [`parse_catalog`] for raw bytes, as a file or an HTTP body arrives: checks the length
+/// first, then that the bytes are UTF-8 text, then parses them.
+///
+/// A file that is not UTF-8 (a binary file, or text saved in another encoding) is
+/// rejected with [`CatalogError::NotText`] and the offset of its first invalid byte,
+/// instead of a JSON syntax error about a replacement character.
+///
+/// # Examples
+/// ```
+/// use shop_recs::CatalogError;
+/// use shop_recs::catalog::parse_catalog_bytes;
+///
+/// let catalog = parse_catalog_bytes(br#"[{"slug": "a", "description": "x"}]"#).unwrap();
+/// assert_eq!(catalog.len(), 1);
+///
+/// let err = parse_catalog_bytes(b"\x89PNG\r\n").unwrap_err();
+/// assert_eq!(err, CatalogError::NotText { offset: 0 });
+/// ```
+pub fn parse_catalog_bytes(bytes: &[u8]) -> Result<Catalog, CatalogError> {
+    if bytes.len() > MAX_CATALOG_BYTES {
+        return Err(CatalogError::TooLarge {
+            bytes: bytes.len(),
+            limit: MAX_CATALOG_BYTES,
+        });
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| CatalogError::NotText {
+        offset: e.valid_up_to(),
+    })?;
+    parse_catalog(text)
+}
+
 /// [`parse_catalog`] after the length check, keeping at most `limit` products. Tests
 /// lower `limit` to reach the too-many-products path without a million-product text.
 fn parse_with_limit(text: &str, limit: usize) -> Result<Catalog, CatalogError> {
@@ -793,6 +824,23 @@ impl<'de> Visitor<'de> for TagsSeed<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bytes_that_are_not_utf8_name_the_first_bad_byte() {
+        // Valid text, then a lone continuation byte after "é" (2 bytes) and 3 more.
+        let mut bytes = "[\"é".as_bytes().to_vec();
+        bytes.push(0x80);
+        assert_eq!(
+            parse_catalog_bytes(&bytes).unwrap_err(),
+            CatalogError::NotText { offset: 4 }
+        );
+        assert!(parse_catalog_bytes(br#"{"products": [{"id": 1, "description": ""}]}"#).is_ok());
+        let too_large = vec![b' '; MAX_CATALOG_BYTES + 1];
+        assert!(matches!(
+            parse_catalog_bytes(&too_large).unwrap_err(),
+            CatalogError::TooLarge { .. }
+        ));
+    }
 
     fn parse_one(product: &str) -> Result<Product, CatalogError> {
         parse_catalog(&format!("[{product}]")).map(|catalog| catalog.product(0).clone())

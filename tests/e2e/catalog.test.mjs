@@ -1,12 +1,14 @@
-// Catalogs: the real one through the file input, files dropped on the page, URLs and the
-// generator; errors say where the problem is, and the previous catalog stays usable.
+// Catalogs that must work: the real one through the file input, files dropped on the
+// page, URLs and the generator up to 200,000 products, one product, and unusual text
+// (punctuation or emoji only, very long names, right-to-left and CJK). Bad catalogs are
+// in bad-input.test.mjs, hostile strings in hostile.test.mjs.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import {
-  REPO, actAndWait, chooseMode, chooseProduct, launchBrowser, openPage, resultRows, run, startServer,
-  waitForState,
+  REPO, actAndWait, chooseMode, chooseProduct, launchBrowser, openPage, resultRows, run, screenshotPath,
+  startServer, waitForState,
 } from './harness.mjs';
 
 const REAL_CATALOG = join(REPO, '..', 'shared', 'catalogs', 'dummyjson-products.json');
@@ -23,7 +25,6 @@ after(async () => {
 });
 
 const count = (page) => page.locator('[data-testid=catalog-count]').getAttribute('data-value');
-const errorText = (page) => page.locator('[data-testid=error]').textContent();
 
 /** Drops a file built in the page from `text` (or `size` zero bytes) on the page. */
 function dropFile(page, { name, text, size }) {
@@ -80,44 +81,6 @@ test('the real catalog through the file input: a lipstick gets beauty products',
   await context.close();
 });
 
-test('a bad catalog shows its error with the location; the previous catalog stays usable', async () => {
-  const { page, context, assertClean } = await openPage(browser, `${server.url}?runs=1&iterations=100`);
-  await waitForState(page, 'ready');
-
-  // Invalid JSON, through the file input: the message has the line and column.
-  await actAndWait(page, () => page.setInputFiles('[data-testid=catalog-file]', {
-    name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"products": [\n  {"slug": "a",\n  oops\n]}'),
-  }), 'error');
-  assert.ok(await page.locator('[data-testid=error]').isVisible());
-  assert.match(await errorText(page), /broken\.json.*line 3, column 3/);
-  assert.equal(await count(page), '40', 'the bundled catalog is still the loaded one');
-  // The next valid action works without a reload.
-  await run(page);
-  assert.equal(await page.locator('[data-testid=result-row]').count(), 10);
-  assert.equal(await page.locator('[data-testid=error]').isVisible(), false, 'the error is gone after a good run');
-
-  // A validation error names the product and the field (dropped on the page this time).
-  await actAndWait(page, () => dropFile(page, {
-    name: 'dupes.json', text: JSON.stringify([{ slug: 'a', name: 'A', description: 'x' }, { slug: 'a', name: 'B', description: 'y' }]),
-  }), 'error');
-  assert.match(await errorText(page), /dupes\.json.*"a"/);
-  assert.equal(await count(page), '40');
-
-  // Over 64 MiB: refused before it is read.
-  await actAndWait(page, () => dropFile(page, { name: 'huge.json', size: 64 * 1024 * 1024 + 1 }), 'error');
-  assert.match(await errorText(page), /huge\.json is 64\.0 MiB \(67,108,865 bytes\); catalogs are limited to 64 MiB/);
-  assert.equal(await count(page), '40');
-
-  // A URL that does not answer 200.
-  await page.fill('[data-testid=catalog-url]', `${server.url}missing.json`);
-  await actAndWait(page, () => page.click('#load-url'), 'error');
-  assert.match(await errorText(page), /HTTP 404/);
-  await run(page);
-  assert.equal(await page.locator('[data-testid=result-row]').count(), 10);
-  assertClean();
-  await context.close();
-});
-
 test('a dropped catalog, a URL and the generator all load', async () => {
   const { page, context, assertClean } = await openPage(browser, `${server.url}?runs=1&iterations=100`);
   await waitForState(page, 'ready');
@@ -132,20 +95,7 @@ test('a dropped catalog, a URL and the generator all load', async () => {
   assert.equal(await page.locator('[data-testid=result-row]').count(), 0);
   assert.match(await page.locator('#results').textContent(), /no other products to compare with/);
 
-  // Catalog strings are text, never HTML.
-  const html = '<img src=x onerror="window.__injected = true"><b>bold</b>';
-  await actAndWait(page, () => dropFile(page, {
-    name: 'html.json',
-    text: JSON.stringify([
-      { slug: 'x1', name: html, description: 'red lipstick', category: html },
-      { slug: 'x2', name: 'Plain', description: 'red lipstick' },
-    ]),
-  }), 'ready');
-  await chooseProduct(page, 'plain');
-  await run(page);
-  assert.equal(await page.locator('[data-testid=result-row] td.name > span').first().textContent(), html);
-  assert.equal(await page.locator('#results img, #results b').count(), 0);
-  assert.equal(await page.evaluate(() => window.__injected), undefined);
+  // (Catalog strings are text, never HTML: hostile.test.mjs.)
 
   // A same-origin URL.
   await page.fill('[data-testid=catalog-url]', `${server.url}catalog.json`);
@@ -177,6 +127,65 @@ test('a dropped catalog, a URL and the generator all load', async () => {
   const someId = await page.locator('[data-testid=product-option]').nth(5).getAttribute('data-id');
   await chooseProduct(page, someId);
   assert.equal(await page.locator('[data-testid=product]').getAttribute('data-id'), someId);
+  // And all three modes score all of it (1 iteration keeps this quick), identically.
+  await page.fill('[data-testid=iterations]', '1');
+  await chooseMode(page, 'compare');
+  await run(page, 120_000);
+  assert.equal(await page.locator('[data-testid=result-row]').count(), 10);
+  assert.equal(await page.locator('[data-testid=identical]').getAttribute('data-value'), 'true');
+  assert.match(await page.locator('#ranking-note').textContent(), /of 199,999 candidates/);
+  assertClean();
+  await context.close();
+});
+
+test('unusual text works: punctuation or emoji only, very long names, right-to-left and CJK', async () => {
+  const { page, context, assertClean } = await openPage(browser, `${server.url}?runs=1&iterations=200&mode=compare&top=20`);
+  await waitForState(page, 'ready');
+  const longName = `${'Extraordinarily long product name '.repeat(1800)}end`; // ~61 KiB, under the 64 KiB limit
+  const products = [
+    { slug: 'punctuation', name: '!!!', description: '!!! ... ??? --- *** ;;; (((( ))))', category: '...' },
+    { slug: 'emoji', name: '💄✨', description: '💄💄✨🎉🔥 🙂🙃', tags: ['🎉'], category: '🎉' },
+    { slug: 'long-name', name: longName, description: 'a lipstick with a long name', category: 'beauty' },
+    { slug: 'arabic', name: 'أحمر شفاه مطفي', description: 'أحمر شفاه مطفي يدوم طويلا', category: 'تجميل' },
+    { slug: 'hebrew', name: 'שפתון אדום', description: 'שפתון אדום מט', category: 'יופי' },
+    { slug: 'matcha', name: '抹茶 緑茶 セット', description: '静岡県産の 抹茶 と 緑茶 の セット', tags: ['お茶'], category: '食品' },
+    { slug: 'sencha', name: '緑茶 ティーバッグ', description: '静岡県産の 緑茶 ティーバッグ', tags: ['お茶'], category: '食品' },
+    { slug: 'kimchi', name: '김치 세트', description: '맛있는 김치 세트', category: '식품' },
+    { slug: 'mixed', name: 'Lipstick 口紅 أحمر', description: 'lipstick 口紅 أحمر شفاه', category: 'beauty' },
+  ];
+  await actAndWait(page, () => dropFile(page, { name: 'unusual.json', text: JSON.stringify({ products }) }), 'ready');
+  assert.equal(await count(page), String(products.length));
+
+  // The CJK product is found by a CJK search, and its nearest neighbour is the other tea.
+  await chooseProduct(page, '抹茶', /抹茶/);
+  assert.equal(await page.locator('[data-testid=product]').getAttribute('data-id'), 'matcha');
+  await run(page);
+  let rows = await resultRows(page);
+  assert.equal(rows.length, products.length - 1);
+  assert.equal(rows[0].id, 'sencha', JSON.stringify(rows));
+  assert.ok(rows.every((row) => Number.isFinite(Number(row.score))), 'every score is a number');
+  assert.equal(await page.locator('[data-testid=identical]').getAttribute('data-value'), 'true');
+  // Names are shown as they are; right-to-left ones keep their direction.
+  const names = await page.$$eval('[data-testid=result-row] td.name > span:first-child', (spans) =>
+    Object.fromEntries(spans.map((span) => [span.closest('tr').dataset.id, { text: span.textContent, dir: span.dir }])));
+  assert.deepEqual(names.arabic, { text: 'أحمر شفاه مطفي', dir: 'auto' });
+  assert.equal(names['long-name'].text, longName);
+  assert.equal(names.emoji.text, '💄✨');
+  await page.screenshot({ path: screenshotPath('unusual-text'), fullPage: true });
+
+  // Descriptions without a single word, as the target: scored like any other, no error.
+  for (const [query, id] of [['punctuation', 'punctuation'], ['💄', 'emoji'], ['شفاه مطفي', 'arabic']]) {
+    await chooseProduct(page, query);
+    assert.equal(await page.locator('[data-testid=product]').getAttribute('data-id'), id);
+    await run(page);
+    rows = await resultRows(page);
+    assert.equal(rows.length, products.length - 1, id);
+    assert.ok(rows.every((row) => Number.isFinite(Number(row.score)) && Number(row.score) >= 0), id);
+    assert.equal(await page.locator('[data-testid=identical]').getAttribute('data-value'), 'true', id);
+  }
+  // The very long name does not widen the page beyond the window.
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the page is ${overflow} px wider than the window`);
   assertClean();
   await context.close();
 });

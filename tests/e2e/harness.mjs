@@ -10,9 +10,13 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** Screenshots go here; the folder is git-ignored. */
 export const SCREENSHOTS = join(ROOT, 'test-results');
 
-/** Serves dist/ on a free port; `isolation: false` leaves out COOP/COEP. */
-export async function startServer({ isolation = true } = {}) {
-  const args = [join(ROOT, 'scripts', 'static-server.mjs'), '--dir', join(ROOT, 'dist'), '--port', '0'];
+/**
+ * Serves dist/ (or `dir`) on a free port; `isolation: false` leaves out COOP/COEP.
+ * bench/run.mjs serves a private copy of dist/, so that a rebuild during a long run
+ * cannot change what it measures.
+ */
+export async function startServer({ isolation = true, dir = join(ROOT, 'dist') } = {}) {
+  const args = [join(ROOT, 'scripts', 'static-server.mjs'), '--dir', dir, '--port', '0'];
   if (!isolation) args.push('--no-isolation');
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise((resolve, reject) => {
@@ -45,17 +49,40 @@ export function launchBrowser() {
 }
 
 // Console noise that is expected and harmless (see ../shared/notes/threaded-wasm.md).
-const EXPECTED_CONSOLE = [/using deprecated parameters for the initialization function/];
+const EXPECTED_CONSOLE = [
+  /using deprecated parameters for the initialization function/,
+  // Playwright's own message when a test opens a page with serviceWorkers: 'block'.
+  /Service Worker registration blocked by Playwright/,
+];
 
 /**
  * Opens `url` in a fresh context. Every `pageerror`, and every console error or warning
  * not listed above, is collected in `problems`; call `assertClean()` at the end.
+ * `serviceWorkers: 'block'` keeps the page from registering its service worker (which
+ * would make a page served without the isolation headers isolated after one reload).
+ * `initScript` (a function) runs in every document of the context before the page's own
+ * scripts. `loads` lists the URL of every document the main frame loaded, reloads
+ * included: it counts navigation requests, not 'framenavigated' events, which also fire
+ * for the page's own history.replaceState.
  */
-export async function openPage(browser, url, { viewport = { width: 1280, height: 900 } } = {}) {
-  const context = await browser.newContext({ viewport });
+export async function openPage(browser, url, { viewport = { width: 1280, height: 900 }, serviceWorkers = 'allow', initScript = null } = {}) {
+  const context = await browser.newContext({ viewport, serviceWorkers });
+  if (initScript) await context.addInitScript(initScript);
   const page = await context.newPage();
   const problems = [];
+  const loads = [];
+  page.on('request', (request) => {
+    if (request.isNavigationRequest() && request.frame() === page.mainFrame()) loads.push(request.url());
+  });
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  // A Content-Security-Policy violation in any document is a problem too (those in the
+  // workers reach the console, below).
+  await page.exposeFunction('__reportCspViolation', (text) => problems.push(`CSP violation: ${text}`));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__reportCspViolation(`${e.effectiveDirective} blocked ${e.blockedURI || 'inline code'} (${e.sample})`);
+    });
+  });
   page.on('console', (m) => {
     if ((m.type() === 'error' || m.type() === 'warning') &&
         !EXPECTED_CONSOLE.some((re) => re.test(m.text()))) {
@@ -74,6 +101,7 @@ export async function openPage(browser, url, { viewport = { width: 1280, height:
     page,
     context,
     problems,
+    loads,
     assertClean() {
       if (problems.length) throw new Error(`unexpected errors on the page:\n${problems.join('\n')}`);
     },

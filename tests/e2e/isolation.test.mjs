@@ -1,8 +1,14 @@
 // Without cross-origin isolation there is no SharedArrayBuffer and so no rayon pool: the
-// page says why, disables what needs the pool, and the rest still works.
+// page loads the single-thread build (the same source without atomics), says why,
+// disables what needs the pool, and the rest still works.
+//
+// The pages here block service workers: otherwise coi-serviceworker.js would add the
+// headers and make the page isolated after one reload (static-hosting.test.mjs).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { launchBrowser, openPage, startServer, timings, waitForState } from './harness.mjs';
+import {
+  chooseMode, launchBrowser, openPage, resultRows, run, screenshotPath, startServer, timings, waitForState,
+} from './harness.mjs';
 
 let server;
 let browser;
@@ -16,12 +22,23 @@ after(async () => {
 });
 
 test('without isolation the page explains, disables parallel, and runs serial and JS', async () => {
-  const { page, context, assertClean } = await openPage(browser, `${server.url}?mode=compare&runs=2&autorun=1`);
+  const { page, context, loads, assertClean } = await openPage(browser, `${server.url}?mode=compare&runs=2&autorun=1`, { serviceWorkers: 'block' });
+  // Every module the page and its workers fetch.
+  const fetched = [];
+  context.on('request', (request) => fetched.push(new URL(request.url()).pathname));
   await waitForState(page, 'done');
   const env = page.locator('[data-testid=env]');
   assert.equal(await env.getAttribute('data-isolated'), 'false');
   assert.equal(await env.getAttribute('data-threads'), '0', 'no pool');
-  assert.match(await page.locator('#env-problem').textContent(), /not cross-origin isolated.*Cross-Origin-Opener-Policy/);
+  assert.equal(await env.getAttribute('data-build'), 'single-thread');
+  assert.match(await env.textContent(), /wasm buildsingle-thread build/);
+  assert.match(await page.locator('#env-problem').textContent(),
+    /not cross-origin isolated.*Cross-Origin-Opener-Policy.*service worker.*could not be registered.*single-thread build/);
+  assert.equal(await page.locator('#threads-hint').textContent(), 'no pool here (see Environment)');
+  // The threaded build was never started, and the page did not reload.
+  assert.ok(!fetched.includes('/shop-recs_bg.wasm') && !fetched.includes('/shop-recs.js'),
+    `the threaded module must not load: ${fetched.join(', ')}`);
+  assert.equal(loads.length, 1, `one load, no reload: ${loads.join(', ')}`);
   assert.equal(await page.isDisabled('input[name=mode][value=parallel]'), true);
   assert.equal(await page.isDisabled('[data-testid=scaling]'), true);
   assert.equal(await page.isDisabled('[data-testid=threads]'), true);
@@ -31,9 +48,19 @@ test('without isolation the page explains, disables parallel, and runs serial an
   assert.equal(times.parallel, null);
   assert.equal(await page.locator('[data-testid=identical]').getAttribute('data-value'), 'true');
   assert.equal(await page.locator('[data-testid=result-row]').count(), 10);
+  const compared = await resultRows(page);
+
+  // Serial and JavaScript on their own, each ranking exactly as Compare did.
+  for (const mode of ['serial', 'js']) {
+    await chooseMode(page, mode);
+    await run(page);
+    assert.ok((await timings(page))[mode].median > 0, `${mode} ran`);
+    assert.deepEqual(await resultRows(page), compared, `${mode} ranks as Compare did`);
+  }
+  await page.screenshot({ path: screenshotPath('isolation-single-thread'), fullPage: true });
 
   // A link asking for parallel gets a message and a mode that can run.
-  const other = await openPage(browser, `${server.url}?mode=parallel`);
+  const other = await openPage(browser, `${server.url}?mode=parallel`, { serviceWorkers: 'block' });
   await waitForState(other.page, 'ready');
   assert.match(await other.page.locator('[data-testid=notices] li[data-param=mode]').textContent(), /needs the rayon pool/);
   assert.equal(await other.page.locator('input[name=mode]:checked').getAttribute('value'), 'compare');

@@ -152,7 +152,7 @@ test('invalid URL parameters show messages naming them and their ranges, and def
   await context.close();
 
   // Every way of being wrong gets a message, never a silent clamp or conversion.
-  for (const bad of ['-5', 'abc', '1e9', '1e3', '100001', '2.5', '']) {
+  for (const bad of ['-5', 'abc', '1000000000', '1e9', '1e3', '100001', '2.5', '']) {
     const other = await openPage(browser, `${server.url}?iterations=${encodeURIComponent(bad)}&generate=0`);
     await waitForState(other.page, 'ready');
     const messages = await notices(other.page);
@@ -169,8 +169,14 @@ test('invalid typed input gets a message and is not used', async () => {
   const { page, context, assertClean } = await openPage(browser, `${server.url}?runs=1`);
   await waitForState(page, 'ready');
   const error = page.locator('#iterations-error');
-  for (const bad of ['0', '100001', '-3', '2.5']) {
-    await page.fill('[data-testid=iterations]', bad);
+  for (const bad of ['0', '100001', '-3', '-5', '2.5', '1e9', '1000000000', 'abc']) {
+    if (bad === 'abc') {
+      // A number field takes no letters from the keyboard (and fill() refuses them): typed, they leave it empty.
+      await page.fill('[data-testid=iterations]', '');
+      await page.type('[data-testid=iterations]', bad);
+    } else {
+      await page.fill('[data-testid=iterations]', bad);
+    }
     assert.ok(await error.isVisible(), `iterations ${bad} shows a message`);
     assert.match(await error.textContent(), /iterations must be a whole number from 1 to 100,000/);
     assert.equal(await page.locator('[data-testid=iterations]').getAttribute('aria-invalid'), 'true');
@@ -198,4 +204,41 @@ test('invalid typed input gets a message and is not used', async () => {
   assert.equal(params(page).generate, '25');
   assertClean();
   await context.close();
+});
+
+test('threads 0 or 999, runs 0, and a catalog URL that fails each get a message; the page runs', async () => {
+  for (const [query, param, expected] of [
+    ['threads=0', 'threads', /threads must be a whole number from 1 to \d+ \(navigator\.hardwareConcurrency\); got "0"\. Using \d+\./],
+    ['threads=999', 'threads', /threads must be from 1 to \d+ \(navigator\.hardwareConcurrency\); got 999\. Using \d+\./],
+    ['runs=0', 'runs', /runs must be a whole number from 1 to 100; got 0\. Using the default, 5\./],
+    ['iterations=1000000000', 'iterations', /iterations must be a whole number from 1 to 100,000; got 1000000000\./],
+  ]) {
+    const { page, context, assertClean } = await openPage(browser, `${server.url}?${query}&mode=compare&top=3&autorun=1`);
+    await waitForState(page, 'done', 120_000);
+    assert.match((await notices(page))[param] ?? '', expected, query);
+    // The run used valid values: the pool has hardwareConcurrency threads, Compare agreed.
+    const threads = await page.locator('[data-testid=env]').getAttribute('data-threads');
+    assert.equal(threads, String(await page.evaluate(() => navigator.hardwareConcurrency)), query);
+    assert.equal(await page.locator('[data-testid=result-row]').count(), 3, query);
+    assert.equal(await page.locator('[data-testid=identical]').getAttribute('data-value'), 'true', query);
+    assertClean();
+    await context.close();
+  }
+
+  // A catalog parameter that cannot be fetched, or is not JSON: a message naming it, and
+  // the bundled catalog instead.
+  for (const [catalog, expected] of [
+    ['http://127.0.0.1:9/products.json', /Could not load http:\/\/127\.0\.0\.1:9\/products\.json: could not fetch .*Failed to fetch.*Loaded the bundled catalog instead\./],
+    ['index.html', /Could not load index\.html: invalid JSON at line 1, column 1: expected value\. Loaded the bundled catalog instead\./],
+    ['nowhere/products.json', /Could not load nowhere\/products\.json: could not fetch .*HTTP 404.*Loaded the bundled catalog instead\./],
+  ]) {
+    const { page, context, problems } = await openPage(browser, `${server.url}?catalog=${encodeURIComponent(catalog)}&top=3&runs=1&autorun=1`);
+    await waitForState(page, 'done');
+    assert.match((await notices(page)).catalog ?? '', expected, catalog);
+    assert.equal(await page.locator('[data-testid=catalog-count]').getAttribute('data-value'), '40');
+    assert.equal(await page.locator('[data-testid=result-row]').count(), 3);
+    const unexpected = problems.filter((p) => !/Failed to load resource|ERR_CONNECTION_REFUSED|status of 404/.test(p));
+    assert.deepEqual(unexpected, [], catalog);
+    await context.close();
+  }
 });

@@ -25,8 +25,11 @@ export class ProductChooser {
     });
     input.addEventListener('keydown', (event) => this.onKey(event));
     input.addEventListener('blur', () => {
-      // After a click on an option has been handled.
-      setTimeout(() => this.close(true), 150);
+      // After a click on an option has been handled; not if the field has the focus
+      // again by then, which would cancel the search the user just started.
+      setTimeout(() => {
+        if (document.activeElement !== this.input) this.close(true);
+      }, 150);
     });
     // mousedown would blur the input before the click lands.
     list.addEventListener('mousedown', (event) => event.preventDefault());
@@ -77,6 +80,7 @@ export class ProductChooser {
       const name = document.createElement('span');
       name.className = 'option-name';
       name.textContent = product.name;
+      name.dir = 'auto'; // right-to-left names keep their direction
       const meta = document.createElement('span');
       meta.className = 'option-meta';
       meta.textContent = product.category ? `${product.id} · ${product.category}` : product.id;

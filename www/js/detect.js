@@ -15,9 +15,11 @@ const THREADS_PROBE = new Uint8Array([
  * Returns which of the pool's requirements hold here:
  * - `isolated`: the page is cross-origin isolated (COOP + COEP), which SharedArrayBuffer needs;
  * - `sharedMemory`: SharedArrayBuffer exists;
- * - `wasmThreads`: the engine validates shared memories and atomics.
- * Nested workers (the pool's threads are started from our worker) are checked inside
- * the worker, which reports them at start.
+ * - `wasmThreads`: the engine validates shared memories and atomics;
+ * - `nestedWorkers`: null here. The pool's threads are workers started from our worker,
+ *   which only a worker can check: the page sets it from the worker's PROBE answer
+ *   (protocol.js) before it picks the build.
+ * Call it after isolate.js's ensureIsolation(), which may make the page isolated.
  */
 export function detectThreadSupport() {
   let wasmThreads = false;
@@ -30,15 +32,24 @@ export function detectThreadSupport() {
     isolated: self.crossOriginIsolated === true,
     sharedMemory: typeof SharedArrayBuffer === 'function',
     wasmThreads,
+    nestedWorkers: null,
   };
 }
 
-/** A one-line reason the pool cannot run here, or null when it can. */
-export function whyNoThreads(support) {
+/**
+ * A one-line reason the pool cannot run here, or null when it can (or may: nested
+ * workers not checked yet). `isolationNote` (isolate.js) says why the service worker
+ * did not make the page isolated.
+ */
+export function whyNoThreads(support, isolationNote = null) {
   if (!support.isolated) {
-    return 'the page is not cross-origin isolated (it needs the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)';
+    return 'the page is not cross-origin isolated (it needs the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp' +
+      `${isolationNote ? `; ${isolationNote}` : ''})`;
   }
   if (!support.sharedMemory) return 'this browser has no SharedArrayBuffer';
   if (!support.wasmThreads) return 'this browser does not support WebAssembly threads';
+  if (support.nestedWorkers === false) {
+    return 'this browser cannot start workers from a worker (nested workers), and the pool\'s threads are such workers';
+  }
   return null;
 }

@@ -8,19 +8,27 @@
 import { drawBars, drawScaling } from './chart.js';
 import { ProductChooser } from './chooser.js';
 import { detectThreadSupport, whyNoThreads } from './detect.js';
+import { ensureIsolation } from './isolate.js';
 import {
   DEFAULT_CATALOG, GENERATE_SEED, LIMITS, MAX_CATALOG_BYTES, MODE_RUNS, MODE_LABELS,
   fmtInt, parseWholeNumber, readUrl, writeUrl,
 } from './params.js';
 import { Request } from './protocol.js';
 import { compareRankings, median, summarize } from './results.js';
-import { WorkerClient } from './worker-client.js';
+import { WorkerClient, WorkerError } from './worker-client.js';
 
 const $ = (id) => document.getElementById(id);
 const hw = navigator.hardwareConcurrency || 1;
+// First, before detection and before any wasm starts: without the server's isolation
+// headers, isolate.js registers a service worker that adds them and reloads the page
+// once; on the page that is about to reload, this never returns.
+const isolation = await ensureIsolation();
 const support = detectThreadSupport();
-/** Why the rayon pool cannot start here, or null. */
-const noPoolReason = whyNoThreads(support);
+/**
+ * Why the rayon pool cannot start here, or null. Settled by the first startWorker, which
+ * adds the nested-worker check only a worker can make; the build follows from it.
+ */
+let noPoolReason = whyNoThreads(support, isolation.note);
 /** Most matches the chooser shows at once. */
 const SEARCH_LIMIT = 20;
 const MODE_NAMES = { serial: 'Serial', parallel: 'Parallel', js: 'JavaScript' };
@@ -44,7 +52,14 @@ const page = {
   busy: false,
   running: false,
   wasmFailed: false,
+  /** performance.now() when Cancel was pressed, until the page is ready again. */
+  cancelledAt: null,
+  /** The current wasm instance's memory size in bytes, from its last result. */
+  memoryBytes: 0,
 };
+
+/** `?testhooks=1`: the end-to-end tests may make the worker fail on purpose (see the end). */
+const TEST_HOOKS = new URLSearchParams(location.search).get('testhooks') === '1';
 
 // ---------------------------------------------------------------------------------------
 // Small DOM helpers.
@@ -57,6 +72,12 @@ function fmtBytes(bytes) {
   return `${bytes} bytes`;
 }
 
+/** `text` cut to `max` characters with an ellipsis: names may be 64 KiB long. */
+function short(text, max = 120) {
+  const chars = Array.from(text);
+  return chars.length > max ? `${chars.slice(0, max).join('')}…` : text;
+}
+
 function node(tag, text = null, className = null) {
   const element = document.createElement(tag);
   if (text !== null) element.textContent = text;
@@ -66,6 +87,10 @@ function node(tag, text = null, className = null) {
 
 function setState(state) {
   document.body.dataset.state = state;
+  // The first 'ready' ends the page's start-up; bench/run.mjs reads this mark's time.
+  if (state === 'ready' && performance.getEntriesByName('shop-recs:ready').length === 0) {
+    performance.mark('shop-recs:ready');
+  }
   if (state !== 'error') $('error').hidden = true;
   updateControls();
 }
@@ -108,14 +133,14 @@ function updateControls() {
   for (const radio of document.querySelectorAll('input[name=mode]')) {
     radio.disabled = page.wasmFailed || (radio.value === 'parallel' && noPoolReason !== null);
   }
-  $('stop').hidden = !page.running;
+  $('cancel').hidden = !page.running;
   $('progress').hidden = !page.running;
 }
 
 /** Runs `work` as the one task under way; ignored (with a word) while another runs. */
 async function task(work) {
   if (page.busy) {
-    setStatus('Busy: wait for the current task to finish, or stop it.');
+    setStatus('Busy: wait for the current task to finish, or cancel it.');
     return;
   }
   page.busy = true;
@@ -154,19 +179,45 @@ function describeSource(source) {
 async function startWorker(threads) {
   page.client?.terminate('the worker was replaced');
   const client = new WorkerClient((message) => {
-    if (client === page.client) setStatus(`The worker stopped: ${message}`);
+    // A crash during a task fails that task's request, and the task recovers. A crash
+    // while idle (no request to fail) is recovered from here, as its own task.
+    if (client !== page.client || page.busy || page.catalog === null) return;
+    task(() => recoverFrom(new WorkerError(message, { fatal: true }), 'The worker stopped'));
   });
   page.client = client;
   page.pool = null;
-  page.pool = await client.call(Request.INIT, { threads: noPoolReason ? 0 : threads });
+  if (support.nestedWorkers === null) {
+    // Squoosh's last check, once per page: can a worker start workers?
+    ({ nestedWorkers: support.nestedWorkers } = await client.call(Request.PROBE));
+    noPoolReason = whyNoThreads(support, isolation.note);
+  }
+  // Never the threaded build where it cannot run: its memory is a SharedArrayBuffer.
+  const build = noPoolReason ? 'single-thread' : 'threaded';
+  page.pool = await client.call(Request.INIT, {
+    build, threads: noPoolReason ? 0 : threads, panicChannel: client.panicChannel, testHooks: TEST_HOOKS,
+  });
+  page.memoryBytes = 0;
   renderEnv();
   return page.pool;
 }
 
 function loadInto(client, source) {
-  if (source.kind === 'generate') return client.call(Request.GENERATE, { n: source.n, seed: GENERATE_SEED });
-  if (source.kind === 'file') return client.call(Request.LOAD_CATALOG, { file: source.file });
-  return client.call(Request.LOAD_CATALOG, { url: new URL(source.url, document.baseURI).href });
+  const loaded = source.kind === 'generate'
+    ? client.call(Request.GENERATE, { n: source.n, seed: GENERATE_SEED })
+    : source.kind === 'file'
+      ? client.call(Request.LOAD_CATALOG, { file: source.file })
+      : client.call(Request.LOAD_CATALOG, { url: new URL(source.url, document.baseURI).href });
+  return loaded.then((info) => {
+    noteMemory(client, info.memoryBytes);
+    return info;
+  });
+}
+
+/** Shows the wasm memory's size after a result of `client`'s worker. */
+function noteMemory(client, bytes) {
+  if (client !== page.client || bytes === undefined) return;
+  page.memoryBytes = bytes;
+  renderEnv();
 }
 
 function renderCatalog(info, source) {
@@ -194,7 +245,7 @@ async function chooseProduct(wantedId, { fromUrl = false } = {}) {
   if (!product) {
     product = page.catalog.first;
     if (wantedId && fromUrl) {
-      addNotice('product', `product "${wantedId}" is not in this catalog; using the first product, "${product.name}" (${product.id}).`);
+      addNotice('product', `product "${wantedId}" is not in this catalog; using the first product, "${short(product.name)}" (${product.id}).`);
     }
   }
   setProduct(product);
@@ -206,6 +257,7 @@ function setProduct(product) {
   const current = $('product-current');
   current.dataset.id = product.id;
   current.textContent = `Selected: ${product.id}${product.category ? ` · ${product.category}` : ''}`;
+  current.dir = 'auto';
   syncUrl();
 }
 
@@ -234,32 +286,61 @@ async function loadSource(source) {
  */
 async function recoverFrom(error, what, { rebuild: mustRebuild = false } = {}) {
   if (error.stopped || error.fatal || mustRebuild) {
+    let cost;
     try {
-      await rebuild(page.settings.threads);
+      cost = await rebuild(page.settings.threads);
     } catch (e) {
+      page.cancelledAt = null;
       showError(`${what}: ${error.message}. Restarting the worker failed too: ${e.message}`);
       return;
     }
+    const restarted = `${describePool()} restarted in ${fmtMs(cost.restartMs)} ms` +
+      (page.source ? ` and ${describeSource(page.source)} reloaded in ${fmtMs(cost.reloadMs)} ms` : '');
     if (error.stopped) {
-      setStatus('Stopped. The pool was restarted and the catalog reloaded.');
+      const status = $('status');
+      if (page.cancelledAt !== null) {
+        // What Cancel costs: the run stops at once (the worker is terminated), then the
+        // pool and the catalog are rebuilt.
+        const readyMs = performance.now() - page.cancelledAt;
+        page.cancelledAt = null;
+        Object.assign(status.dataset, {
+          cancelRestartMs: String(cost.restartMs), cancelReloadMs: String(cost.reloadMs), cancelReadyMs: String(readyMs),
+        });
+        setStatus(`Cancelled. The run stopped at once; the ${restarted}: ready ${fmtMs(readyMs)} ms after Cancel.`);
+      } else {
+        setStatus(`Stopped. The ${restarted}.`);
+      }
       return;
     }
+    showError(`${what}: ${error.message}. The ${restarted}: you can carry on.`);
+    return;
   }
   showError(`${what}: ${error.message}`);
 }
 
+/** "pool of 2 threads" or "worker (no pool)", for messages. */
+function describePool() {
+  const threads = page.pool?.poolThreads ?? 0;
+  return threads > 0 ? `pool of ${threads} ${threads === 1 ? 'thread' : 'threads'}` : 'worker (no pool)';
+}
+
 /** A fresh worker with `threads` threads, with the current catalog loaded again. */
 async function rebuild(threads) {
+  const started = performance.now();
   setState('loading');
   setStatus(`Starting a pool of ${threads} ${threads === 1 ? 'thread' : 'threads'}…`);
   const pool = await startWorker(threads);
+  const restarted = performance.now();
   if (page.source) {
     setStatus(`Pool started in ${fmtMs(pool.poolStartMs)} ms; reloading ${describeSource(page.source)}…`);
     page.catalog = await loadInto(page.client, page.source);
     renderCatalog(page.catalog, page.source);
   }
+  const reloaded = performance.now();
   setState('ready');
   setStatus(`Pool of ${pool.poolThreads} ${pool.poolThreads === 1 ? 'thread' : 'threads'} started in ${fmtMs(pool.poolStartMs)} ms.`);
+  // What it cost: a new worker with its wasm instance and pool, then the catalog again.
+  return { restartMs: restarted - started, reloadMs: reloaded - restarted };
 }
 
 function loadFile(file) {
@@ -397,6 +478,7 @@ async function run() {
       progress.value = done;
       setStatus(`Running: ${done} of ${total} done (last: ${MODE_NAMES[mode]})…`);
     });
+    noteMemory(page.client, out.memoryBytes);
     renderRun(out, request);
     setState('done');
     setStatus(`Done: ${fmtInt(out.candidates)} candidates scored ${runs + 1} times per mode, ${fmtInt(iterations)} iterations.`);
@@ -419,6 +501,9 @@ function renderRun(out, request) {
     if (!result) {
       delete row.dataset.medianMs;
       delete row.dataset.minMs;
+      delete row.dataset.runsMs;
+      delete row.dataset.scoreMs;
+      delete row.dataset.rankMs;
       const cell = node('td', 'not run', 'muted');
       cell.colSpan = 5;
       row.replaceChildren(header, cell);
@@ -428,6 +513,9 @@ function renderRun(out, request) {
     summaries[mode] = summary;
     row.dataset.medianMs = String(summary.medianMs);
     row.dataset.minMs = String(summary.minMs);
+    row.dataset.runsMs = JSON.stringify(result.timesMs);
+    row.dataset.scoreMs = String(summary.scoreMs);
+    row.dataset.rankMs = String(summary.rankMs);
     const details = node('details');
     details.append(node('summary', `${result.timesMs.length}`),
       node('span', result.timesMs.map((ms) => fmtMs(ms)).join(', '), 'raw-runs'));
@@ -517,7 +605,12 @@ function renderRanking(items, out, mode) {
     const name = node('td', null, 'name');
     const folded = node('span', item.category ? `${item.id} · ${item.category}` : item.id, 'folded');
     folded.setAttribute('aria-hidden', 'true');
-    name.append(node('span', item.name), folded);
+    const label = node('span', item.name);
+    // Right-to-left names (Arabic, Hebrew) keep their own direction inside the row.
+    label.dir = 'auto';
+    // The CSS shows at most three lines of a name; the whole of a long one is here.
+    if (item.name.length > 120) label.title = item.name;
+    name.append(label, folded);
     row.append(
       node('td', String(item.rank), 'num'),
       name,
@@ -531,7 +624,7 @@ function renderRanking(items, out, mode) {
   });
   body.replaceChildren(...rows);
   const target = out.target;
-  note.textContent = `Top ${items.length} of ${fmtInt(out.candidates)} candidates for “${target.name}” (${target.id}${target.category ? `, ${target.category}` : ''}), ` +
+  note.textContent = `Top ${items.length} of ${fmtInt(out.candidates)} candidates for “${short(target.name)}” (${target.id}${target.category ? `, ${target.category}` : ''}), ` +
     `from the ${MODE_NAMES[mode]} run. Score = 0.1 × text + 0.9 × attributes.`;
 }
 
@@ -615,25 +708,46 @@ function renderEnv() {
   env.dataset.isolated = String(support.isolated);
   env.dataset.hw = String(hw);
   env.dataset.threads = String(page.pool?.poolThreads ?? 0);
+  // For tests and benchmarks: the wasm memory's size, and how many workers this page runs.
+  env.dataset.wasmMemoryBytes = String(page.memoryBytes);
+  if (page.pool) {
+    env.dataset.poolStartMs = String(page.pool.poolStartMs);
+    env.dataset.wasmInitMs = String(page.pool.wasmInitMs);
+  } else {
+    delete env.dataset.poolStartMs;
+    delete env.dataset.wasmInitMs;
+  }
+  env.dataset.liveWorkers = String(WorkerClient.live);
+  env.dataset.isolatedVia = isolation.via ?? 'none';
+  if (page.pool) env.dataset.build = page.pool.build;
+  else delete env.dataset.build;
   const pool = page.pool
     ? hasPool()
       ? `${page.pool.poolThreads} ${page.pool.poolThreads === 1 ? 'thread' : 'threads'}, started in ${fmtMs(page.pool.poolStartMs)} ms`
-      : 'none (no cross-origin isolation)'
+      : 'none (single-thread build)'
     : page.wasmFailed ? 'none' : 'starting…';
+  const builds = {
+    threaded: 'threaded (atomics, shared memory, rayon pool)',
+    'single-thread': 'single-thread build (no atomics, no pool)',
+  };
+  const isolated = isolation.via === 'service-worker' ? 'yes, through the service worker' : 'yes';
   const fields = [
-    ['crossOriginIsolated', support.isolated ? 'yes' : 'no'],
+    ['crossOriginIsolated', support.isolated ? isolated : 'no'],
     ['hardwareConcurrency', String(hw)],
+    ['wasm build', page.pool ? builds[page.pool.build] : '—'],
     ['Pool size', pool],
     ['wasm start', page.pool ? `${fmtMs(page.pool.wasmInitMs)} ms` : '—'],
+    ['wasm memory', page.memoryBytes ? `${fmtBytes(page.memoryBytes)} (after the last load or run)` : '—'],
     ['WebAssembly threads', support.wasmThreads ? 'supported' : 'not supported'],
     ['SharedArrayBuffer', support.sharedMemory ? 'available' : 'not available'],
-    ['Nested workers', page.pool ? (page.pool.nestedWorkers ? 'yes' : 'no') : '—'],
+    ['Nested workers', support.nestedWorkers === null ? '—' : support.nestedWorkers ? 'yes' : 'no'],
     ['Browser', browserName()],
   ];
   env.replaceChildren(...fields.flatMap(([label, value]) => [node('dt', label), node('dd', value)]));
   if (noPoolReason) {
     const problem = $('env-problem');
-    problem.textContent = `The rayon pool cannot start: ${noPoolReason}. Parallel runs, Compare's parallel part, Scaling and the thread count are disabled.`;
+    problem.textContent = `The rayon pool cannot start: ${noPoolReason}. The page runs the single-thread build of the same code instead: ` +
+      'Serial and JavaScript work; Parallel runs, Compare\'s parallel part, Scaling and the thread count are disabled.';
     problem.hidden = false;
   }
   $('threads-hint').textContent = hasPool()
@@ -651,7 +765,7 @@ const chooser = new ProductChooser({
   search: (query) => page.client.call(Request.SEARCH, { query, limit: SEARCH_LIMIT }),
   onSelect: (product) => {
     setProduct(product);
-    if (!page.busy && document.body.dataset.state !== 'error') setStatus(`Target: ${product.name}. Press Run.`);
+    if (!page.busy && document.body.dataset.state !== 'error') setStatus(`Target: ${short(product.name)}. Press Run.`);
   },
 });
 
@@ -680,8 +794,13 @@ function wire() {
     task(run);
   });
   $('scaling').addEventListener('click', () => task(scaling));
-  $('stop').addEventListener('click', () => {
-    if (page.running) page.client.terminate('stopped by the user');
+  $('cancel').addEventListener('click', () => {
+    if (!page.running) return;
+    // Terminating the worker is the only way to stop wasm mid-run: the scoring loops
+    // never yield. The run's request fails at once, and recoverFrom rebuilds the pool
+    // and reloads the catalog, reporting what that cost.
+    page.cancelledAt = performance.now();
+    page.client.terminate('cancelled by the user');
   });
   for (const name of ['iterations', 'runs', 'top']) {
     $(name).addEventListener('input', () => checkField(name));
@@ -786,13 +905,8 @@ async function start() {
   renderEnv();
   wire();
   setState('loading');
-  if (noPoolReason && page.settings.mode === 'parallel') {
-    addNotice('mode', 'mode parallel needs the rayon pool, which cannot start here (see Environment); using compare, which runs serial and JavaScript.');
-    page.settings.mode = 'compare';
-    fillControls();
-  }
 
-  setStatus('Starting the wasm module and the rayon pool…');
+  setStatus(noPoolReason ? 'Starting the wasm module…' : 'Starting the wasm module and the rayon pool…');
   try {
     await startWorker(page.settings.threads);
   } catch (e) {
@@ -800,8 +914,14 @@ async function start() {
     renderEnv();
     showError(`The wasm module could not start here: ${e.message}. ` +
       'Every mode needs it (the JavaScript mode scores the catalog the wasm prepares), so nothing can run. ' +
-      (noPoolReason ? `Likely cause: ${noPoolReason}.` : ''));
+      (noPoolReason ? `It was the single-thread build, picked because ${noPoolReason}.` : ''));
     return;
+  }
+  // After startWorker, which settles noPoolReason.
+  if (noPoolReason && page.settings.mode === 'parallel') {
+    addNotice('mode', 'mode parallel needs the rayon pool, which cannot start here (see Environment); using compare, which runs serial and JavaScript.');
+    page.settings.mode = 'compare';
+    fillControls();
   }
 
   setStatus(`Loading ${describeSource(initial.source)}…`);
@@ -835,6 +955,34 @@ async function start() {
     await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
     await task(run);
   }
+}
+
+// ---------------------------------------------------------------------------------------
+// Test hooks: only with ?testhooks=1, and never in the UI. The end-to-end tests use them
+// to make the worker fail on purpose (tests/e2e/crash.test.mjs). Each resolves once the
+// page has recovered (or, for crash, once the worker was asked to crash).
+
+if (TEST_HOOKS) {
+  /** Sends `type` as a task that is expected to fail, and recovers from it like a failed run. */
+  const failOnPurpose = (type, payload = {}) => task(async () => {
+    page.running = true;
+    setState('running');
+    try {
+      await page.client.call(type, payload);
+    } catch (e) {
+      await recoverFrom(e, 'The worker failed');
+    }
+  });
+  window.shopRecsTestHooks = Object.freeze({
+    /** A Rust panic with `message` on the worker's thread. */
+    panic: (message) => failOnPurpose(Request.DEBUG_PANIC, { message }),
+    /** A Rust panic with `message` on a thread of the rayon pool. */
+    panicInPool: (message) => failOnPurpose(Request.DEBUG_PANIC_IN_POOL, { message }),
+    /** Allocates until the wasm memory cannot grow: an abort without a panic message. */
+    exhaustMemory: () => failOnPurpose(Request.DEBUG_EXHAUST_MEMORY),
+    /** An uncaught error in the worker, outside any request: the page sees an `error` event. */
+    crash: (message) => page.client.call(Request.DEBUG_CRASH, { message }),
+  });
 }
 
 start().catch((e) => showError(e.message));

@@ -10,12 +10,22 @@
 // (a cheap handle: the worker reads it) or text.
 
 export const Request = Object.freeze({
-  // { threads } -> { poolThreads, wasmInitMs, poolStartMs, nestedWorkers }
-  //   threads 0 instantiates the wasm without a pool (poolThreads 0): the page is not
-  //   cross-origin isolated, so only serial and JS runs are possible.
+  // {} -> { nestedWorkers }: whether this worker can start workers itself, which the
+  //   pool's threads are (Safari 16 had wasm threads but no nested workers). Sent once,
+  //   before the first INIT, so the page can pick the build. Loads no wasm.
+  PROBE: 'probe',
+  // { build, threads } -> { build, poolThreads, wasmInitMs, poolStartMs, nestedWorkers }
+  //   build: 'threaded' (../shop-recs.js: atomics, shared memory, rayon pool) or
+  //   'single-thread' (../single-thread/shop-recs.js: the same source without atomics,
+  //   for pages that cannot run threads). The page picks; the worker never upgrades.
+  //   threads 0 instantiates the wasm without a pool (poolThreads 0), as the
+  //   single-thread build always must: only serial and JS runs are possible then.
+  //   Also { panicChannel, testHooks }: the BroadcastChannel name every panic of the
+  //   instance (any thread) posts its message to, and whether DEBUG_* are allowed.
   INIT: 'init',
   // { url } | { file } | { text } -> CatalogInfo
   //   url is absolute (same-origin or CORS-enabled); file is a File from an <input> or a drop.
+  //   A file, or a body whose Content-Length is, over 64 MiB is refused before it is read.
   LOAD_CATALOG: 'load-catalog',
   // { n, seed } -> CatalogInfo
   GENERATE: 'generate',
@@ -27,16 +37,33 @@ export const Request = Object.freeze({
   // { id } -> Product | null: the product with exactly this identifier.
   PRODUCT: 'product',
   // { modes: ['serial' | 'parallel' | 'js', ...], product, iterations, top, runs }
-  //   -> { target: Product, candidates, results: { [mode]: ModeRun } }
+  //   -> { target: Product, candidates, results: { [mode]: ModeRun }, memoryBytes }
   //   One untimed warm-up per mode, then `runs` rounds that run the modes in turn
   //   (interleaved, so a slow moment of the machine hurts each mode alike).
   RUN: 'run',
+  // Test hooks, sent only when the page was opened with ?testhooks=1 (main.js) and
+  // refused unless INIT had testHooks: true. Each makes the worker fail on purpose.
+  // { message }: a Rust panic with this message on the worker's own thread.
+  DEBUG_PANIC: 'debug-panic',
+  // { message }: a Rust panic on a thread of the rayon pool; the worker then never answers.
+  DEBUG_PANIC_IN_POOL: 'debug-panic-in-pool',
+  // {}: allocate until the wasm memory cannot grow: an abort without a panic message.
+  DEBUG_EXHAUST_MEMORY: 'debug-exhaust-memory',
+  // { message }: answers, then throws `message` outside any request (an `error` event).
+  DEBUG_CRASH: 'debug-crash',
 });
+// The worker may also send `{ crash: message }` at any time: it cannot go on (the host's
+// Content-Security-Policy blocked what it needs); the page replaces it as after a crash.
+// Besides answers and progress, the page listens on the panic channel: a panic on any
+// thread posts its message there, which is how a panic on a pool thread (whose worker
+// is left waiting forever) is noticed.
 
-// CatalogInfo = { count, readMs, parseMs, exportMs, bytes, first: Product }
+// CatalogInfo = { count, readMs, parseMs, exportMs, bytes, first: Product, memoryBytes }
 //   readMs: fetching or reading the text (0 for generated catalogs); parseMs: parsing,
 //   validating and tokenizing (or generating); exportMs: copying the token data and the
-//   labels out of wasm memory for the JS scorer and the search; bytes: the text's length.
+//   labels out of wasm memory for the JS scorer and the search; bytes: the text's length
+//   (in bytes for a file or URL); memoryBytes: the wasm memory's size afterwards, as in
+//   RUN's result (`memory.buffer.byteLength`).
 // Product = { index, id, name, category }  (category is null when there is none)
 // ModeRun = { timesMs: [ms], phases: [{ scoreMs, rankMs }], items: [Item] }
 //   timesMs: performance.now() in the worker around each timed call; phases: the

@@ -11,13 +11,39 @@ export class WorkerError extends Error {
   }
 }
 
+/** Owner workers started and not yet terminated, over the page's life (pool threads not counted). */
+let live = 0;
+
 export class WorkerClient {
-  /** Starts a fresh module worker; `onCrash(message)` is called if it dies. */
+  /** How many workers this page runs now (each with its own pool); tests read it. */
+  static get live() {
+    return live;
+  }
+
+  /**
+   * Starts a fresh module worker; `onCrash(message)` is called if it dies: an `error`
+   * event, or a panic on one of its pool's threads. The worker is then terminated, and
+   * every pending request fails with a fatal WorkerError carrying the message.
+   */
   constructor(onCrash) {
     this.worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+    live++;
+    this.alive = true;
+    this.onCrash = onCrash;
     this.nextId = 1;
     this.pending = new Map();
+    // Every panic of this worker's instance, on any of its threads, is posted here
+    // (src/wasm.rs). A panic on a pool thread leaves the worker waiting forever for the
+    // pool, so this is the only news of it. One channel per worker: other tabs and
+    // earlier workers post elsewhere.
+    this.panicChannel = `shop-recs-panic-${crypto.randomUUID?.() ?? `${Date.now()}-${Math.random()}`}`;
+    this.panics = new BroadcastChannel(this.panicChannel);
+    this.panics.onmessage = ({ data }) => this.crash(`the wasm instance panicked: ${data}`);
     this.worker.onmessage = ({ data }) => {
+      if (data.crash) {
+        this.crash(data.crash);
+        return;
+      }
       const pending = this.pending.get(data.id);
       if (!pending) return;
       if (data.progress) {
@@ -30,10 +56,26 @@ export class WorkerClient {
     };
     this.worker.onerror = (event) => {
       event.preventDefault();
-      const message = event.message || 'the worker failed to start';
-      this.failAll(new WorkerError(message, { fatal: true }));
-      onCrash?.(message);
+      this.crash(event.message ? `the worker crashed: ${event.message}` : 'the worker failed to start');
     };
+  }
+
+  /** The worker died or cannot be trusted any more: ends it, fails what was pending, reports once. */
+  crash(message) {
+    if (!this.alive) return;
+    this.end(new WorkerError(message, { fatal: true }));
+    this.onCrash?.(message);
+  }
+
+  /** Terminates the worker once; pending requests, and any later call, fail with `error`. */
+  end(error) {
+    if (!this.alive) return;
+    this.alive = false;
+    this.endError = error;
+    live--;
+    this.worker.terminate();
+    this.panics.close();
+    this.failAll(error);
   }
 
   /**
@@ -41,6 +83,7 @@ export class WorkerClient {
    * `onProgress(update)` receives the request's progress messages, if it sends any.
    */
   call(type, payload = {}, onProgress = null) {
+    if (!this.alive) return Promise.reject(this.endError);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, onProgress });
@@ -58,7 +101,6 @@ export class WorkerClient {
    * whose `stopped` is true.
    */
   terminate(reason = 'the worker was stopped') {
-    this.worker.terminate();
-    this.failAll(new WorkerError(reason, { stopped: true }));
+    this.end(new WorkerError(reason, { stopped: true }));
   }
 }

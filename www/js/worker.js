@@ -7,7 +7,6 @@
 // Every timing is `performance.now()` taken in this worker. Messages are listed in
 // protocol.js.
 
-import init, { initThreadPool, poolThreads, Engine } from '../shop-recs.js';
 import { Request } from './protocol.js';
 import { recommendJs } from './scoring.js';
 
@@ -21,21 +20,54 @@ let labels = null;
 let searchKeys = null;
 /** Whether initThreadPool ran: without it, `parallel` must not be asked for. */
 let hasPool = false;
+/** The wasm module's JS glue, once INIT imported it; its `Engine` class below. */
+let wasm = null;
+let Engine = null;
+/** The instance's WebAssembly.Memory: its size is reported with each result. */
+let memory = null;
+/** Whether the page enabled the test hooks (DEBUG_* requests) in INIT. */
+let testHooks = false;
+/** Catalogs larger than this are refused before they are read (the core's MAX_CATALOG_BYTES). */
+const MAX_CATALOG_BYTES = 64 * 1024 * 1024;
+
+// Two builds of the same source (scripts/build.sh), imported on demand because loading
+// the threaded one's glue is harmless but instantiating it without cross-origin
+// isolation is not (its memory is a SharedArrayBuffer). The page picks (protocol.js).
+const BUILDS = {
+  threaded: '../shop-recs.js',
+  'single-thread': '../single-thread/shop-recs.js',
+};
 
 const handlers = {
-  async [Request.INIT]({ threads }) {
+  async [Request.PROBE]() {
+    // Squoosh's last check: the pool's threads are workers started from this worker.
+    return { nestedWorkers: typeof Worker === 'function' };
+  },
+
+  async [Request.INIT]({ build, threads, panicChannel, testHooks: enableTestHooks }) {
+    if (wasm) throw new Error('the wasm module is already started in this worker');
+    if (!Object.hasOwn(BUILDS, build)) throw new Error(`unknown wasm build ${build}`);
+    if (threads > 0 && build !== 'threaded') throw new Error('only the threaded build has a rayon pool');
     const t0 = performance.now();
-    await init();
+    const module = await import(BUILDS[build]);
+    // The glue's init resolves with the instance's exports, which include its memory.
+    ({ memory } = await module.default());
+    wasm = module;
+    Engine = module.Engine;
     const t1 = performance.now();
+    // Before the pool starts, so that its threads' panics reach the page too.
+    if (panicChannel) wasm.setPanicChannel(panicChannel);
+    testHooks = enableTestHooks === true;
     if (threads > 0) {
-      await initThreadPool(threads);
+      await wasm.initThreadPool(threads);
       hasPool = true;
     }
     const t2 = performance.now();
     return {
+      build,
       // Asked only once the pool exists: rayon would otherwise build its global pool
       // itself, and initThreadPool could no longer start ours.
-      poolThreads: hasPool ? poolThreads() : 0,
+      poolThreads: hasPool ? wasm.poolThreads() : 0,
       wasmInitMs: t1 - t0,
       poolStartMs: t2 - t1,
       nestedWorkers: typeof Worker === 'function',
@@ -44,10 +76,21 @@ const handlers = {
 
   async [Request.LOAD_CATALOG]({ text, url, file }) {
     const t0 = performance.now();
-    if (url !== undefined) text = await fetchCatalog(url);
-    else if (file !== undefined) text = await file.text();
+    if (text !== undefined) {
+      return replaceEngine(() => Engine.fromJson(text), { readMs: 0, bytes: text.length });
+    }
+    // Files and HTTP bodies go to the core as bytes: one copy, and a file that is not
+    // UTF-8 text gets its own message instead of a JSON error about U+FFFD.
+    let bytes;
+    if (url !== undefined) {
+      bytes = await fetchCatalog(url);
+    } else {
+      // Checked here too, not only on the page: nothing over the limit is read.
+      if (file.size > MAX_CATALOG_BYTES) throw new Error(tooLarge(file.size));
+      bytes = new Uint8Array(await file.arrayBuffer());
+    }
     const readMs = performance.now() - t0;
-    return replaceEngine(() => Engine.fromJson(text), { readMs, bytes: text.length });
+    return replaceEngine(() => Engine.fromBytes(bytes), { readMs, bytes: bytes.length });
   },
 
   async [Request.GENERATE]({ n, seed }) {
@@ -100,9 +143,49 @@ const handlers = {
         progress({ done: ++done, total, mode });
       }
     }
-    return { target: product(index), candidates, results };
+    return { target: product(index), candidates, results, memoryBytes: memoryBytes() };
+  },
+
+  // Test hooks (protocol.js): refused unless INIT enabled them.
+  async [Request.DEBUG_PANIC]({ message }) {
+    requireTestHooks();
+    wasm.debugPanic(message);
+  },
+
+  async [Request.DEBUG_PANIC_IN_POOL]({ message }) {
+    requireTestHooks();
+    if (!hasPool) throw new Error('the rayon pool is not running');
+    wasm.debugPanicInPool(message);
+  },
+
+  async [Request.DEBUG_EXHAUST_MEMORY]() {
+    requireTestHooks();
+    wasm.debugExhaustMemory();
+  },
+
+  async [Request.DEBUG_CRASH]({ message }) {
+    requireTestHooks();
+    // Thrown outside any request, as an unexpected failure of this worker would be:
+    // nothing catches it, so the page's Worker gets an `error` event.
+    setTimeout(() => {
+      throw new Error(message);
+    });
   },
 };
+
+function requireTestHooks() {
+  if (!testHooks) throw new Error('test hooks are not enabled');
+}
+
+/** Current size of the instance's memory in bytes (it only grows). */
+function memoryBytes() {
+  return memory ? memory.buffer.byteLength : 0;
+}
+
+function tooLarge(bytes) {
+  return `it is ${bytes.toLocaleString('en-US')} bytes; catalogs are limited to 64 MiB ` +
+    `(${MAX_CATALOG_BYTES.toLocaleString('en-US')} bytes), so it was not read`;
+}
 
 function requireCatalog() {
   if (!engine) throw new Error('no catalog is loaded');
@@ -131,7 +214,13 @@ async function fetchCatalog(url) {
     throw new Error(`could not fetch ${url}: ${e.message} (is it reachable, and same-origin or CORS-enabled?)`);
   }
   if (!response.ok) throw new Error(`could not fetch ${url}: HTTP ${response.status} ${response.statusText}`);
-  return response.text();
+  // A body the server says is too large is refused before it is read.
+  const length = Number(response.headers.get('Content-Length'));
+  if (length > MAX_CATALOG_BYTES) {
+    response.body?.cancel();
+    throw new Error(`${url}: ${tooLarge(length)}`);
+  }
+  return new Uint8Array(await response.arrayBuffer());
 }
 
 /**
@@ -159,7 +248,10 @@ function replaceEngine(make, { readMs, bytes }) {
   tokenData = nextTokens;
   labels = nextLabels;
   searchKeys = null;
-  return { count: engine.count, readMs, parseMs: t1 - t0, exportMs: t2 - t1, bytes, first: product(0) };
+  return {
+    count: engine.count, readMs, parseMs: t1 - t0, exportMs: t2 - t1, bytes, first: product(0),
+    memoryBytes: memoryBytes(),
+  };
 }
 
 function search(query, limit) {
@@ -183,6 +275,35 @@ function search(query, limit) {
   return { matches, total };
 }
 
+/**
+ * What to tell the user about a trap. A panic (built with panic = abort) ends in an
+ * `unreachable` trap with no text, so its message is read from the instance, which kept
+ * it. A trap without a panic is most often an allocation that failed: Rust aborts then,
+ * printing nothing, once the memory cannot grow past wasm32's 4 GiB.
+ */
+function trapMessage(error) {
+  let panic;
+  try {
+    panic = wasm?.lastPanicMessage();
+  } catch {
+    panic = undefined; // the instance cannot even answer
+  }
+  if (panic) return `the wasm instance panicked: ${panic} (${error.message})`;
+  const mib = (memoryBytes() / (1024 * 1024)).toFixed(0);
+  return `the wasm instance aborted (${error.message}) without a panic message, as it does when it runs out of memory: ` +
+    `its memory had grown to ${Number(mib).toLocaleString('en-US')} MiB, and a wasm32 memory stops at 4,096 MiB`;
+}
+
+// A Content-Security-Policy that blocks something here (the wasm compile, the pool's
+// blob: workers) would otherwise leave a request waiting forever: the page treats it as
+// a crash (protocol.js), with this message.
+self.addEventListener('securitypolicyviolation', (e) => {
+  const message = `the host's Content-Security-Policy blocked ${e.blockedURI || 'inline code'} in the worker ` +
+    `(directive ${e.effectiveDirective}; the pool needs worker-src blob: and script-src 'wasm-unsafe-eval')`;
+  console.error(message);
+  self.postMessage({ crash: message });
+});
+
 // Requests are handled one at a time, in order: each waits for the one before it.
 let queue = Promise.resolve();
 self.onmessage = ({ data: { id, type, payload } }) => {
@@ -196,15 +317,7 @@ self.onmessage = ({ data: { id, type, payload } }) => {
       // A trap (out of memory, a panic) leaves the instance unusable: say so, so the
       // page can start a fresh worker instead of sending more work here.
       const fatal = e instanceof WebAssembly.RuntimeError;
-      let message = e instanceof Error ? e.message : String(e);
-      if (fatal) {
-        // Rust aborts (an `unreachable` trap, with nothing printed) when an allocation
-        // fails, and the shared memory cannot grow past its maximum (1 GiB).
-        const hint = type === Request.LOAD_CATALOG || type === Request.GENERATE
-          ? '; most likely the catalog does not fit in the wasm memory (1 GiB at most)'
-          : '';
-        message = `the wasm instance failed (${message})${hint}`;
-      }
+      const message = fatal ? trapMessage(e) : e instanceof Error ? e.message : String(e);
       self.postMessage({ id, ok: false, fatal, error: message });
     }
   });

@@ -1,0 +1,116 @@
+// Cancel: a long run stops within 200 ms of the click (the worker and its pool are
+// terminated: wasm cannot be interrupted otherwise), and the page is then ready again
+// with the same catalog, target and pool size, having said what the restart cost.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import {
+  chooseMode, launchBrowser, openPage, run, screenshotPath, startServer, waitForState,
+} from './harness.mjs';
+
+let server;
+let browser;
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+/**
+ * Clicks Cancel (a real click) and measures in the page, from the click event: when the
+ * state left 'running' and when it was 'ready' again. Resolves `{ leftMs, readyMs }`.
+ */
+async function cancelAndMeasure(page) {
+  await page.evaluate(() => {
+    window.__cancel = {};
+    const button = document.querySelector('[data-testid=cancel]');
+    button.addEventListener('click', () => { window.__cancel.clickAt = performance.now(); }, { capture: true, once: true });
+    const observer = new MutationObserver(() => {
+      const m = window.__cancel;
+      if (m.clickAt === undefined) return;
+      const state = document.body.dataset.state;
+      if (m.leftMs === undefined && state !== 'running') m.leftMs = performance.now() - m.clickAt;
+      if (state === 'ready') {
+        m.readyMs = performance.now() - m.clickAt;
+        observer.disconnect();
+      }
+    });
+    observer.observe(document.body, { attributes: true, attributeFilter: ['data-state'] });
+  });
+  await page.click('[data-testid=cancel]');
+  await page.waitForFunction(() => window.__cancel.readyMs !== undefined, null, { timeout: 120_000 });
+  return page.evaluate(() => window.__cancel);
+}
+
+const attr = (page, selector, name) => page.locator(selector).getAttribute(name);
+
+test('Cancel stops 200,000 products x 15,000 iterations within 200 ms; same catalog and pool after', async () => {
+  const { page, context, assertClean } = await openPage(browser,
+    `${server.url}?generate=200000&iterations=15000&runs=5&mode=compare&threads=2`);
+  await waitForState(page, 'ready', 180_000);
+  const hw = await page.evaluate(() => navigator.hardwareConcurrency);
+  const threads = String(Math.min(2, hw));
+  const target = await attr(page, '[data-testid=product]', 'data-id');
+  assert.equal(await page.isHidden('[data-testid=cancel]'), true, 'Cancel is offered only while running');
+
+  await page.click('[data-testid=run]');
+  await page.waitForFunction(() => document.body.dataset.state === 'running');
+  const cancel = page.locator('[data-testid=cancel]');
+  assert.ok(await cancel.isVisible(), 'Cancel is offered while running');
+  assert.equal(await cancel.textContent(), 'Cancel');
+  // Well into the run: its serial warm-up alone takes minutes.
+  await page.waitForTimeout(1000);
+  assert.equal(await page.evaluate(() => document.body.dataset.state), 'running');
+
+  const { leftMs, readyMs } = await cancelAndMeasure(page);
+  const status = page.locator('[data-testid=status]');
+  const restartMs = Number(await status.getAttribute('data-cancel-restart-ms'));
+  const reloadMs = Number(await status.getAttribute('data-cancel-reload-ms'));
+  console.log(`cancel: the run stopped (state left 'running') ${leftMs.toFixed(1)} ms after the click; ` +
+    `ready again after ${readyMs.toFixed(0)} ms = pool restart ${restartMs.toFixed(0)} ms + ` +
+    `reloading 200,000 generated products ${reloadMs.toFixed(0)} ms`);
+  assert.ok(leftMs < 200, `the run must stop within 200 ms of Cancel, took ${leftMs} ms`);
+  assert.match(await status.textContent(),
+    /^Cancelled\. The run stopped at once; the pool of \d threads? restarted in [\d.]+ ms and 200,000 generated products reloaded in [\d.]+ ms: ready [\d.]+ ms after Cancel\.$/);
+  assert.ok(restartMs > 0 && reloadMs > 0 && restartMs + reloadMs <= readyMs + 1);
+  await page.screenshot({ path: screenshotPath('cancelled'), fullPage: true });
+
+  // The same catalog, target and pool size, one worker, and Cancel is gone.
+  assert.equal(await attr(page, '[data-testid=env]', 'data-threads'), threads);
+  assert.equal(await attr(page, '[data-testid=env]', 'data-live-workers'), '1');
+  assert.equal(await attr(page, '[data-testid=catalog-count]', 'data-value'), '200000');
+  assert.equal(await attr(page, '[data-testid=product]', 'data-id'), target);
+  assert.equal(await page.isHidden('[data-testid=cancel]'), true);
+  assert.equal(await page.isVisible('[data-testid=error]'), false, 'cancelling is not an error');
+
+  // The next run works, in every mode.
+  await page.fill('[data-testid=runs]', '1');
+  await page.fill('[data-testid=iterations]', '1');
+  await run(page, 120_000);
+  assert.equal(await page.locator('[data-testid=identical]').getAttribute('data-value'), 'true');
+  assert.equal(await page.locator('[data-testid=result-row]').count(), 10);
+  assertClean();
+  await context.close();
+});
+
+test('Cancel during Scaling puts the user\'s thread count back', async () => {
+  const { page, context, assertClean } = await openPage(browser,
+    `${server.url}?generate=2000&iterations=100000&runs=3&threads=1`);
+  await waitForState(page, 'ready', 60_000);
+  await page.click('[data-testid=scaling]');
+  await page.waitForFunction(() => document.body.dataset.state === 'running');
+  await page.waitForTimeout(500);
+  const { leftMs, readyMs } = await cancelAndMeasure(page);
+  console.log(`cancel during Scaling: stopped after ${leftMs.toFixed(1)} ms, ready after ${readyMs.toFixed(0)} ms`);
+  assert.ok(leftMs < 200, `stopped within 200 ms, took ${leftMs} ms`);
+  assert.equal(await attr(page, '[data-testid=env]', 'data-threads'), '1');
+  assert.equal(await attr(page, '[data-testid=catalog-count]', 'data-value'), '2000');
+  await page.fill('[data-testid=iterations]', '50');
+  await chooseMode(page, 'compare');
+  await run(page);
+  assert.equal(await page.locator('[data-testid=identical]').getAttribute('data-value'), 'true');
+  assertClean();
+  await context.close();
+});
