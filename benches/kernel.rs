@@ -3,8 +3,9 @@
 //! `cargo bench --bench kernel` runs everything once (about two minutes on 2 cores) and
 //! ends with a summary table:
 //!
-//! - (a) nanoseconds per FNV byte-step for [`signature_naive`] (one seed at a time), the
-//!   interleaved [`signature`] kernel and the streaming [`text_similarity`], on generated
+//! - (a) nanoseconds per FNV byte-step for [`signature_naive`] (one seed at a time) and,
+//!   for every [`Kernel`] this CPU runs (portable, and AVX2 and AVX-512 where present),
+//!   the interleaved `signature` and the streaming `text_similarity`, on generated
 //!   descriptions of about 200 bytes, after checking the signatures are identical;
 //! - (b) `recommend_serial` against `recommend_parallel` on the page's default catalog
 //!   (`www/catalog.json`, skipped when absent) and on generated catalogs of 2,000 and
@@ -33,7 +34,7 @@ mod native {
     use criterion::Criterion;
     use shop_recs::generate::generate;
     use shop_recs::rank::DEFAULT_ITERATIONS;
-    use shop_recs::similarity::{LANES, seed_bases, signature, signature_naive, text_similarity};
+    use shop_recs::similarity::{Kernel, seed_bases, signature_naive};
     use shop_recs::{Catalog, Query, parse_catalog, recommend_parallel, recommend_serial};
 
     /// Seed for the generated catalogs, fixed so that runs compare.
@@ -90,39 +91,46 @@ mod native {
         let iterations = DEFAULT_ITERATIONS;
         let bases = seed_bases(iterations);
         let all = || (0..catalog.len()).map(|i| catalog.description_words(i));
-        for words in all() {
-            assert_eq!(
-                signature(words, &bases),
-                signature_naive(words, iterations),
-                "kernel and naive signatures differ"
-            );
+        for kernel in Kernel::available() {
+            for words in all() {
+                assert_eq!(
+                    kernel.signature(words, &bases),
+                    signature_naive(words, iterations),
+                    "the {} kernel and the naive signatures differ",
+                    kernel.name()
+                );
+            }
         }
         let word_bytes: usize = all().map(|w| w.bytes().len()).sum();
         let description_bytes: usize = catalog.products().iter().map(|p| p.description.len()).sum();
         let steps = word_bytes as f64 * f64::from(iterations);
-        let target = signature(catalog.description_words(0), &bases);
+        let target = signature_naive(catalog.description_words(0), iterations);
 
         let mut group = |name: &str, routine: &mut dyn FnMut()| KernelRow {
             name: name.to_string(),
             ns_per_step: measure(c, name, routine).as_nanos() as f64 / steps,
         };
-        let rows = vec![
-            group("signature_naive", &mut || {
+        let mut rows = vec![group("signature_naive", &mut || {
+            for words in all() {
+                black_box(signature_naive(black_box(words), iterations));
+            }
+        })];
+        for kernel in Kernel::available() {
+            let (name, lanes) = (kernel.name(), kernel.lanes());
+            rows.push(group(
+                &format!("signature {name} ({lanes} lanes)"),
+                &mut || {
+                    for words in all() {
+                        black_box(kernel.signature(black_box(words), &bases));
+                    }
+                },
+            ));
+            rows.push(group(&format!("text_similarity {name}"), &mut || {
                 for words in all() {
-                    black_box(signature_naive(black_box(words), iterations));
+                    black_box(kernel.text_similarity(&target, &bases, black_box(words)));
                 }
-            }),
-            group(&format!("signature ({LANES} lanes)"), &mut || {
-                for words in all() {
-                    black_box(signature(black_box(words), &bases));
-                }
-            }),
-            group("text_similarity (streaming)", &mut || {
-                for words in all() {
-                    black_box(text_similarity(&target, &bases, black_box(words)));
-                }
-            }),
-        ];
+            }));
+        }
         (
             rows,
             catalog.len(),

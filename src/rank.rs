@@ -17,9 +17,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::catalog::Catalog;
-use crate::similarity::{
-    attribute_similarity, combined_score, seed_bases, signature, text_similarity,
-};
+use crate::similarity::{Kernel, attribute_similarity, combined_score, seed_bases};
 
 /// MinHash iterations when a query does not say.
 pub const DEFAULT_ITERATIONS: u32 = 1500;
@@ -157,24 +155,27 @@ fn candidate_index(position: usize, target: usize) -> usize {
     position + usize::from(position >= target)
 }
 
-/// The text branch's per-target state: seed bases and the target's signature.
+/// The text branch's per-target state: the kernel, the seed bases and the target's
+/// signature, made once per run so that scoring a candidate allocates nothing.
 struct TextScorer {
+    kernel: Kernel,
     bases: Vec<u64>,
     target_signature: Vec<u64>,
 }
 
 impl TextScorer {
-    fn new(catalog: &Catalog, target: usize, iterations: u32) -> TextScorer {
+    fn new(catalog: &Catalog, target: usize, iterations: u32, kernel: Kernel) -> TextScorer {
         let bases = seed_bases(iterations);
-        let target_signature = signature(catalog.description_words(target), &bases);
+        let target_signature = kernel.signature(catalog.description_words(target), &bases);
         TextScorer {
+            kernel,
             bases,
             target_signature,
         }
     }
 
     fn score(&self, catalog: &Catalog, candidate: usize) -> f64 {
-        text_similarity(
+        self.kernel.text_similarity(
             &self.target_signature,
             &self.bases,
             catalog.description_words(candidate),
@@ -232,9 +233,19 @@ fn combine(target: usize, text: Vec<f64>, attribute: Vec<f64>) -> Scores {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn score_serial(catalog: &Catalog, query: &Query) -> Result<Scores, QueryError> {
+    score_serial_with(catalog, query, Kernel::detect())
+}
+
+/// [`score_serial`] with a chosen [`Kernel`] instead of the fastest this CPU runs; the
+/// result is the same, only the time differs (the benchmark compares kernels with it).
+pub fn score_serial_with(
+    catalog: &Catalog,
+    query: &Query,
+    kernel: Kernel,
+) -> Result<Scores, QueryError> {
     query.validate()?;
     let target = resolve_target(catalog, query)?;
-    let text_scorer = TextScorer::new(catalog, target, query.iterations);
+    let text_scorer = TextScorer::new(catalog, target, query.iterations, kernel);
     let candidates = catalog.len() - 1;
     let text = (0..candidates)
         .map(|k| text_scorer.score(catalog, candidate_index(k, target)))
@@ -257,11 +268,20 @@ pub fn score_serial(catalog: &Catalog, query: &Query) -> Result<Scores, QueryErr
 /// When wasm is built without atomics, rayon runs everything on the calling thread and
 /// this is simply a slower [`score_serial`].
 pub fn score_parallel(catalog: &Catalog, query: &Query) -> Result<Scores, QueryError> {
+    score_parallel_with(catalog, query, Kernel::detect())
+}
+
+/// [`score_parallel`] with a chosen [`Kernel`]; see [`score_serial_with`].
+pub fn score_parallel_with(
+    catalog: &Catalog,
+    query: &Query,
+    kernel: Kernel,
+) -> Result<Scores, QueryError> {
     query.validate()?;
     let (text, attribute) = rayon::join(
         || -> Result<(usize, Vec<f64>), QueryError> {
             let target = resolve_target(catalog, query)?;
-            let text_scorer = TextScorer::new(catalog, target, query.iterations);
+            let text_scorer = TextScorer::new(catalog, target, query.iterations, kernel);
             let text = (0..catalog.len() - 1)
                 .into_par_iter()
                 .map(|k| text_scorer.score(catalog, candidate_index(k, target)))
@@ -559,6 +579,20 @@ mod tests {
                     recommend_parallel(&c, &q).unwrap()
                 );
             }
+        }
+    }
+
+    #[test]
+    fn every_kernel_scores_the_same() {
+        let c = catalog();
+        let q = Query {
+            iterations: 61,
+            ..Query::new("mascara")
+        };
+        let expected = score_serial(&c, &q).unwrap();
+        for kernel in Kernel::available() {
+            assert_eq!(score_serial_with(&c, &q, kernel).unwrap(), expected);
+            assert_eq!(score_parallel_with(&c, &q, kernel).unwrap(), expected);
         }
     }
 

@@ -33,12 +33,17 @@
 //!
 //! # Speed
 //! [`signature_naive`] is the reference: one seed at a time, a dependent chain of
-//! multiplies per word. [`signature`] and [`text_similarity`] run [`LANES`] seeds side by
-//! side over the same bytes (seed blocks outer, then words, then bytes), so that
+//! multiplies per word. [`signature`] and [`text_similarity`] run a block of seeds side
+//! by side over the same bytes (seed blocks outer, then words, then bytes), so that
 //! independent multiplies overlap in the pipeline and the lanes' minimums stay in
-//! registers. They are plain portable Rust (no intrinsics, no `unsafe`), so the same code
-//! runs in wasm32. That reaches about one 64-bit multiply per cycle, the ceiling for
-//! scalar code; `benches/kernel.rs` measures it against the naive reference.
+//! registers. The kernel is plain portable Rust (no intrinsics), so the same code runs
+//! in wasm32. With scalar registers ([`LANES`] lanes) it reaches about one 64-bit
+//! multiply per cycle, the ceiling for scalar code, and the naive reference, whose
+//! per-word chains the CPU already overlaps, is only about 1.7 times slower. Past that
+//! ceiling natively, [`Kernel`] compiles the same code a second and third time with
+//! AVX2 and AVX-512 enabled, where the lanes become vector registers, and picks the
+//! fastest this CPU runs when the program runs. `shop-recs kernel` and
+//! `benches/kernel.rs` measure every form against the naive reference.
 
 use crate::catalog::TokenSet;
 
@@ -78,7 +83,8 @@ pub const TEXT_WEIGHT: f64 = 0.1;
 /// for how it was chosen. The two weights sum to 1, so scores stay in `0.0..=1.0`.
 pub const ATTRIBUTE_WEIGHT: f64 = 0.9;
 
-/// Seeds hashed side by side in one pass over a word's bytes.
+/// Seeds hashed side by side in one pass over a word's bytes by the portable kernel
+/// ([`Kernel::PORTABLE`], the only one in wasm32).
 ///
 /// Each lane is an independent FNV chain, so the CPU overlaps their multiplies instead of
 /// waiting for one chain's latency per byte. Measured on this project's 2-core x86-64
@@ -88,7 +94,10 @@ pub const ATTRIBUTE_WEIGHT: f64 = 0.9;
 /// ceiling for portable scalar code; 8 lanes at 0.31 for `signature` but 0.40 for
 /// `text_similarity`, whose extra state no longer fits in registers; 12 lanes at 0.43.
 /// Compiled to wasm and run in Node 20, 4, 6 and 8 lanes were within noise of each other,
-/// all 2.1 to 2.3 times faster than [`signature_naive`].
+/// all 2.1 to 2.3 times faster than [`signature_naive`]. In Chromium 156 the streaming
+/// comparison ([`text_similarity`], what scoring runs) took 0.362, 0.362 and 0.371 ns per
+/// byte-step with 4, 6 and 8 lanes, against 0.746 for the naive reference (best of 10,
+/// interleaved); `signature` alone was 5% faster with 4 lanes than with 6.
 pub const LANES: usize = 6;
 
 /// One FNV-1a step: xor in the byte, then multiply by the prime (wrapping).
@@ -144,13 +153,15 @@ pub fn signature_naive(words: TokenSet<'_>, iterations: u32) -> Vec<u64> {
         .collect()
 }
 
-/// Computes the minimum hash of every word, for the `LANES` seeds whose bases are `bases`.
+/// Computes the minimum hash of every word, for the `L` seeds whose bases are `bases`.
 ///
-/// The heart of the kernel: for each word, `LANES` FNV chains start from their bases and
-/// step through the word's bytes together; the lanes' minimums stay in registers.
+/// The heart of the kernel: for each word, `L` FNV chains start from their bases and
+/// step through the word's bytes together; the lanes' minimums stay in registers. Written
+/// once, over plain arrays, so that the compiler turns the lanes into scalar registers
+/// (the portable build) or vector registers (the x86-64 forms of [`Kernel`]).
 #[inline(always)]
-fn block_minimums(words: TokenSet<'_>, bases: &[u64; LANES]) -> [u64; LANES] {
-    let mut minimums = [u64::MAX; LANES];
+fn block_minimums<const L: usize>(words: TokenSet<'_>, bases: &[u64; L]) -> [u64; L] {
+    let mut minimums = [u64::MAX; L];
     for word in words.iter() {
         let mut hashes = *bases;
         for &byte in word {
@@ -165,23 +176,266 @@ fn block_minimums(words: TokenSet<'_>, bases: &[u64; LANES]) -> [u64; LANES] {
     minimums
 }
 
-/// Calls `visit(first_component, minimums)` for every block of [`LANES`] seeds in `bases`.
+/// Calls `visit(first_component, minimums)` for every block of `L` seeds in `bases`.
 ///
-/// The last block, when `bases.len()` is not a multiple of `LANES`, is padded by
-/// repeating its last basis; `visit` receives only the `bases.len() % LANES` real lanes.
+/// The last block, when `bases.len()` is not a multiple of `L`, is padded by repeating
+/// its last basis; `visit` receives only the `bases.len() % L` real lanes.
 #[inline(always)]
-fn for_each_block(words: TokenSet<'_>, bases: &[u64], mut visit: impl FnMut(usize, &[u64])) {
-    let (blocks, rest) = bases.as_chunks::<LANES>();
+fn for_each_block<const L: usize>(
+    words: TokenSet<'_>,
+    bases: &[u64],
+    mut visit: impl FnMut(usize, &[u64]),
+) {
+    let (blocks, rest) = bases.as_chunks::<L>();
     for (k, block) in blocks.iter().enumerate() {
-        visit(k * LANES, &block_minimums(words, block));
+        visit(k * L, &block_minimums(words, block));
     }
     if let Some(&last) = rest.last() {
-        let mut padded = [last; LANES];
+        let mut padded = [last; L];
         padded[..rest.len()].copy_from_slice(rest);
         visit(
-            blocks.len() * LANES,
+            blocks.len() * L,
             &block_minimums(words, &padded)[..rest.len()],
         );
+    }
+}
+
+/// [`signature`] with `L` lanes.
+#[inline(always)]
+fn signature_lanes<const L: usize>(words: TokenSet<'_>, bases: &[u64]) -> Vec<u64> {
+    let mut out = vec![u64::MAX; bases.len()];
+    for_each_block::<L>(words, bases, |first, minimums| {
+        out[first..first + minimums.len()].copy_from_slice(minimums);
+    });
+    out
+}
+
+/// The number of components on which the candidate's signature, computed with `L`
+/// lanes and never stored, agrees with `target_signature` (as long as `bases`).
+#[inline(always)]
+fn agreements_lanes<const L: usize>(
+    target_signature: &[u64],
+    bases: &[u64],
+    candidate: TokenSet<'_>,
+) -> usize {
+    let (blocks, rest) = bases.as_chunks::<L>();
+    let (targets, target_rest) = target_signature.as_chunks::<L>();
+    // Whole blocks compare as fixed-size arrays, which keeps the lanes in registers.
+    let mut agreements = 0usize;
+    for (block, target) in blocks.iter().zip(targets) {
+        let minimums = block_minimums(candidate, block);
+        agreements += minimums.iter().zip(target).filter(|(m, t)| m == t).count();
+    }
+    if let Some(&last) = rest.last() {
+        let mut padded = [last; L];
+        padded[..rest.len()].copy_from_slice(rest);
+        let minimums = block_minimums(candidate, &padded);
+        agreements += minimums
+            .iter()
+            .zip(target_rest)
+            .filter(|(m, t)| m == t)
+            .count();
+    }
+    agreements
+}
+
+/// A compiled form of the MinHash kernel: the same Rust code, built for an instruction
+/// set, with as many lanes as that instruction set keeps in registers.
+///
+/// Every form returns bit-identical results (integer arithmetic only; `tests/kernels.rs`
+/// holds each against [`signature_naive`]). Which one runs only changes the speed:
+///
+/// | name | where | lanes | how the lanes run |
+/// |---|---|---|---|
+/// | `portable` | everywhere, wasm32 included | [`LANES`] | scalar 64-bit multiplies |
+/// | `avx2` | x86-64 CPUs with AVX2 | 16 | 4 lanes per 256-bit register; AVX2 has no 64-bit multiply, so each is three 32-bit ones |
+/// | `avx512` | x86-64 CPUs with AVX-512 F, DQ and VL | 32 | 8 lanes per 512-bit register, one `vpmullq` per 8 lanes |
+///
+/// The binary stays portable: the x86-64 forms are compiled in beside the portable one
+/// (`#[target_feature]`) and chosen at run time by [`Kernel::detect`], the way `memchr`
+/// does. A form can only be obtained on a CPU that runs it, which is what makes calling
+/// it sound. wasm32 has the portable form only: built with `simd128`, the compiler turns
+/// the lanes into `i64x2.mul`s, and that build ran the kernel about three times slower
+/// than the scalar lanes in Chromium 156 on these machines (x86-64 has no 64-bit lane
+/// multiply below AVX-512, so the browser has to build one from 32-bit multiplies);
+/// `scripts/bench.sh` measures it again every run (`bench/REPORT.md`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Kernel(Isa);
+
+/// Which instruction set a [`Kernel`] was compiled for. Private, so that a `Kernel` can
+/// only be made by the constructors that check the CPU.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Isa {
+    Portable,
+    #[cfg(target_arch = "x86_64")]
+    Avx2,
+    #[cfg(target_arch = "x86_64")]
+    Avx512,
+}
+
+impl Kernel {
+    /// The portable kernel: scalar lanes, runs everywhere.
+    pub const PORTABLE: Kernel = Kernel(Isa::Portable);
+
+    /// The fastest kernel this CPU runs (the last of [`Kernel::available`]).
+    ///
+    /// Checking costs an atomic load once the standard library has cached the CPU's
+    /// features, so it can be called per run.
+    pub fn detect() -> Kernel {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if x86::has_avx512() {
+                return Kernel(Isa::Avx512);
+            }
+            if x86::has_avx2() {
+                return Kernel(Isa::Avx2);
+            }
+        }
+        Kernel::PORTABLE
+    }
+
+    /// Every kernel this CPU runs, slowest first; the portable one is always there.
+    pub fn available() -> Vec<Kernel> {
+        #[cfg(target_arch = "x86_64")]
+        let wider = [
+            x86::has_avx2().then_some(Kernel(Isa::Avx2)),
+            x86::has_avx512().then_some(Kernel(Isa::Avx512)),
+        ];
+        #[cfg(not(target_arch = "x86_64"))]
+        let wider: [Option<Kernel>; 0] = [];
+        std::iter::once(Kernel::PORTABLE)
+            .chain(wider.into_iter().flatten())
+            .collect()
+    }
+
+    /// The kernel called `name` (see [`Kernel::name`]), or `None` when there is no such
+    /// kernel or this CPU cannot run it.
+    ///
+    /// # Examples
+    /// ```
+    /// use shop_recs::similarity::Kernel;
+    /// assert_eq!(Kernel::by_name("portable"), Some(Kernel::PORTABLE));
+    /// assert_eq!(Kernel::by_name("sse9"), None);
+    /// ```
+    pub fn by_name(name: &str) -> Option<Kernel> {
+        Kernel::available().into_iter().find(|k| k.name() == name)
+    }
+
+    /// `"portable"`, `"avx2"` or `"avx512"`.
+    pub fn name(self) -> &'static str {
+        match self.0 {
+            Isa::Portable => "portable",
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx2 => "avx2",
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx512 => "avx512",
+        }
+    }
+
+    /// Seeds this kernel hashes side by side.
+    pub fn lanes(self) -> usize {
+        match self.0 {
+            Isa::Portable => LANES,
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx2 => x86::AVX2_LANES,
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx512 => x86::AVX512_LANES,
+        }
+    }
+
+    /// [`signature`] computed by this kernel.
+    pub fn signature(self, words: TokenSet<'_>, bases: &[u64]) -> Vec<u64> {
+        match self.0 {
+            Isa::Portable => signature_lanes::<LANES>(words, bases),
+            // SAFETY: a Kernel holding Isa::Avx2 is only made by `detect` and
+            // `available` (and `by_name`, through `available`), after
+            // `x86::has_avx2()` confirmed this CPU has every feature the function enables.
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx2 => unsafe { x86::signature_avx2(words, bases) },
+            // SAFETY: as above, after `x86::has_avx512()`.
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx512 => unsafe { x86::signature_avx512(words, bases) },
+        }
+    }
+
+    /// [`text_similarity`] computed by this kernel.
+    ///
+    /// # Panics
+    /// When `target_signature.len() != bases.len()`.
+    pub fn text_similarity(
+        self,
+        target_signature: &[u64],
+        bases: &[u64],
+        candidate: TokenSet<'_>,
+    ) -> f64 {
+        assert_eq!(
+            target_signature.len(),
+            bases.len(),
+            "target signature and seed bases differ in length"
+        );
+        if candidate.is_empty()
+            || bases.is_empty()
+            || target_signature.iter().all(|&m| m == u64::MAX)
+        {
+            return 0.0;
+        }
+        let agreements = match self.0 {
+            Isa::Portable => agreements_lanes::<LANES>(target_signature, bases, candidate),
+            // SAFETY: see `Kernel::signature`.
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx2 => unsafe { x86::agreements_avx2(target_signature, bases, candidate) },
+            // SAFETY: see `Kernel::signature`.
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx512 => unsafe { x86::agreements_avx512(target_signature, bases, candidate) },
+        };
+        agreements as f64 / bases.len() as f64
+    }
+}
+
+/// The x86-64 forms of the kernel: the portable code, compiled with wider instruction
+/// sets enabled, and the run-time checks that make calling them sound.
+#[cfg(target_arch = "x86_64")]
+mod x86 {
+    use super::{TokenSet, agreements_lanes, signature_lanes};
+
+    /// Four 256-bit registers of hashes. 8 lanes measured 0.25 ns per byte-step and 16
+    /// lanes 0.20, on this project's AMD EPYC machines.
+    pub(super) const AVX2_LANES: usize = 16;
+    /// Four 512-bit registers of hashes. On the same machines (ns per byte-step,
+    /// `signature` / `text_similarity`): 8 lanes 0.082 / 0.081, 16 lanes 0.060 / 0.064,
+    /// 32 lanes 0.051 / 0.049. 24 lanes ran `signature` at 0.053 but `text_similarity`
+    /// at 0.485: with three registers the compiler left that loop scalar.
+    pub(super) const AVX512_LANES: usize = 32;
+
+    pub(super) fn has_avx2() -> bool {
+        is_x86_feature_detected!("avx2")
+    }
+
+    pub(super) fn has_avx512() -> bool {
+        is_x86_feature_detected!("avx2")
+            && is_x86_feature_detected!("avx512f")
+            && is_x86_feature_detected!("avx512dq")
+            && is_x86_feature_detected!("avx512vl")
+    }
+
+    #[target_feature(enable = "avx2")]
+    pub(super) fn signature_avx2(words: TokenSet<'_>, bases: &[u64]) -> Vec<u64> {
+        signature_lanes::<AVX2_LANES>(words, bases)
+    }
+
+    #[target_feature(enable = "avx2")]
+    pub(super) fn agreements_avx2(target: &[u64], bases: &[u64], words: TokenSet<'_>) -> usize {
+        agreements_lanes::<AVX2_LANES>(target, bases, words)
+    }
+
+    #[target_feature(enable = "avx2,avx512f,avx512dq,avx512vl")]
+    pub(super) fn signature_avx512(words: TokenSet<'_>, bases: &[u64]) -> Vec<u64> {
+        signature_lanes::<AVX512_LANES>(words, bases)
+    }
+
+    #[target_feature(enable = "avx2,avx512f,avx512dq,avx512vl")]
+    pub(super) fn agreements_avx512(target: &[u64], bases: &[u64], words: TokenSet<'_>) -> usize {
+        agreements_lanes::<AVX512_LANES>(target, bases, words)
     }
 }
 
@@ -189,7 +443,8 @@ fn for_each_block(words: TokenSet<'_>, bases: &[u64], mut visit: impl FnMut(usiz
 ///
 /// Component `i` is the minimum over the words of FNV-1a continued from `bases[i]`
 /// (normally [`seed_bases`]`(iterations)`); an empty set gives `u64::MAX` everywhere.
-/// Bit-identical to [`signature_naive`] and about twice as fast: the interleaved kernel.
+/// Bit-identical to [`signature_naive`]; computed by the fastest [`Kernel`] this CPU
+/// runs ([`Kernel::detect`]).
 ///
 /// # Examples
 /// ```
@@ -210,11 +465,7 @@ fn for_each_block(words: TokenSet<'_>, bases: &[u64], mut visit: impl FnMut(usiz
 /// # Ok::<(), shop_recs::CatalogError>(())
 /// ```
 pub fn signature(words: TokenSet<'_>, bases: &[u64]) -> Vec<u64> {
-    let mut out = vec![u64::MAX; bases.len()];
-    for_each_block(words, bases, |first, minimums| {
-        out[first..first + minimums.len()].copy_from_slice(minimums);
-    });
-    out
+    Kernel::detect().signature(words, bases)
 }
 
 /// Returns the share of MinHash components on which `candidate` agrees with a target.
@@ -224,7 +475,8 @@ pub fn signature(words: TokenSet<'_>, bases: &[u64]) -> Vec<u64> {
 /// nothing. The result is `agreements as f64 / bases.len() as f64`, in `0.0..=1.0`.
 ///
 /// Returns 0.0 (never NaN) when the candidate has no words, when the target signature is
-/// that of an empty set (all `u64::MAX`), or when `bases` is empty.
+/// that of an empty set (all `u64::MAX`), or when `bases` is empty. Computed by the
+/// fastest [`Kernel`] this CPU runs ([`Kernel::detect`]).
 ///
 /// # Panics
 /// When `target_signature.len() != bases.len()`.
@@ -254,20 +506,7 @@ pub fn signature(words: TokenSet<'_>, bases: &[u64]) -> Vec<u64> {
 /// # Ok::<(), shop_recs::CatalogError>(())
 /// ```
 pub fn text_similarity(target_signature: &[u64], bases: &[u64], candidate: TokenSet<'_>) -> f64 {
-    assert_eq!(
-        target_signature.len(),
-        bases.len(),
-        "target signature and seed bases differ in length"
-    );
-    if candidate.is_empty() || bases.is_empty() || target_signature.iter().all(|&m| m == u64::MAX) {
-        return 0.0;
-    }
-    let mut agreements = 0usize;
-    for_each_block(candidate, bases, |first, minimums| {
-        let target = &target_signature[first..first + minimums.len()];
-        agreements += target.iter().zip(minimums).filter(|(t, m)| t == m).count();
-    });
-    agreements as f64 / bases.len() as f64
+    Kernel::detect().text_similarity(target_signature, bases, candidate)
 }
 
 /// Returns the Jaccard similarity `|a ∩ b| / |a ∪ b|` of two attribute word sets.
@@ -389,19 +628,58 @@ mod tests {
             "Ärger über Café ١٢٣ 東京タワー x y z",
             "one two three four five six seven",
         ]);
-        // Every remainder modulo LANES, over one to three whole blocks, and larger sizes.
-        let sizes = (1..=3 * LANES as u32 + 1).chain([100, 1499, 1500]);
-        for iterations in sizes {
-            let bases = seed_bases(iterations);
-            for i in 0..c.len() {
-                let words = c.description_words(i);
-                assert_eq!(
-                    signature(words, &bases),
-                    signature_naive(words, iterations),
-                    "product {i}, {iterations} iterations"
-                );
+        for kernel in Kernel::available() {
+            // Every remainder modulo the lanes, over one to three whole blocks, and more.
+            let lanes = kernel.lanes() as u32;
+            let sizes = (1..=3 * lanes + 1).chain([100, 1499, 1500]);
+            for iterations in sizes {
+                let bases = seed_bases(iterations);
+                for i in 0..c.len() {
+                    let words = c.description_words(i);
+                    let naive = signature_naive(words, iterations);
+                    let name = kernel.name();
+                    assert_eq!(
+                        kernel.signature(words, &bases),
+                        naive,
+                        "{name}: product {i}, {iterations} iterations"
+                    );
+                    // The streaming form agrees with the stored one on every component.
+                    for j in 0..c.len() {
+                        let expected = naive
+                            .iter()
+                            .zip(&signature_naive(c.description_words(j), iterations))
+                            .filter(|(a, b)| a == b)
+                            .count() as f64
+                            / f64::from(iterations);
+                        let expected = if c.description_words(j).is_empty()
+                            || naive.iter().all(|&m| m == u64::MAX)
+                        {
+                            0.0
+                        } else {
+                            expected
+                        };
+                        assert_eq!(
+                            kernel.text_similarity(&naive, &bases, c.description_words(j)),
+                            expected,
+                            "{name}: products {i} and {j}, {iterations} iterations"
+                        );
+                    }
+                }
             }
         }
+    }
+
+    #[test]
+    fn kernels_are_found_by_name_and_detect_picks_the_widest() {
+        let available = Kernel::available();
+        assert_eq!(available[0], Kernel::PORTABLE);
+        assert_eq!(Kernel::detect(), *available.last().unwrap());
+        for kernel in &available {
+            assert_eq!(Kernel::by_name(kernel.name()), Some(*kernel));
+            assert!(kernel.lanes() >= LANES);
+        }
+        assert_eq!(Kernel::PORTABLE.lanes(), LANES);
+        assert_eq!(Kernel::by_name("auto"), None);
     }
 
     #[test]

@@ -177,6 +177,88 @@ fn bench_reports_both_modes_and_the_speedup() {
 }
 
 #[test]
+fn bench_can_time_one_mode_with_a_chosen_kernel() {
+    let catalog = temp_file("bench-kernel.json", CATALOG);
+    let output = run(&[
+        "bench",
+        "--catalog",
+        catalog.to_str().unwrap(),
+        "--runs",
+        "2",
+        "--iterations",
+        "40",
+        "--only",
+        "serial",
+        "--kernel",
+        "portable",
+        "--json",
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(report["kernel"], "portable");
+    assert_eq!(report["serial_ms"]["runs"].as_array().unwrap().len(), 2);
+    assert!(report["parallel_ms"].is_null());
+    assert!(report["speedup"].is_null());
+    assert_eq!(report["rankings_equal"], true);
+    let word_bytes = report["word_bytes"].as_u64().unwrap();
+    assert!(word_bytes > 0);
+    assert_eq!(
+        report["byte_steps"].as_f64().unwrap(),
+        (word_bytes * 40) as f64
+    );
+    assert!(report["serial_ms"]["ns_per_byte_step"].as_f64().unwrap() > 0.0);
+
+    assert_fails_with(
+        &run(&[
+            "bench",
+            "--generate",
+            "5",
+            "--kernel",
+            "sse9",
+            "--runs",
+            "1",
+        ]),
+        "--kernel sse9 is not available",
+    );
+}
+
+#[test]
+fn kernel_times_every_kernel_against_the_naive_reference() {
+    let output = run(&[
+        "kernel",
+        "--generate",
+        "10",
+        "--iterations",
+        "30",
+        "--runs",
+        "1",
+        "--json",
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(report["signatures_equal"], true);
+    assert_eq!(report["iterations"], 30);
+    let kernels = report["kernels"].as_array().unwrap();
+    assert_eq!(kernels[0]["name"], "portable");
+    let detected = report["detected"].as_str().unwrap();
+    assert!(kernels.iter().any(|k| k["name"] == detected));
+    assert!(report["naive_ns_per_byte_step"].as_f64().unwrap() > 0.0);
+
+    assert_fails_with(
+        &run(&["kernel", "--iterations", "0", "--runs", "1"]),
+        "between 1 and 100000",
+    );
+}
+
+#[test]
 fn missing_file_is_one_line() {
     let missing = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli-no-such-file.json");
     let output = run(&[

@@ -4,7 +4,9 @@
 //! shop-recs recommend --catalog FILE --product ID [--mode serial|parallel] [--threads N]
 //!                     [--iterations N] [--top K] [--json]
 //! shop-recs bench (--catalog FILE | --generate N) [--seed S] [--product ID] [--iterations N]
-//!                 [--top K] [--runs R] [--threads N] [--json]
+//!                 [--top K] [--runs R] [--threads N] [--only serial|parallel]
+//!                 [--kernel auto|portable|avx2|avx512] [--json]
+//! shop-recs kernel [--generate N] [--seed S] [--iterations N] [--runs R] [--json]
 //! ```
 //!
 //! Every failure (unreadable file, invalid JSON, unknown product, out-of-range numbers,
@@ -32,11 +34,12 @@ mod cli {
     use serde_json::json;
     use shop_recs::catalog::MAX_CATALOG_BYTES;
     use shop_recs::generate::generate;
-    use shop_recs::rank::{DEFAULT_ITERATIONS, DEFAULT_TOP, score_parallel, score_serial, top_k};
-    use shop_recs::{
-        Catalog, CatalogError, Query, QueryError, Recommendation, parse_catalog,
-        recommend_parallel, recommend_serial,
+    use shop_recs::rank::{
+        DEFAULT_ITERATIONS, DEFAULT_TOP, Scores, score_parallel, score_parallel_with, score_serial,
+        score_serial_with, top_k,
     };
+    use shop_recs::similarity::{Kernel, seed_bases, signature_naive};
+    use shop_recs::{Catalog, CatalogError, Query, QueryError, Recommendation, parse_catalog};
 
     #[derive(Parser)]
     #[command(
@@ -55,6 +58,8 @@ mod cli {
         Recommend(RecommendArgs),
         /// Time serial against parallel scoring and report medians, minimums and speedup.
         Bench(BenchArgs),
+        /// Time the MinHash kernels against the naive reference, in ns per FNV byte-step.
+        Kernel(KernelArgs),
     }
 
     #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -123,6 +128,31 @@ mod cli {
         /// Threads of a dedicated rayon pool (default: rayon's global pool).
         #[arg(long, value_name = "N")]
         threads: Option<usize>,
+        /// Time only this mode (rankings are still checked against an untimed serial run).
+        #[arg(long, value_enum, value_name = "MODE")]
+        only: Option<Mode>,
+        /// MinHash kernel: auto (the fastest this CPU runs), portable, avx2 or avx512.
+        #[arg(long, value_name = "NAME", default_value = "auto")]
+        kernel: String,
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    }
+
+    #[derive(Args)]
+    struct KernelArgs {
+        /// Descriptions of a generated catalog of N products are hashed.
+        #[arg(long, value_name = "N", default_value_t = 200)]
+        generate: usize,
+        /// Seed of the generated catalog.
+        #[arg(long, value_name = "S", default_value_t = 42)]
+        seed: u64,
+        /// MinHash signature length, 1 to 100000.
+        #[arg(long, value_name = "N", default_value_t = DEFAULT_ITERATIONS)]
+        iterations: u32,
+        /// Timed runs of each function, after one untimed warm-up; the minimum is kept.
+        #[arg(long, value_name = "R", default_value_t = 7)]
+        runs: usize,
         /// Print one JSON object instead of text.
         #[arg(long)]
         json: bool,
@@ -131,14 +161,29 @@ mod cli {
     /// Everything that can go wrong, each shown as one line.
     #[derive(Debug)]
     enum CliError {
-        Read { path: PathBuf, source: io::Error },
-        TooLarge { path: PathBuf, bytes: u64 },
-        Catalog { path: PathBuf, source: CatalogError },
+        Read {
+            path: PathBuf,
+            source: io::Error,
+        },
+        TooLarge {
+            path: PathBuf,
+            bytes: u64,
+        },
+        Catalog {
+            path: PathBuf,
+            source: CatalogError,
+        },
         Generate(CatalogError),
         Query(QueryError),
         ThreadPool(rayon::ThreadPoolBuildError),
         Argument(String),
-        RankingsDiffer { run: usize },
+        RankingsDiffer {
+            run: usize,
+        },
+        SignaturesDiffer {
+            kernel: &'static str,
+            product: usize,
+        },
         Output(io::Error),
     }
 
@@ -163,6 +208,11 @@ mod cli {
                 CliError::RankingsDiffer { run } => write!(
                     f,
                     "serial and parallel rankings differ (timed run {run}); this is a bug"
+                ),
+                CliError::SignaturesDiffer { kernel, product } => write!(
+                    f,
+                    "the {kernel} kernel and the naive reference differ on product {product}; \
+                 this is a bug"
                 ),
                 CliError::Output(source) => write!(f, "cannot write the output: {source}"),
             }
@@ -189,6 +239,7 @@ mod cli {
         let result = match cli.command {
             Command::Recommend(args) => recommend(args),
             Command::Bench(args) => bench(args),
+            Command::Kernel(args) => kernel(args),
         };
         let output = result.and_then(|text| {
             let mut stdout = io::stdout().lock();
@@ -395,10 +446,56 @@ mod cli {
         (median, sorted[0])
     }
 
+    /// The kernel `--kernel` names: `auto` is the fastest this CPU runs.
+    fn chosen_kernel(name: &str) -> Result<Kernel, CliError> {
+        if name == "auto" {
+            return Ok(Kernel::detect());
+        }
+        Kernel::by_name(name).ok_or_else(|| {
+            let available: Vec<&str> = Kernel::available().iter().map(|k| k.name()).collect();
+            CliError::Argument(format!(
+                "--kernel {name} is not available here; this CPU runs auto, {}",
+                available.join(", ")
+            ))
+        })
+    }
+
+    /// Bytes of every product's distinct description words: one run of the text signal
+    /// makes `iterations` FNV byte-steps per byte.
+    fn word_bytes(catalog: &Catalog) -> usize {
+        (0..catalog.len())
+            .map(|i| catalog.description_words(i).bytes().len())
+            .sum()
+    }
+
+    /// Timings of one mode: the runs, their median and minimum, in milliseconds.
+    struct Timed {
+        runs: Vec<Duration>,
+        median: f64,
+        min: f64,
+    }
+
+    impl Timed {
+        fn new(runs: Vec<Duration>) -> Timed {
+            let (median, min) = summary(&runs);
+            Timed { runs, median, min }
+        }
+
+        fn json(&self, byte_steps: f64) -> serde_json::Value {
+            json!({
+                "median": self.median,
+                "min": self.min,
+                "runs": self.runs.iter().copied().map(ms).collect::<Vec<_>>(),
+                "ns_per_byte_step": self.median * 1e6 / byte_steps,
+            })
+        }
+    }
+
     fn bench(args: BenchArgs) -> Result<String, CliError> {
         if args.runs == 0 {
             return Err(CliError::Argument("--runs must be at least 1".to_string()));
         }
+        let kernel = chosen_kernel(&args.kernel)?;
         let pool = thread_pool(args.threads)?;
         let (catalog, source) = match (&args.catalog, args.generate) {
             (Some(path), _) => (load_catalog(path)?, path.display().to_string()),
@@ -421,39 +518,57 @@ mod cli {
             iterations: args.iterations,
             top: args.top,
         };
+        let (time_serial, time_parallel) = match args.only {
+            None => (true, true),
+            Some(Mode::Serial) => (true, false),
+            Some(Mode::Parallel) => (false, true),
+        };
 
-        let timed = |recommend: fn(&Catalog, &Query) -> Result<Vec<Recommendation>, QueryError>| {
+        type Scorer = fn(&Catalog, &Query, Kernel) -> Result<Scores, QueryError>;
+        let recommend = |score: Scorer| -> Result<Vec<Recommendation>, QueryError> {
+            let scores = score(&catalog, &query, kernel)?;
+            Ok(top_k(&catalog, &scores, query.top))
+        };
+        let timed = |score: Scorer| {
             let start = Instant::now();
-            let ranking = recommend(&catalog, &query);
+            let ranking = recommend(score);
             (start.elapsed(), ranking)
         };
         let (threads, runs) = in_pool(pool.as_ref(), || {
-            // Untimed warm-up of each; it also validates the query once.
-            let reference = recommend_serial(&catalog, &query)?;
-            if recommend_parallel(&catalog, &query)? != reference {
+            // Untimed warm-up of each; it also validates the query once, and the serial
+            // ranking is the reference every timed run is held against.
+            let reference = recommend(score_serial_with)?;
+            if time_parallel && recommend(score_parallel_with)? != reference {
                 return Err(CliError::RankingsDiffer { run: 0 });
             }
             let mut serial = Vec::with_capacity(args.runs);
             let mut parallel = Vec::with_capacity(args.runs);
             for run in 1..=args.runs {
-                let (time, ranking) = timed(recommend_serial);
-                serial.push(time);
-                if ranking? != reference {
-                    return Err(CliError::RankingsDiffer { run });
-                }
-                let (time, ranking) = timed(recommend_parallel);
-                parallel.push(time);
-                if ranking? != reference {
-                    return Err(CliError::RankingsDiffer { run });
+                for (wanted, times, score) in [
+                    (time_serial, &mut serial, score_serial_with as Scorer),
+                    (time_parallel, &mut parallel, score_parallel_with as Scorer),
+                ] {
+                    if !wanted {
+                        continue;
+                    }
+                    let (time, ranking) = timed(score);
+                    times.push(time);
+                    if ranking? != reference {
+                        return Err(CliError::RankingsDiffer { run });
+                    }
                 }
             }
             Ok((rayon::current_num_threads(), (serial, parallel, reference)))
         })?;
         let (serial, parallel, ranking) = runs;
-        let (serial_median, serial_min) = summary(&serial);
-        let (parallel_median, parallel_min) = summary(&parallel);
-        let speedup = serial_median / parallel_median;
-        let speedup_min = serial_min / parallel_min;
+        let serial = time_serial.then(|| Timed::new(serial));
+        let parallel = time_parallel.then(|| Timed::new(parallel));
+        let speedup = match (&serial, &parallel) {
+            (Some(s), Some(p)) => Some((s.median / p.median, s.min / p.min)),
+            _ => None,
+        };
+        let word_bytes = word_bytes(&catalog);
+        let byte_steps = word_bytes as f64 * f64::from(query.iterations);
 
         if args.json {
             let report = json!({
@@ -468,12 +583,14 @@ mod cli {
                 "top": query.top,
                 "threads": threads,
                 "runs": args.runs,
-                "serial_ms": { "median": serial_median, "min": serial_min,
-                               "runs": serial.iter().copied().map(ms).collect::<Vec<_>>() },
-                "parallel_ms": { "median": parallel_median, "min": parallel_min,
-                                 "runs": parallel.iter().copied().map(ms).collect::<Vec<_>>() },
-                "speedup": speedup,
-                "speedup_min": speedup_min,
+                "kernel": kernel.name(),
+                "kernel_lanes": kernel.lanes(),
+                "word_bytes": word_bytes,
+                "byte_steps": byte_steps,
+                "serial_ms": serial.as_ref().map(|t| t.json(byte_steps)),
+                "parallel_ms": parallel.as_ref().map(|t| t.json(byte_steps)),
+                "speedup": speedup.map(|s| s.0),
+                "speedup_min": speedup.map(|s| s.1),
                 "rankings_equal": true,
                 "ranking": ranking,
             });
@@ -481,22 +598,140 @@ mod cli {
         }
         let mut out = format!(
             "bench: {} ({} products), target {:?}, {} iterations, top {}, {} thread(s), {} runs \
-             after one warm-up\n",
+             after one warm-up, {} kernel ({} lanes)\n",
             source,
             catalog.len(),
             query.target,
             query.iterations,
             query.top,
             threads,
-            args.runs
+            args.runs,
+            kernel.name(),
+            kernel.lanes(),
+        );
+        for (name, timed) in [("serial:  ", &serial), ("parallel:", &parallel)] {
+            if let Some(t) = timed {
+                out.push_str(&format!(
+                    "{name} median {:.2} ms, min {:.2} ms, {:.3} ns per byte-step\n",
+                    t.median,
+                    t.min,
+                    t.median * 1e6 / byte_steps
+                ));
+            }
+        }
+        if let Some((median, min)) = speedup {
+            out.push_str(&format!(
+                "speedup:  {median:.2}x (medians), {min:.2}x (minimums)\n"
+            ));
+        }
+        out.push_str("rankings: identical in every run\n");
+        out.push_str(&ranking_table(&ranking));
+        Ok(out)
+    }
+
+    /// Times the naive reference and every kernel this CPU runs over the descriptions of
+    /// a generated catalog, after checking that each gives the naive signatures.
+    fn kernel(args: KernelArgs) -> Result<String, CliError> {
+        if args.runs == 0 {
+            return Err(CliError::Argument("--runs must be at least 1".to_string()));
+        }
+        let catalog = generate(args.generate, args.seed).map_err(CliError::Generate)?;
+        let iterations = args.iterations;
+        if !(1..=shop_recs::rank::MAX_ITERATIONS).contains(&iterations) {
+            return Err(CliError::Query(QueryError::IterationsOutOfRange {
+                iterations,
+            }));
+        }
+        let bases = seed_bases(iterations);
+        let products: Vec<_> = (0..catalog.len())
+            .map(|i| catalog.description_words(i))
+            .collect();
+        let byte_steps = word_bytes(&catalog) as f64 * f64::from(iterations);
+        let reference: Vec<Vec<u64>> = products
+            .iter()
+            .map(|&words| signature_naive(words, iterations))
+            .collect();
+        // The fastest of `runs` timed passes over every product, after one untimed pass.
+        let fastest = |pass: &dyn Fn()| {
+            pass();
+            (0..args.runs)
+                .map(|_| {
+                    let start = Instant::now();
+                    pass();
+                    start.elapsed()
+                })
+                .min()
+                .unwrap_or_default()
+        };
+        let naive = fastest(&|| {
+            for &words in &products {
+                std::hint::black_box(signature_naive(std::hint::black_box(words), iterations));
+            }
+        });
+        let naive_ns = naive.as_secs_f64() * 1e9 / byte_steps;
+        let mut rows = Vec::new();
+        for kernel in Kernel::available() {
+            for (product, (&words, expected)) in products.iter().zip(&reference).enumerate() {
+                if kernel.signature(words, &bases) != *expected {
+                    return Err(CliError::SignaturesDiffer {
+                        kernel: kernel.name(),
+                        product,
+                    });
+                }
+            }
+            let time = fastest(&|| {
+                for &words in &products {
+                    std::hint::black_box(kernel.signature(std::hint::black_box(words), &bases));
+                }
+            });
+            let ns = time.as_secs_f64() * 1e9 / byte_steps;
+            rows.push((kernel, ns));
+        }
+        if args.json {
+            let kernels: Vec<_> = rows
+                .iter()
+                .map(|(kernel, ns)| {
+                    json!({ "name": kernel.name(), "lanes": kernel.lanes(),
+                            "ns_per_byte_step": ns, "vs_naive": naive_ns / ns })
+                })
+                .collect();
+            let report = json!({
+                "command": "kernel",
+                "products": catalog.len(),
+                "seed": args.seed,
+                "iterations": iterations,
+                "runs": args.runs,
+                "byte_steps": byte_steps,
+                "naive_ns_per_byte_step": naive_ns,
+                "detected": Kernel::detect().name(),
+                "kernels": kernels,
+                "signatures_equal": true,
+            });
+            return Ok(format!("{report:#}\n"));
+        }
+        let mut out = format!(
+            "kernel: {} generated descriptions, {iterations} iterations, fastest of {} runs; \
+             signatures identical to the naive reference\n{:<10} {:>5} {:>13} {:>9}\n",
+            catalog.len(),
+            args.runs,
+            "function",
+            "lanes",
+            "ns/byte-step",
+            "vs naive"
         );
         out.push_str(&format!(
-            "serial:   median {serial_median:.2} ms, min {serial_min:.2} ms\n\
-             parallel: median {parallel_median:.2} ms, min {parallel_min:.2} ms\n\
-             speedup:  {speedup:.2}x (medians), {speedup_min:.2}x (minimums)\n\
-             rankings: identical in every run\n"
+            "{:<10} {:>5} {naive_ns:>13.3} {:>8.2}x\n",
+            "naive", 1, 1.0
         ));
-        out.push_str(&ranking_table(&ranking));
+        for (kernel, ns) in rows {
+            out.push_str(&format!(
+                "{:<10} {:>5} {ns:>13.3} {:>8.2}x\n",
+                kernel.name(),
+                kernel.lanes(),
+                naive_ns / ns
+            ));
+        }
+        out.push_str(&format!("auto picks: {}\n", Kernel::detect().name()));
         Ok(out)
     }
 

@@ -502,8 +502,7 @@ function renderRun(out, request) {
       delete row.dataset.medianMs;
       delete row.dataset.minMs;
       delete row.dataset.runsMs;
-      delete row.dataset.scoreMs;
-      delete row.dataset.rankMs;
+      delete row.dataset.phasesMs;
       const cell = node('td', 'not run', 'muted');
       cell.colSpan = 5;
       row.replaceChildren(header, cell);
@@ -513,9 +512,9 @@ function renderRun(out, request) {
     summaries[mode] = summary;
     row.dataset.medianMs = String(summary.medianMs);
     row.dataset.minMs = String(summary.minMs);
+    // Raw figures for bench/run.mjs: every timed run, and its split into phases.
     row.dataset.runsMs = JSON.stringify(result.timesMs);
-    row.dataset.scoreMs = String(summary.scoreMs);
-    row.dataset.rankMs = String(summary.rankMs);
+    row.dataset.phasesMs = JSON.stringify(result.phases);
     const details = node('details');
     details.append(node('summary', `${result.timesMs.length}`),
       node('span', result.timesMs.map((ms) => fmtMs(ms)).join(', '), 'raw-runs'));

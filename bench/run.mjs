@@ -1,0 +1,551 @@
+// The benchmark driver: wasm parallel vs wasm serial vs plain JS (the page, in headless
+// Chromium) and native serial vs native parallel (the CLI), over a grid of catalogs,
+// iterations and thread counts. Writes REPORT.md, plot.svg and results.json into bench/
+// (bench/tmp/quick/ with --quick), and prints the summary table.
+//
+//   node bench/run.mjs [--quick] [--cli target/release/shop-recs] [--out DIR]
+//
+// scripts/bench.sh builds first (the release site into dist/, the release CLI) and then
+// runs this. Every figure in the report comes from this run: nothing is typed in by hand.
+//
+// What is measured is what users run: the page is opened with its URL parameters
+// (`?generate=N&product=..&mode=..&threads=..&iterations=..&runs=..&autorun=1`) and read
+// through its test hooks once `document.body.dataset.state` is 'done'. The page times each
+// run with performance.now() inside its worker; the CLI (`shop-recs bench --json`) with
+// std::time::Instant. Both do one untimed warm-up per mode, then the timed runs.
+//
+// Every cell checks its rankings: the page's own serial == parallel == JS verdict where
+// it ran all three, and every page's result rows against the native serial ranking (the
+// same identifiers and the same f64 scores), which the CLI has itself checked against
+// its parallel one. Any difference ends the run with a non-zero exit status.
+
+import { execFile } from 'node:child_process';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
+
+import { launchBrowser, openPage, startServer } from '../tests/e2e/harness.mjs';
+import { renderPlot } from './plot.mjs';
+
+const run = promisify(execFile);
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const REAL_CATALOG = join(ROOT, '..', 'shared', 'catalogs', 'dummyjson-products.json');
+/**
+ * What is served: a copy of dist/ taken at the start (git-ignored), so that a rebuild
+ * of dist/ during the run cannot change what is measured, plus the real catalog, so the
+ * page can fetch it same-origin.
+ */
+const SERVED = join(ROOT, 'bench', 'tmp', 'dist');
+const SERVED_CATALOG = 'bench-catalogs/dummyjson-products.json';
+
+// ---------------------------------------------------------------------------------------
+// Settings.
+
+/**
+ * Options. The report goes to bench/ (the one kept in the repository) for a full run,
+ * and to the git-ignored bench/tmp/quick/ for a quick one, so that checking the pipeline
+ * never replaces the full report; --out chooses another folder.
+ */
+function parseArgs(argv) {
+  const options = { quick: false, cli: join(ROOT, 'target', 'release', 'shop-recs'), out: null };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--quick') options.quick = true;
+    else if (arg === '--cli') options.cli = argv[++i];
+    else if (arg === '--out') options.out = argv[++i];
+    else throw new Error(`unknown option ${arg} (expected --quick, --cli PATH, --out DIR)`);
+  }
+  options.out ??= options.quick ? join(ROOT, 'bench', 'tmp', 'quick') : join(ROOT, 'bench');
+  return options;
+}
+
+const options = parseArgs(process.argv.slice(2));
+
+/**
+ * The grid, and its time budget. Cells run smallest first, and each mode's time in a cell
+ * is estimated from this run's own measurements in the smaller cells: (runs + 1) ×
+ * byte-steps × the median ns per byte-step the mode showed in the largest cell so far,
+ * × 1.25. Wasm
+ * serial, wasm parallel on every hardware thread and native always run. The others (wasm
+ * parallel on fewer threads, plain JS, the extra native run with the portable kernel) are
+ * left out of a cell when their estimate is over their budget (`modeBudgetS`,
+ * `portableBudgetS`) or over what is left of `totalBudgetS` for the whole of
+ * bench/run.mjs; the report lists each with its estimate.
+ */
+const GRID = options.quick
+  ? {
+    catalogs: ['default', 'real', 2000],
+    iterations: [1500],
+    runs: 5,
+    modeBudgetS: 60,
+    portableBudgetS: 15,
+    totalBudgetS: 150,
+    readyVisits: 3,
+    kernelRuns: 5,
+    memoryIterations: 100,
+  }
+  : {
+    catalogs: ['default', 'real', 2000, 20000],
+    iterations: [1500, 15000],
+    runs: 5,
+    modeBudgetS: 150,
+    portableBudgetS: 60,
+    totalBudgetS: 780,
+    readyVisits: 5,
+    kernelRuns: 9,
+    memoryIterations: 100,
+  };
+/** The catalog whose peak wasm memory the report states. */
+const MEMORY_PRODUCTS = 200_000;
+/** The generator's seed, as the page's (www/js/params.js GENERATE_SEED) and the CLI's. */
+const SEED = 42;
+
+// ---------------------------------------------------------------------------------------
+// Small helpers.
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+};
+const stats = (runs) => ({ median: median(runs), min: Math.min(...runs), max: Math.max(...runs), runs });
+/**
+ * A page mode's timings, plus the medians of its phases as the scorer times them inside:
+ * scoring, selecting the top K, and what is left of each run outside the scorer (the
+ * call across the wasm boundary: the query in, the results out as JS objects).
+ */
+const pageStats = ({ runs, phases }) => ({
+  ...stats(runs),
+  scoreMs: median(phases.map((p) => p.scoreMs)),
+  rankMs: median(phases.map((p) => p.rankMs)),
+  outsideMs: median(runs.map((ms, i) => ms - phases[i].scoreMs - phases[i].rankMs)),
+});
+const log = (text) => process.stdout.write(`${text}\n`);
+const elapsed = (since) => (performance.now() - since) / 1000;
+
+class BenchError extends Error {}
+
+async function cli(args) {
+  const { stdout } = await run(options.cli, args, { maxBuffer: 64 << 20 }).catch((e) => {
+    throw new BenchError(`${relative(ROOT, options.cli)} ${args.join(' ')} failed: ${(e.stderr || e.message).trim()}`);
+  });
+  return JSON.parse(stdout);
+}
+
+/** How many 64-bit multiplies a wasm module holds, scalar and SIMD (binaryen's wasm-dis). */
+async function multiplies(wasmPath) {
+  const { stdout } = await run(join(ROOT, 'node_modules', '.bin', 'wasm-dis'), [wasmPath], { maxBuffer: 256 << 20 });
+  const count = (re) => (stdout.match(re) ?? []).length;
+  return { i64Mul: count(/\(i64\.mul\b/g), i64x2Mul: count(/\(i64x2\.mul\b/g) };
+}
+
+function machine() {
+  const cpuinfo = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '';
+  const model = /^model name\s*:\s*(.*)$/m.exec(cpuinfo)?.[1] ?? cpus()[0]?.model ?? 'unknown';
+  return { cores: cpus().length, cpu: model, node: process.version, platform: `${process.platform} ${process.arch}` };
+}
+
+// ---------------------------------------------------------------------------------------
+// The page.
+
+/** Reads the page's test hooks once a run is done (or the page is ready). */
+function readHooks() {
+  const timing = (mode) => {
+    const row = document.querySelector(`[data-testid=time-${mode}]`);
+    if (!row || row.dataset.medianMs === undefined) return null;
+    return {
+      median: Number(row.dataset.medianMs),
+      min: Number(row.dataset.minMs),
+      runs: row.dataset.runsMs ? JSON.parse(row.dataset.runsMs) : null,
+      phases: row.dataset.phasesMs ? JSON.parse(row.dataset.phasesMs) : null,
+    };
+  };
+  const env = document.querySelector('[data-testid=env]').dataset;
+  const ready = performance.getEntriesByName('shop-recs:ready')[0];
+  return {
+    state: document.body.dataset.state,
+    error: document.querySelector('[data-testid=error]')?.textContent ?? '',
+    notices: [...document.querySelectorAll('[data-param]')].map((n) => n.textContent),
+    times: { serial: timing('serial'), parallel: timing('parallel'), js: timing('js') },
+    identical: document.querySelector('[data-testid=identical]')?.dataset.value ?? null,
+    rows: [...document.querySelectorAll('[data-testid=result-row]')].map((r) => ({ id: r.dataset.id, score: Number(r.dataset.score) })),
+    count: Number(document.querySelector('[data-testid=catalog-count]')?.dataset.value),
+    threads: Number(env.threads),
+    hw: Number(env.hw),
+    build: env.build ?? null,
+    isolated: env.isolated,
+    poolStartMs: env.poolStartMs === undefined ? null : Number(env.poolStartMs),
+    wasmInitMs: env.wasmInitMs === undefined ? null : Number(env.wasmInitMs),
+    memoryBytes: env.wasmMemoryBytes === undefined ? null : Number(env.wasmMemoryBytes),
+    readyMs: ready ? ready.startTime : null,
+  };
+}
+
+/** Waits until the page's state is one of `states`; 'error' fails. Polls, so it adds no work per frame. */
+async function waitFor(page, states, timeoutMs) {
+  await page.waitForFunction(
+    (states) => states.includes(document.body.dataset.state) || document.body.dataset.state === 'error',
+    states, { timeout: timeoutMs, polling: 250 });
+  const hooks = await page.evaluate(readHooks);
+  if (!states.includes(hooks.state)) throw new BenchError(`the page reached '${hooks.state}': ${hooks.error}`);
+  return hooks;
+}
+
+/**
+ * Opens the page with `params` in a fresh browser context, waits for `until`, reads the
+ * hooks, optionally runs `inside(page)`, and closes the context. Fails on any page error,
+ * any notice about a parameter, or a pool of another size than asked for.
+ */
+async function visit(browser, base, params, { until = 'done', timeoutMs = 120_000, inside = null } = {}) {
+  const url = `${base}?${new URLSearchParams(params)}`;
+  const { page, context, assertClean } = await openPage(browser, url);
+  try {
+    const hooks = await waitFor(page, [until], timeoutMs);
+    if (hooks.notices.length) throw new BenchError(`the page rejected a parameter of ${url}: ${hooks.notices.join(' | ')}`);
+    if (params.threads && hooks.threads !== Number(params.threads)) {
+      throw new BenchError(`${url}: asked for ${params.threads} threads, the pool has ${hooks.threads}`);
+    }
+    if (hooks.build && hooks.build !== 'threaded') throw new BenchError(`${url}: the page loaded the ${hooks.build} build, not the threaded one`);
+    const extra = inside ? await inside(page, hooks) : null;
+    assertClean();
+    return { ...hooks, extra };
+  } finally {
+    await context.close();
+  }
+}
+
+/** The page's worker (the one that owns the wasm), as Playwright sees it. */
+async function pageWorker(page) {
+  for (let i = 0; i < 100; i++) {
+    const worker = page.workers().find((w) => /\/js\/worker\.js(\?|$)/.test(w.url()));
+    if (worker) return worker;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new BenchError('the page has no worker at js/worker.js');
+}
+
+/**
+ * Times the naive MinHash reference against the kernel inside the page's worker, with
+ * performance.now(), through a module's `Engine.signatureDigest` (a benchmark hook): the
+ * fastest of `runs` after one warm-up each, on the same generated descriptions as
+ * `shop-recs kernel`. `module` is the path of a wasm-bindgen module under dist/: the
+ * page's own (already started in that worker) or another build of the same source,
+ * which is started here. The two digests must agree.
+ */
+async function wasmKernel(page, { module, products, iterations, runs }) {
+  const worker = await pageWorker(page);
+  return worker.evaluate(async ({ module, products, iterations, runs, seed }) => {
+    const url = new URL(`../${module}`, self.location.href).href;
+    const wasm = await import(url);
+    // The page's own module is started already; starting it again would replace its memory.
+    if (module !== 'shop-recs.js') await wasm.default();
+    const engine = wasm.Engine.generate(products, seed);
+    try {
+      const wordBytes = engine.tokenData().bytes.length;
+      const time = (naive) => {
+        const digest = String(engine.signatureDigest(iterations, naive));
+        let best = Infinity;
+        for (let r = 0; r < runs; r++) {
+          const t0 = performance.now();
+          engine.signatureDigest(iterations, naive);
+          best = Math.min(best, performance.now() - t0);
+        }
+        return { bestMs: best, digest };
+      };
+      return { wordBytes, naive: time(true), kernel: time(false) };
+    } finally {
+      engine.free();
+    }
+  }, { module, products, iterations, runs, seed: SEED });
+}
+
+/**
+ * The wasm builds whose kernel is timed: the page's threaded module (what users run),
+ * and where they were built, the single-thread module (build.sh) and the simd128
+ * experiment (bench.sh, into bench/tmp/), which differ from it only in their compile flags.
+ */
+const WASM_BUILDS = [
+  { key: 'threaded', module: 'shop-recs.js', label: 'threaded (the page\'s module: atomics, bulk-memory, mutable-globals)' },
+  { key: 'single-thread', module: 'single-thread/shop-recs.js', label: 'single-thread (no atomics)' },
+  { key: 'simd128', module: 'bench-simd128/shop-recs.js', label: 'single-thread + simd128 (experiment)' },
+];
+
+// ---------------------------------------------------------------------------------------
+// The grid.
+
+function describeCatalog(catalog) {
+  if (catalog === 'default') return { key: 'default', label: 'www/catalog.json', cli: ['--catalog', join(ROOT, 'www', 'catalog.json')], page: {} };
+  if (catalog === 'real') return { key: 'real', label: 'real (dummyjson)', cli: ['--catalog', REAL_CATALOG], page: { catalog: SERVED_CATALOG } };
+  return { key: `gen${catalog}`, label: `generated ${catalog.toLocaleString('en-US')}`, cli: ['--generate', String(catalog), '--seed', String(SEED)], page: { generate: String(catalog) } };
+}
+
+/** Estimated seconds for `runs + 1` runs of a mode, from its median ns per byte-step in the largest cell so far. */
+function estimate(nsPerStep, byteSteps, runs) {
+  return nsPerStep === undefined ? 0 : 1.25 * (runs + 1) * byteSteps * nsPerStep / 1e9;
+}
+
+/** Whether an optional mode fits: null when it does, else why not. */
+function overBudget(estimateS, limitS, deadline) {
+  const left = (deadline - performance.now()) / 1000;
+  if (estimateS > limitS) return `estimated ${Math.round(estimateS)} s, over the ${limitS} s budget per mode`;
+  if (estimateS > left) return `estimated ${Math.round(estimateS)} s, more than the ${Math.max(0, Math.round(left))} s left of the run's ${GRID.totalBudgetS} s`;
+  return null;
+}
+
+function sameRanking(rows, ranking) {
+  if (rows.length !== ranking.length) return `${rows.length} rows against ${ranking.length}`;
+  for (let i = 0; i < rows.length; i++) {
+    if (rows[i].id !== ranking[i].id || rows[i].score !== ranking[i].score) {
+      return `rank ${i + 1}: ${rows[i].id} ${rows[i].score} against ${ranking[i].id} ${ranking[i].score}`;
+    }
+  }
+  return null;
+}
+
+async function measureCell(browser, base, hw, catalog, iterations, slowest, skipped, deadline) {
+  const runs = GRID.runs;
+  const source = describeCatalog(catalog);
+  const name = `${source.label} × ${iterations}`;
+  const common = ['--iterations', String(iterations), '--runs', String(runs), '--json', ...source.cli];
+
+  // Native first: it names the target (the first product) and gives the reference ranking.
+  const native = { parallel: {} };
+  let reference = null;
+  let info = null;
+  for (let threads = hw; threads >= 1; threads--) {
+    // Serial is timed once, beside the widest pool; the other pools time parallel only
+    // (the CLI still holds each parallel ranking against an untimed serial one).
+    const only = threads === hw ? [] : ['--only', 'parallel'];
+    const out = await cli(['bench', '--threads', String(threads), ...only, ...common]);
+    if (!out.rankings_equal) throw new BenchError(`${name}: native rankings differ`);
+    if (!reference) {
+      reference = out.ranking.map((r) => ({ id: r.id, score: r.score }));
+      info = { products: out.products, target: out.target, wordBytes: out.word_bytes, byteSteps: out.byte_steps, kernel: out.kernel, lanes: out.kernel_lanes };
+      native.serial = stats(out.serial_ms.runs);
+    } else if (sameRanking(out.ranking.map((r) => ({ id: r.id, score: r.score })), reference)) {
+      throw new BenchError(`${name}: the native ranking with ${threads} threads differs`);
+    }
+    native.parallel[threads] = stats(out.parallel_ms.runs);
+  }
+  // The same scalar kernel wasm runs, natively, serial and parallel: what wasm is
+  // compared with like for like, and a check on the machine's own parallel efficiency
+  // at the same run lengths as wasm's.
+  const portableEstimate = 1.5 * estimate(slowest['native-portable'], info.byteSteps, runs);
+  const portableOver = overBudget(portableEstimate, GRID.portableBudgetS, deadline);
+  if (!portableOver) {
+    const out = await cli(['bench', '--threads', String(hw), '--kernel', 'portable', ...common]);
+    const mismatch = sameRanking(out.ranking.map((r) => ({ id: r.id, score: r.score })), reference);
+    if (mismatch) throw new BenchError(`${name}: the native portable kernel's ranking differs: ${mismatch}`);
+    native.portable = { serial: stats(out.serial_ms.runs), parallel: stats(out.parallel_ms.runs) };
+  } else {
+    skipped.push({ cell: name, mode: 'native serial and parallel, portable kernel', reason: portableOver });
+  }
+
+  // Then the page. Compare (serial, parallel and JS interleaved run by run) when all
+  // three fit the budget; otherwise each mode on its own visit.
+  const page = { parallel: {} };
+  const pageParams = (mode, threads) => ({
+    ...source.page, product: info.target, mode, threads: String(threads),
+    iterations: String(iterations), runs: String(runs), autorun: '1',
+  });
+  const checkRows = (hooks, what) => {
+    const mismatch = sameRanking(hooks.rows, reference);
+    if (mismatch) throw new BenchError(`${name}: ${what} ranks differently from native serial: ${mismatch}`);
+    if (hooks.count !== info.products) throw new BenchError(`${name}: the page loaded ${hooks.count} products, the CLI ${info.products}`);
+  };
+  const cost = (mode) => estimate(slowest[mode], info.byteSteps, runs);
+  const timeout = (seconds) => 120_000 + 4000 * seconds;
+  const jsOver = overBudget(cost('js') + cost('wasm-serial') + cost(`wasm-parallel-${hw}`), GRID.modeBudgetS, deadline);
+  if (!jsOver) {
+    const hooks = await visit(browser, base, pageParams('compare', hw), { timeoutMs: timeout(cost('js') + cost('wasm-serial') + cost(`wasm-parallel-${hw}`)) });
+    if (hooks.identical !== 'true') throw new BenchError(`${name}: the page says serial, parallel and JS rankings are not identical`);
+    checkRows(hooks, 'compare');
+    page.identical = true;
+    page.serial = pageStats(hooks.times.serial);
+    page.js = pageStats(hooks.times.js);
+    page.parallel[hw] = pageStats(hooks.times.parallel);
+  } else {
+    // Too long for one visit: each mode on its own, JS last (below).
+    const hooks = await visit(browser, base, pageParams('serial', hw), { timeoutMs: timeout(cost('wasm-serial')) });
+    checkRows(hooks, 'wasm serial');
+    page.serial = pageStats(hooks.times.serial);
+  }
+  for (let threads = hw; threads >= 1; threads--) {
+    if (page.parallel[threads]) continue;
+    const mode = `wasm-parallel-${threads}`;
+    const over = threads === hw ? null : overBudget(cost(mode), GRID.modeBudgetS, deadline);
+    if (over) {
+      skipped.push({ cell: name, mode: `wasm parallel, ${threads} thread${threads > 1 ? 's' : ''}`, reason: over });
+      continue;
+    }
+    const hooks = await visit(browser, base, pageParams('parallel', threads), { timeoutMs: timeout(cost(mode)) });
+    checkRows(hooks, `wasm parallel on ${threads} threads`);
+    page.parallel[threads] = pageStats(hooks.times.parallel);
+  }
+  if (!page.js) {
+    const over = overBudget(cost('js'), GRID.modeBudgetS, deadline);
+    if (over) {
+      skipped.push({ cell: name, mode: 'plain JS', reason: over });
+    } else {
+      const hooks = await visit(browser, base, pageParams('js', hw), { timeoutMs: timeout(cost('js')) });
+      checkRows(hooks, 'plain JS');
+      page.js = pageStats(hooks.times.js);
+    }
+  }
+
+  // What the next, larger cells estimate from: each mode's median ns per byte-step in
+  // this cell, the largest so far (small catalogs cost more per step, so they would
+  // overestimate).
+  const note = (key, s) => {
+    if (s) slowest[key] = s.median * 1e6 / info.byteSteps;
+  };
+  note('wasm-serial', page.serial);
+  note('js', page.js);
+  for (const [t, s] of Object.entries(page.parallel)) note(`wasm-parallel-${t}`, s);
+  note('native-portable', native.portable?.serial);
+  return { name, catalog: source.key, label: source.label, iterations, ...info, native, page };
+}
+
+// ---------------------------------------------------------------------------------------
+// Main.
+
+async function main() {
+  const started = performance.now();
+  const deadline = started + GRID.totalBudgetS * 1000;
+  const startedAt = new Date();
+  const loadStart = loadavg();
+  if (!existsSync(join(ROOT, 'dist', 'index.html'))) throw new BenchError('dist/ is not built: run scripts/bench.sh (or scripts/build.sh) first');
+  if (!existsSync(options.cli)) throw new BenchError(`${options.cli} is not built: run scripts/bench.sh (or cargo build --release) first`);
+  const catalogs = GRID.catalogs.filter((c) => c !== 'real' || existsSync(REAL_CATALOG));
+  const skipped = [];
+  if (catalogs.length < GRID.catalogs.length) skipped.push({ cell: 'real catalog', mode: 'every mode', reason: `${relative(ROOT, REAL_CATALOG)} is not there` });
+  rmSync(SERVED, { recursive: true, force: true });
+  cpSync(join(ROOT, 'dist'), SERVED, { recursive: true });
+  const simd = join(ROOT, 'bench', 'tmp', 'bench-simd128');
+  if (existsSync(simd)) cpSync(simd, join(SERVED, 'bench-simd128'), { recursive: true });
+  if (catalogs.includes('real')) {
+    mkdirSync(dirname(join(SERVED, SERVED_CATALOG)), { recursive: true });
+    copyFileSync(REAL_CATALOG, join(SERVED, SERVED_CATALOG));
+  }
+
+  const server = await startServer({ dir: SERVED });
+  const browser = await launchBrowser();
+  const base = server.url.endsWith('/') ? server.url : `${server.url}/`;
+  try {
+    const env = { ...machine(), browser: `Chromium ${browser.version()}`, rustc: (await run('rustc', ['--version'], { cwd: ROOT })).stdout.trim() };
+
+    log(`== start-up: ${GRID.readyVisits} fresh visits of the page (default catalog)`);
+    const startup = [];
+    let hw = 0;
+    let wasmKernelResult = null;
+    for (let i = 0; i < GRID.readyVisits; i++) {
+      const hooks = await visit(browser, base, {}, {
+        until: 'ready',
+        inside: i === 0 ? async (page) => {
+          const out = {};
+          for (const build of WASM_BUILDS) {
+            if (!existsSync(join(SERVED, build.module))) continue;
+            out[build.key] = await wasmKernel(page, { module: build.module, products: 200, iterations: 1500, runs: GRID.kernelRuns });
+          }
+          return out;
+        } : null,
+      });
+      if (hooks.readyMs === null) throw new BenchError('the page set no shop-recs:ready performance mark');
+      hw = hooks.hw;
+      if (hooks.extra) wasmKernelResult = hooks.extra;
+      startup.push({ readyMs: hooks.readyMs, poolStartMs: hooks.poolStartMs, wasmInitMs: hooks.wasmInitMs, threads: hooks.threads });
+    }
+    log(`   ready ${startup.map((s) => s.readyMs.toFixed(0)).join(', ')} ms; pool of ${startup[0].threads} started in ${startup.map((s) => s.poolStartMs.toFixed(0)).join(', ')} ms`);
+
+    log('== kernel against the naive reference (200 generated descriptions, 1500 iterations)');
+    const nativeKernel = await cli(['kernel', '--json', '--runs', String(GRID.kernelRuns)]);
+    const threaded = wasmKernelResult.threaded;
+    const steps = threaded.wordBytes * 1500;
+    if (steps !== nativeKernel.byte_steps) throw new BenchError(`the wasm and native kernel benchmarks hash different bytes (${steps} against ${nativeKernel.byte_steps})`);
+    const wasmBuilds = [];
+    for (const build of WASM_BUILDS) {
+      const got = wasmKernelResult[build.key];
+      if (!got) continue;
+      if (got.naive.digest !== threaded.naive.digest || got.kernel.digest !== threaded.naive.digest) {
+        throw new BenchError(`wasm ${build.key}: the kernel and the naive reference give different signatures`);
+      }
+      wasmBuilds.push({
+        key: build.key, label: build.label, naiveNs: got.naive.bestMs * 1e6 / steps, kernelNs: got.kernel.bestMs * 1e6 / steps,
+        ...(await multiplies(join(SERVED, build.module.replace(/\.js$/, '_bg.wasm')))),
+      });
+    }
+    const kernel = {
+      iterations: 1500,
+      products: 200,
+      byteSteps: steps,
+      native: nativeKernel,
+      wasm: wasmBuilds[0],
+      wasmBuilds,
+    };
+    log(`   native: naive ${nativeKernel.naive_ns_per_byte_step.toFixed(3)} ns/step; ${nativeKernel.kernels.map((k) => `${k.name} ${k.ns_per_byte_step.toFixed(3)} (${k.vs_naive.toFixed(2)}x)`).join(', ')}`);
+    for (const b of wasmBuilds) log(`   wasm ${b.key}: naive ${b.naiveNs.toFixed(3)} ns/step; portable ${b.kernelNs.toFixed(3)} (${(b.naiveNs / b.kernelNs).toFixed(2)}x)`);
+
+    log(`== the grid: ${catalogs.length} catalogs x ${GRID.iterations.join(', ')} iterations x 1..${hw} threads, ${GRID.runs} timed runs after a warm-up`);
+    const plan = catalogs.flatMap((catalog) => GRID.iterations.map((iterations) => ({ catalog, iterations })));
+    // Smallest first, so every budget estimate comes from a smaller cell.
+    const size = ({ catalog, iterations }) => ({ default: 40, real: 194 }[catalog] ?? catalog) * iterations;
+    plan.sort((a, b) => size(a) - size(b));
+    const slowest = {};
+    const cells = [];
+    for (const { catalog, iterations } of plan) {
+      const t0 = performance.now();
+      const cell = await measureCell(browser, base, hw, catalog, iterations, slowest, skipped, deadline);
+      cells.push(cell);
+      const p = cell.page.parallel[hw];
+      log(`   ${cell.name.padEnd(30)} wasm serial ${cell.page.serial.median.toFixed(1)} ms` +
+        `${p ? `, parallel(${hw}) ${p.median.toFixed(1)} ms` : ''}` +
+        `${cell.page.js ? `, JS ${cell.page.js.median.toFixed(1)} ms` : ''}` +
+        `, native ${cell.native.serial.median.toFixed(1)} / ${cell.native.parallel[hw].median.toFixed(1)} ms  (${elapsed(t0).toFixed(0)} s)`);
+    }
+
+    log(`== peak wasm memory: ${MEMORY_PRODUCTS.toLocaleString('en-US')} generated products, loaded and scored once in parallel`);
+    const memoryHooks = await visit(browser, base, {
+      generate: String(MEMORY_PRODUCTS), mode: 'parallel', threads: String(hw),
+      iterations: String(GRID.memoryIterations), runs: '1', autorun: '1',
+    }, { timeoutMs: 600_000 });
+    if (memoryHooks.memoryBytes === null) throw new BenchError('the page reports no data-wasm-memory-bytes');
+    const memory = { products: MEMORY_PRODUCTS, iterations: GRID.memoryIterations, bytes: memoryHooks.memoryBytes };
+    log(`   ${(memory.bytes / 2 ** 20).toFixed(0)} MiB`);
+
+    const wasmBytes = readFileSync(join(SERVED, 'shop-recs_bg.wasm'));
+    const wasm = { raw: wasmBytes.length, gzip: gzipSync(wasmBytes, { level: 9 }).length };
+
+    const results = {
+      mode: options.quick ? 'quick' : 'full',
+      startedAt: startedAt.toISOString(),
+      durationS: elapsed(started),
+      loadAverage: { start: loadStart, end: loadavg() },
+      machine: env,
+      hw,
+      grid: GRID,
+      startup,
+      kernel,
+      wasm,
+      memory,
+      cells,
+      skipped,
+    };
+    mkdirSync(options.out, { recursive: true });
+    const { writeReport } = await import('./report.mjs');
+    const summary = writeReport(results, options.out, renderPlot);
+    log('');
+    log(summary);
+    log(`wrote ${relative(ROOT, join(options.out, 'REPORT.md'))}, plot.svg and results.json beside it, in ${results.durationS.toFixed(0)} s`);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+
+main().catch((e) => {
+  process.stderr.write(`\nbench failed: ${e instanceof BenchError ? e.message : e.stack}\n`);
+  process.exit(1);
+});
