@@ -34,11 +34,11 @@ const run = promisify(execFile);
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const REAL_CATALOG = join(ROOT, '..', 'shared', 'catalogs', 'dummyjson-products.json');
 /**
- * What is served: a copy of dist/ taken at the start (git-ignored), so that a rebuild
- * of dist/ during the run cannot change what is measured, plus the real catalog, so the
- * page can fetch it same-origin.
+ * What is served: a copy of dist/ taken at the start (git-ignored, one per run, removed
+ * at the end), so that a rebuild of dist/ or another run cannot change what is
+ * measured, plus the real catalog, so the page can fetch it same-origin.
  */
-const SERVED = join(ROOT, 'bench', 'tmp', 'dist');
+const SERVED = join(ROOT, 'bench', 'tmp', `dist-${process.pid}`);
 const SERVED_CATALOG = 'bench-catalogs/dummyjson-products.json';
 
 // ---------------------------------------------------------------------------------------
@@ -542,6 +542,7 @@ async function main() {
   } finally {
     await browser.close();
     server.close();
+    rmSync(SERVED, { recursive: true, force: true });
   }
 }
 
