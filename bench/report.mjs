@@ -96,6 +96,56 @@ function summaryHeader(hw) {
 }
 
 // ---------------------------------------------------------------------------------------
+// The parallel ceiling (an experiment: see ceilingProbe in run.mjs).
+
+/**
+ * One side of a ceiling probe (`{ serial, every, parallel }`, run by run) reduced to
+ * medians. Per round: the ceiling is the mean over threads of serial ÷ that thread's time
+ * while every thread ran a whole serial run at once (1 = each thread as fast as one
+ * alone); the efficiency is serial ÷ (threads × parallel); their ratio is the share of
+ * the ceiling the pool reached. Each is the median over rounds, so a round's three runs
+ * share the machine's state.
+ */
+export function ceilingStats({ serial, every, parallel }) {
+  const threads = every[0].length;
+  const ceiling = every.map((round, r) => round.reduce((sum, ms) => sum + serial[r] / ms, 0) / round.length);
+  const efficiency = serial.map((ms, r) => ms / (threads * parallel[r]));
+  return {
+    threads,
+    rounds: serial.length,
+    serial: median(serial),
+    every: median(every.flat()),
+    parallel: median(parallel),
+    ceiling: median(ceiling),
+    ceilingRange: [Math.min(...ceiling), Math.max(...ceiling)],
+    efficiency: median(efficiency),
+    efficiencyRange: [Math.min(...efficiency), Math.max(...efficiency)],
+    share: median(efficiency.map((e, r) => e / ceiling[r])),
+  };
+}
+
+/** Every side of a probe: wasm (the page's module), native portable, native as built. */
+function ceilingSides(probe) {
+  const sides = [{ key: 'wasm', label: 'wasm (portable kernel, the page\'s module)', data: probe.wasm }];
+  if (probe.native.portable) sides.push({ key: 'portable', label: 'native, portable kernel', data: probe.native.portable });
+  if (probe.native.auto) sides.push({ key: 'auto', label: `native, ${probe.native.auto.kernel} kernel`, data: probe.native.auto });
+  return sides.map((side) => ({ ...side, stats: ceilingStats(side.data) }));
+}
+
+function ceilingTable(results) {
+  const rows = [];
+  for (const probe of results.ceiling ?? []) {
+    for (const side of ceilingSides(probe)) {
+      const c = side.stats;
+      rows.push([`generated ${fmtInt(probe.products)} × ${fmtInt(probe.iterations)}`, side.label, String(c.rounds), fmtMs(c.serial), fmtMs(c.every), fmtMs(c.parallel),
+        `${c.ceiling.toFixed(2)} (${c.ceilingRange.map((x) => x.toFixed(2)).join(' to ')})`,
+        `${c.efficiency.toFixed(2)} (${c.efficiencyRange.map((x) => x.toFixed(2)).join(' to ')})`, c.share.toFixed(2)]);
+    }
+  }
+  return table(['catalog', 'side', 'rounds', 'serial ms', 'every thread at once: ms per thread', 'parallel ms', 'ceiling (lowest to highest round)', 'efficiency (lowest to highest round)', 'efficiency ÷ ceiling'], rows, ['l', 'l']);
+}
+
+// ---------------------------------------------------------------------------------------
 // The goals.
 
 function goals(results) {
@@ -216,6 +266,15 @@ function causes(results, goalList) {
         side === 'wasm' && par.rankMs !== undefined ? `the serial part of a parallel run (selecting the top K, the page's "sorting" phase): ${fmtMs(par.rankMs)} ms of ${fmtMs(par.median)} ms;` : '',
         `the spread of the parallel runs: min ${fmtMs(par.min)}, median ${fmtMs(par.median)}, max ${fmtMs(par.max)} ms.`,
       ];
+      const probes = (results.ceiling ?? []).map((probe) => ({ probe, sides: Object.fromEntries(ceilingSides(probe).map((side) => [side.key, side.stats])) }));
+      if (probes.length) {
+        parts.push('**The parallel ceiling** (the experiment below, in rounds of one serial run, every pool thread running a whole serial run at once, and one parallel run):');
+        parts.push(probes.map(({ probe, sides: { wasm: w, portable: p, auto: a } }) =>
+          `at generated ${fmtInt(probe.products)} × ${fmtInt(probe.iterations)}, with all ${w.threads} threads busy and nothing split or shared, each wasm thread ran at ${w.ceiling.toFixed(2)} of the speed of one thread alone (${w.ceilingRange.map((x) => x.toFixed(2)).join(' to ')} over ${w.rounds} rounds) ` +
+          `(native portable ${p ? p.ceiling.toFixed(2) : '—'}, native ${probe.native.auto?.kernel ?? ''} ${a ? a.ceiling.toFixed(2) : '—'}); ` +
+          `in the same rounds wasm's parallel efficiency was ${w.efficiency.toFixed(2)}, so the pool reached ${w.share.toFixed(2)} of that ceiling (native portable ${p ? p.share.toFixed(2) : '—'}): ` +
+          `of wasm's loss of ${(1 - w.efficiency).toFixed(2)}, ${Math.max(0, 1 - w.ceiling).toFixed(2)} is the machine, which no pool can recover, and ${(w.ceiling - w.efficiency).toFixed(2)} the pool`).join('; ') + '.');
+      }
       lines.push(parts.filter(Boolean).join(' '));
     } else if (goal.name.startsWith('wasm serial')) {
       const auto = kernel.native.kernels.find((k) => k.name === kernel.native.detected);
@@ -301,7 +360,7 @@ function render(results) {
   md.push('');
   md.push('**How it was timed.** The page (Chromium, headless) times each run with `performance.now()` inside its worker, around each call; ' +
     'the native CLI (`shop-recs bench`) with `std::time::Instant`. Each mode gets one untimed warm-up and then ' +
-    `${grid.runs} timed runs (on the page, Compare interleaves serial, parallel and JS run by run); medians, minimums and maximums are of the timed runs. ` +
+    `${grid.runs} timed runs or more (${grid.runsBySize ? `${grid.runsBySize.map(([below, n]) => `${n} where products × iterations is under ${fmtInt(below)}`).join(', ')}, since a run of a few milliseconds is easily doubled by one other thread; ` : ''}each cell gives its count; on the page, Compare interleaves serial, parallel and JS run by run); medians, minimums and maximums are of the timed runs. ` +
     'A run is what the page\'s Run button does: every candidate\'s MinHash signature computed afresh, plus the attribute Jaccard, then the top 10. ' +
     'The page is driven through its URL parameters and test hooks only, so what is measured is what users run.');
   md.push('');
@@ -338,6 +397,19 @@ function render(results) {
   md.push('');
   md.push(table(summaryHeader(hw), summaryRows(results), ['l']));
   md.push('');
+  if (results.ceiling?.length) {
+    md.push('## The parallel ceiling (experiment)');
+    md.push('');
+    md.push('How fast can every thread go when all are busy and nothing is split? Each round times, back to back and in this order, on the same generated catalog: ' +
+      'one serial run; every pool thread running a whole serial run at the same time (`rayon::broadcast`; in the page\'s worker the `Engine.everyThreadSerial` benchmark hook, ' +
+      'natively `shop-recs bench --ceiling`), which splits no work, steals nothing and writes nothing shared; and one parallel run. ' +
+      'Per round, the **ceiling** is the mean over threads of the serial time ÷ that thread\'s time (1.00: each thread as fast as one thread alone), ' +
+      'the **efficiency** is serial ÷ (threads × parallel), and **efficiency ÷ ceiling** is how much of what the machine allows the pool reached. ' +
+      'The table gives medians over the rounds (the times too), after one untimed round. Every serial and parallel run\'s ranking is checked against native serial.');
+    md.push('');
+    md.push(ceilingTable(results));
+    md.push('');
+  }
   md.push('## Per byte-step, and the ratios');
   md.push('');
   md.push('Nanoseconds per FNV byte-step: a run\'s median divided by (iterations × the bytes of every product\'s distinct description words), ' +
@@ -351,7 +423,7 @@ function render(results) {
     md.push(`### ${cell.label}: ${fmtInt(cell.products)} products × ${fmtInt(cell.iterations)} iterations`);
     md.push('');
     const s = cell.page.serial;
-    md.push(`Target \`${cell.target}\`; ${fmtInt(cell.wordBytes)} bytes of description words, so ${fmtInt(cell.byteSteps)} byte-steps per run. ` +
+    md.push(`Target \`${cell.target}\`; ${fmtInt(cell.wordBytes)} bytes of description words, so ${fmtInt(cell.byteSteps)} byte-steps per run; ${cell.runs ?? grid.runs} timed runs per mode after one warm-up. ` +
       `Rankings identical: ${cell.page.identical ? 'the page\'s serial, parallel and JS (Compare), and ' : ''}every page run against native serial. ` +
       `A wasm serial run (median ${fmtMs(s.median)} ms) is, as the core times its phases, scoring ${fmtMs(s.scoreMs)} ms and selecting the top 10 ${fmtMs(s.rankMs)} ms; ` +
       `the rest, ${fmtMs(s.outsideMs)} ms (median over the runs), is the call across the wasm boundary (the query in, the top 10 out as JS objects).`);

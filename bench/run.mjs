@@ -80,23 +80,31 @@ const GRID = options.quick
     catalogs: ['default', 'real', 2000],
     iterations: [1500],
     runs: 5,
+    runsBySize: [[1e6, 25], [1e7, 11]],
     modeBudgetS: 60,
     portableBudgetS: 15,
     totalBudgetS: 150,
     readyVisits: 3,
     kernelRuns: 5,
     memoryIterations: 100,
+    ceiling: [{ products: 2000, iterations: 1500, rounds: 7 }],
   }
   : {
     catalogs: ['default', 'real', 2000, 20000],
     iterations: [1500, 15000],
     runs: 5,
+    runsBySize: [[1e6, 25], [1e7, 11]],
     modeBudgetS: 150,
     portableBudgetS: 60,
     totalBudgetS: 780,
     readyVisits: 5,
     kernelRuns: 9,
     memoryIterations: 100,
+    ceiling: [
+      { products: 2000, iterations: 1500, rounds: 11 },
+      { products: 2000, iterations: 15000, rounds: 5 },
+      { products: 20000, iterations: 1500, rounds: 5 },
+    ],
   };
 /** The catalog whose peak wasm memory the report states. */
 const MEMORY_PRODUCTS = 200_000;
@@ -305,8 +313,21 @@ function sameRanking(rows, ranking) {
   return null;
 }
 
+/**
+ * Timed runs per mode in a cell of `size` (products × iterations): at least GRID.runs,
+ * more for small cells, whose runs last a few milliseconds and whose medians a single
+ * slow run would otherwise move (a 5 ms run is easily doubled by one other thread).
+ */
+function runsFor(size) {
+  const row = GRID.runsBySize.find(([below]) => size < below);
+  return Math.max(GRID.runs, row ? row[1] : GRID.runs);
+}
+
+/** products × iterations, known before the catalog is loaded (the real catalog: 194). */
+const cellSize = ({ catalog, iterations }) => ({ default: 40, real: 194 }[catalog] ?? catalog) * iterations;
+
 async function measureCell(browser, base, hw, catalog, iterations, slowest, skipped, deadline) {
-  const runs = GRID.runs;
+  const runs = runsFor(cellSize({ catalog, iterations }));
   const source = describeCatalog(catalog);
   const name = `${source.label} × ${iterations}`;
   const common = ['--iterations', String(iterations), '--runs', String(runs), '--json', ...source.cli];
@@ -406,7 +427,86 @@ async function measureCell(browser, base, hw, catalog, iterations, slowest, skip
   note('js', page.js);
   for (const [t, s] of Object.entries(page.parallel)) note(`wasm-parallel-${t}`, s);
   note('native-portable', native.portable?.serial);
-  return { name, catalog: source.key, label: source.label, iterations, ...info, native, page };
+  return { name, catalog: source.key, label: source.label, iterations, runs, ...info, native, page };
+}
+
+// ---------------------------------------------------------------------------------------
+// The parallel ceiling (an experiment).
+
+/**
+ * How fast can every thread go at once when nothing is split? Each round times, back to
+ * back: one serial run; every pool thread running a whole serial run at the same time
+ * (`rayon::broadcast`: the `Engine.everyThreadSerial` hook in the page's worker, and
+ * `shop-recs bench --ceiling` natively); one parallel run. A thread's time in the middle
+ * one against the serial run just before it is how fast the machine runs each thread
+ * when all are busy, with no work-splitting, no stealing and no shared writes: no pool
+ * can do better. Rounds alternate the three so that they share the machine's state.
+ * Every serial and parallel run's ranking is checked against native serial.
+ */
+async function ceilingProbe(browser, base, hw, { products, iterations, rounds }) {
+  const name = `generated ${products.toLocaleString('en-US')} × ${iterations} (ceiling)`;
+  const common = ['bench', '--generate', String(products), '--seed', String(SEED), '--iterations', String(iterations),
+    '--threads', String(hw), '--runs', String(rounds), '--ceiling', '--json'];
+  const native = {};
+  let reference = null;
+  let target = null;
+  for (const kernel of ['auto', 'portable']) {
+    const out = await cli([...common, '--kernel', kernel]);
+    if (!out.rankings_equal) throw new BenchError(`${name}: native rankings differ`);
+    const ranking = out.ranking.map((r) => ({ id: r.id, score: r.score }));
+    if (!reference) {
+      reference = ranking;
+      target = out.target;
+    } else {
+      const mismatch = sameRanking(ranking, reference);
+      if (mismatch) throw new BenchError(`${name}: the ${out.kernel} kernel ranks differently: ${mismatch}`);
+    }
+    native[kernel] = { kernel: out.kernel, serial: out.serial_ms.runs, every: out.every_thread_ms, parallel: out.parallel_ms.runs };
+  }
+  const hooks = await visit(browser, base, { threads: String(hw) }, {
+    until: 'ready',
+    timeoutMs: 600_000,
+    inside: async (page) => {
+      const worker = await pageWorker(page);
+      return worker.evaluate(async ({ products, iterations, rounds, seed, target }) => {
+        const wasm = await import(new URL('../shop-recs.js', self.location.href).href);
+        const engine = wasm.Engine.generate(products, seed);
+        try {
+          const timed = (parallel) => {
+            const t0 = performance.now();
+            const out = engine.recommend(target, iterations, 10, parallel);
+            return [performance.now() - t0, out.items.map((i) => ({ id: i.id, score: i.score }))];
+          };
+          // One untimed warm-up of each.
+          timed(false);
+          engine.everyThreadSerial(target, iterations);
+          timed(true);
+          const serial = [];
+          const every = [];
+          const parallel = [];
+          const rankings = [];
+          for (let r = 0; r < rounds; r++) {
+            const [s, sr] = timed(false);
+            every.push(Array.from(engine.everyThreadSerial(target, iterations)));
+            const [p, pr] = timed(true);
+            serial.push(s);
+            parallel.push(p);
+            rankings.push(sr, pr);
+          }
+          return { serial, every, parallel, rankings, threads: wasm.poolThreads() };
+        } finally {
+          engine.free();
+        }
+      }, { products, iterations, rounds, seed: SEED, target });
+    },
+  });
+  const { rankings, ...wasm } = hooks.extra;
+  if (wasm.threads !== hw) throw new BenchError(`${name}: the pool has ${wasm.threads} threads, not ${hw}`);
+  for (const ranking of rankings) {
+    const mismatch = sameRanking(ranking, reference);
+    if (mismatch) throw new BenchError(`${name}: a wasm run ranks differently from native serial: ${mismatch}`);
+  }
+  return { products, iterations, rounds, threads: hw, target, wasm, native };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -488,11 +588,10 @@ async function main() {
     log(`   native: naive ${nativeKernel.naive_ns_per_byte_step.toFixed(3)} ns/step; ${nativeKernel.kernels.map((k) => `${k.name} ${k.ns_per_byte_step.toFixed(3)} (${k.vs_naive.toFixed(2)}x)`).join(', ')}`);
     for (const b of wasmBuilds) log(`   wasm ${b.key}: naive ${b.naiveNs.toFixed(3)} ns/step; portable ${b.kernelNs.toFixed(3)} (${(b.naiveNs / b.kernelNs).toFixed(2)}x)`);
 
-    log(`== the grid: ${catalogs.length} catalogs x ${GRID.iterations.join(', ')} iterations x 1..${hw} threads, ${GRID.runs} timed runs after a warm-up`);
+    log(`== the grid: ${catalogs.length} catalogs x ${GRID.iterations.join(', ')} iterations x 1..${hw} threads, ${GRID.runs} or more timed runs after a warm-up`);
     const plan = catalogs.flatMap((catalog) => GRID.iterations.map((iterations) => ({ catalog, iterations })));
     // Smallest first, so every budget estimate comes from a smaller cell.
-    const size = ({ catalog, iterations }) => ({ default: 40, real: 194 }[catalog] ?? catalog) * iterations;
-    plan.sort((a, b) => size(a) - size(b));
+    plan.sort((a, b) => cellSize(a) - cellSize(b));
     const slowest = {};
     const cells = [];
     for (const { catalog, iterations } of plan) {
@@ -504,6 +603,18 @@ async function main() {
         `${p ? `, parallel(${hw}) ${p.median.toFixed(1)} ms` : ''}` +
         `${cell.page.js ? `, JS ${cell.page.js.median.toFixed(1)} ms` : ''}` +
         `, native ${cell.native.serial.median.toFixed(1)} / ${cell.native.parallel[hw].median.toFixed(1)} ms  (${elapsed(t0).toFixed(0)} s)`);
+    }
+
+    log(`== the parallel ceiling (experiment): every thread running a whole serial run at once, between a serial and a parallel run`);
+    const ceiling = [];
+    for (const probe of GRID.ceiling) {
+      const t0 = performance.now();
+      const got = await ceilingProbe(browser, base, hw, probe);
+      ceiling.push(got);
+      const { wasm: w, native: n } = got;
+      const per = (x) => median(x.every.flat()).toFixed(1);
+      log(`   generated ${probe.products} x ${probe.iterations}: wasm serial ${median(w.serial).toFixed(1)}, every thread ${per(w)}, parallel ${median(w.parallel).toFixed(1)} ms;` +
+        ` native portable ${median(n.portable.serial).toFixed(1)}, ${per(n.portable)}, ${median(n.portable.parallel).toFixed(1)} ms  (${elapsed(t0).toFixed(0)} s)`);
     }
 
     log(`== peak wasm memory: ${MEMORY_PRODUCTS.toLocaleString('en-US')} generated products, loaded and scored once in parallel`);
@@ -531,6 +642,7 @@ async function main() {
       wasm,
       memory,
       cells,
+      ceiling,
       skipped,
     };
     mkdirSync(options.out, { recursive: true });

@@ -250,6 +250,43 @@ impl Engine {
         digest
     }
 
+    /// BENCHMARK HOOK, not used by the page: the machine's own ceiling for parallel
+    /// scoring. Every thread of the pool scores the whole catalog serially
+    /// ([`rank::score_serial`]) at the same time (`rayon::broadcast`): nothing is split
+    /// and nothing is shared but the read-only catalog, so a thread's time here against
+    /// one serial run alone is how much slower a thread runs while the others are busy.
+    /// Returns each thread's time in ms (`performance.now()` on that thread), by pool
+    /// index. Fails if the query is invalid or if any thread's scores differ.
+    #[wasm_bindgen(js_name = everyThreadSerial)]
+    pub fn every_thread_serial(&self, target: &str, iterations: u32) -> Result<Vec<f64>, JsError> {
+        let query = Query {
+            target: target.to_string(),
+            iterations,
+            top: 1,
+        };
+        let runs = rayon::broadcast(|_| {
+            let started = performance_now();
+            let scores = rank::score_serial(&self.catalog, &query);
+            (performance_now() - started, scores)
+        });
+        let mut times = Vec::with_capacity(runs.len());
+        let mut first = None;
+        for (ms, scores) in runs {
+            let scores = scores.map_err(to_js)?;
+            match &first {
+                None => first = Some(scores),
+                Some(expected) if *expected != scores => {
+                    return Err(JsError::new(
+                        "the pool's threads scored the catalog differently",
+                    ));
+                }
+                Some(_) => {}
+            }
+            times.push(ms);
+        }
+        Ok(times)
+    }
+
     /// Identifier of the product at `index`, or `undefined` past the end.
     #[wasm_bindgen(js_name = idAt)]
     pub fn id_at(&self, index: usize) -> Option<String> {

@@ -227,6 +227,56 @@ fn bench_can_time_one_mode_with_a_chosen_kernel() {
 }
 
 #[test]
+fn bench_ceiling_times_every_thread_scoring_the_whole_catalog() {
+    let output = run(&[
+        "bench",
+        "--generate",
+        "40",
+        "--runs",
+        "3",
+        "--iterations",
+        "30",
+        "--threads",
+        "3",
+        "--ceiling",
+        "--json",
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    // One round per timed run, one time per pool thread in each.
+    let rounds = report["every_thread_ms"]
+        .as_array()
+        .expect("every_thread_ms");
+    assert_eq!(rounds.len(), 3);
+    for round in rounds {
+        let times = round.as_array().unwrap();
+        assert_eq!(times.len(), 3, "{round}");
+        assert!(times.iter().all(|t| t.as_f64().unwrap() > 0.0), "{round}");
+    }
+
+    // Without --ceiling there is no such field, and the text form names it only with it.
+    let output = run(&["bench", "--generate", "20", "--runs", "1", "--json"]);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert!(report["every_thread_ms"].is_null());
+    let output = run(&[
+        "bench",
+        "--generate",
+        "20",
+        "--runs",
+        "1",
+        "--threads",
+        "2",
+        "--ceiling",
+    ]);
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(stdout.contains("every thread at once"), "{stdout}");
+}
+
+#[test]
 fn kernel_times_every_kernel_against_the_naive_reference() {
     let output = run(&[
         "kernel",

@@ -134,6 +134,10 @@ mod cli {
         /// MinHash kernel: auto (the fastest this CPU runs), portable, avx2 or avx512.
         #[arg(long, value_name = "NAME", default_value = "auto")]
         kernel: String,
+        /// Also time, in each round, every pool thread scoring the whole catalog serially
+        /// at once: the machine's own ceiling for parallel scoring.
+        #[arg(long)]
+        ceiling: bool,
         /// Print one JSON object instead of text.
         #[arg(long)]
         json: bool,
@@ -543,6 +547,10 @@ mod cli {
             }
             let mut serial = Vec::with_capacity(args.runs);
             let mut parallel = Vec::with_capacity(args.runs);
+            let mut every_thread = Vec::with_capacity(args.runs);
+            if args.ceiling {
+                every_thread_serial(&catalog, &query, kernel)?;
+            }
             for run in 1..=args.runs {
                 for (wanted, times, score) in [
                     (time_serial, &mut serial, score_serial_with as Scorer),
@@ -557,10 +565,20 @@ mod cli {
                         return Err(CliError::RankingsDiffer { run });
                     }
                 }
+                if args.ceiling {
+                    every_thread.push(every_thread_serial(&catalog, &query, kernel)?);
+                }
             }
-            Ok((rayon::current_num_threads(), (serial, parallel, reference)))
+            Ok((
+                rayon::current_num_threads(),
+                (serial, parallel, every_thread, reference),
+            ))
         })?;
-        let (serial, parallel, ranking) = runs;
+        let (serial, parallel, every_thread, ranking) = runs;
+        let every_thread_ms: Vec<Vec<f64>> = every_thread
+            .iter()
+            .map(|round| round.iter().copied().map(ms).collect())
+            .collect();
         let serial = time_serial.then(|| Timed::new(serial));
         let parallel = time_parallel.then(|| Timed::new(parallel));
         let speedup = match (&serial, &parallel) {
@@ -591,6 +609,7 @@ mod cli {
                 "parallel_ms": parallel.as_ref().map(|t| t.json(byte_steps)),
                 "speedup": speedup.map(|s| s.0),
                 "speedup_min": speedup.map(|s| s.1),
+                "every_thread_ms": args.ceiling.then_some(&every_thread_ms),
                 "rankings_equal": true,
                 "ranking": ranking,
             });
@@ -624,9 +643,57 @@ mod cli {
                 "speedup:  {median:.2}x (medians), {min:.2}x (minimums)\n"
             ));
         }
+        if !every_thread_ms.is_empty() {
+            let mut each: Vec<f64> = every_thread_ms.iter().flatten().copied().collect();
+            each.sort_by(f64::total_cmp);
+            let line = match &serial {
+                Some(s) => format!(
+                    "every thread at once, each a whole serial run: median {:.2} ms per thread \
+                     ({:.2}x a serial run alone)\n",
+                    each[each.len() / 2],
+                    each[each.len() / 2] / s.median
+                ),
+                None => format!(
+                    "every thread at once, each a whole serial run: median {:.2} ms per thread\n",
+                    each[each.len() / 2]
+                ),
+            };
+            out.push_str(&line);
+        }
         out.push_str("rankings: identical in every run\n");
         out.push_str(&ranking_table(&ranking));
         Ok(out)
+    }
+
+    /// Scores the whole catalog serially on every thread of the current pool at once
+    /// (`rayon::broadcast`) and returns each thread's time, by pool index. Nothing is
+    /// split and only the read-only catalog is shared, so against a serial run alone this
+    /// measures the machine: how much slower one thread runs while all of them are busy.
+    /// Every thread's scores must equal the first's.
+    fn every_thread_serial(
+        catalog: &Catalog,
+        query: &Query,
+        kernel: Kernel,
+    ) -> Result<Vec<Duration>, CliError> {
+        let runs = rayon::broadcast(|_| {
+            let start = Instant::now();
+            let scores = score_serial_with(catalog, query, kernel);
+            (start.elapsed(), scores)
+        });
+        let mut times = Vec::with_capacity(runs.len());
+        let mut first = None;
+        for (time, scores) in runs {
+            let scores = scores?;
+            match &first {
+                None => first = Some(scores),
+                Some(expected) if *expected != scores => {
+                    return Err(CliError::RankingsDiffer { run: 0 });
+                }
+                Some(_) => {}
+            }
+            times.push(time);
+        }
+        Ok(times)
     }
 
     /// Times the naive reference and every kernel this CPU runs over the descriptions of

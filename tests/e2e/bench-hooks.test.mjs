@@ -68,3 +68,32 @@ test('the worker can time the kernel against the naive reference, which agree', 
   assertClean();
   await context.close();
 });
+
+test('every pool thread can score the whole catalog at once (the ceiling probe)', async () => {
+  const { page, context, assertClean } = await openPage(browser, `${server.url}?threads=2`);
+  await waitForState(page, 'ready');
+  const worker = page.workers().find((w) => /\/js\/worker\.js(\?|$)/.test(w.url()));
+  assert.ok(worker, 'the page runs js/worker.js');
+  const result = await worker.evaluate(async () => {
+    const { Engine, poolThreads } = await import(new URL('../shop-recs.js', self.location.href).href);
+    const engine = Engine.generate(40, 42);
+    try {
+      const times = Array.from(engine.everyThreadSerial(engine.idAt(3), 50));
+      let error = null;
+      try {
+        engine.everyThreadSerial('no-such-product', 50);
+      } catch (e) {
+        error = String(e.message);
+      }
+      return { times, threads: poolThreads(), error };
+    } finally {
+      engine.free();
+    }
+  });
+  assert.equal(result.threads, 2);
+  assert.equal(result.times.length, 2, 'one time per pool thread');
+  assert.ok(result.times.every((ms) => typeof ms === 'number' && ms >= 0), `times: ${result.times}`);
+  assert.match(result.error ?? '', /no-such-product/, 'an unknown target fails with its name');
+  assertClean();
+  await context.close();
+});

@@ -44,6 +44,8 @@ export function launchBrowser() {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      // Extra flags for experiments (bench/): space-separated, e.g. --js-flags=...
+      ...(process.env.CHROMIUM_EXTRA_ARGS ?? '').split(' ').filter(Boolean),
     ],
   });
 }
