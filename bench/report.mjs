@@ -267,15 +267,31 @@ function causes(results, goalList) {
         `the spread of the parallel runs: min ${fmtMs(par.min)}, median ${fmtMs(par.median)}, max ${fmtMs(par.max)} ms.`,
       ];
       const probes = (results.ceiling ?? []).map((probe) => ({ probe, sides: Object.fromEntries(ceilingSides(probe).map((side) => [side.key, side.stats])) }));
+      let text = parts.filter(Boolean).join(' ');
       if (probes.length) {
-        parts.push('**The parallel ceiling** (the experiment below, in rounds of one serial run, every pool thread running a whole serial run at once, and one parallel run):');
-        parts.push(probes.map(({ probe, sides: { wasm: w, portable: p, auto: a } }) =>
-          `at generated ${fmtInt(probe.products)} × ${fmtInt(probe.iterations)}, with all ${w.threads} threads busy and nothing split or shared, each wasm thread ran at ${w.ceiling.toFixed(2)} of the speed of one thread alone (${w.ceilingRange.map((x) => x.toFixed(2)).join(' to ')} over ${w.rounds} rounds) ` +
-          `(native portable ${p ? p.ceiling.toFixed(2) : '—'}, native ${probe.native.auto?.kernel ?? ''} ${a ? a.ceiling.toFixed(2) : '—'}); ` +
-          `in the same rounds wasm's parallel efficiency was ${w.efficiency.toFixed(2)}, so the pool reached ${w.share.toFixed(2)} of that ceiling (native portable ${p ? p.share.toFixed(2) : '—'}): ` +
-          `of wasm's loss of ${(1 - w.efficiency).toFixed(2)}, ${Math.max(0, 1 - w.ceiling).toFixed(2)} is the machine, which no pool can recover, and ${(w.ceiling - w.efficiency).toFixed(2)} the pool`).join('; ') + '.');
+        const range = (r) => r.map((x) => x.toFixed(2)).join(' to ');
+        text += '\n  - **The parallel ceiling**, measured in the same run (the experiment below: rounds of one serial run, then every pool thread running a whole serial run at once with nothing split or shared, then one parallel run):';
+        for (const { probe, sides: { wasm: w, portable: p, auto: a } } of probes) {
+          const others = [p ? `native portable ${p.ceiling.toFixed(2)}` : '', a ? `native ${probe.native.auto.kernel} ${a.ceiling.toFixed(2)}` : ''].filter(Boolean).join(', ');
+          const loss = 1 - w.efficiency;
+          const split = w.efficiency >= w.ceiling
+            ? `at or above that ceiling, so the pool lost nothing measurable${loss > 0 ? ` and the loss of ${loss.toFixed(2)} is the machine's` : ''}`
+            : `${w.share.toFixed(2)} of that ceiling${p ? ` (native portable ${p.share.toFixed(2)})` : ''}: of the loss of ${loss.toFixed(2)}, ${Math.max(0, 1 - w.ceiling).toFixed(2)} is the machine, which no pool can recover, and ${(w.ceiling - w.efficiency).toFixed(2)} the pool`;
+          text += `\n    - generated ${fmtInt(probe.products)} × ${fmtInt(probe.iterations)}: with all ${w.threads} threads busy, each wasm thread ran at ${w.ceiling.toFixed(2)} of the speed of one thread alone ` +
+            `(${range(w.ceilingRange)} over ${w.rounds} rounds${others ? `; ${others}` : ''}); wasm's parallel efficiency in the same rounds was ${w.efficiency.toFixed(2)}, ${split}.`;
+        }
+        const worst = probes.reduce((x, y) => (y.sides.wasm.share < x.sides.wasm.share ? y : x), probes[0]);
+        const lowest = Math.min(...probes.map(({ sides }) => sides.wasm.ceilingRange[0]));
+        const nativeLowest = Math.min(...probes.flatMap(({ sides }) => [sides.portable, sides.auto].filter(Boolean).map((c) => c.ceilingRange[0])));
+        text += worst.sides.wasm.share >= 0.9
+          ? `\n  - **So the cause is the machine, not the pool.** In every probe the pool reached at least ${worst.sides.wasm.share.toFixed(2)} of the ceiling (the lowest: generated ${fmtInt(worst.probe.products)} × ${fmtInt(worst.probe.iterations)}). ` +
+            `The ceiling itself moves from round to round: with no work split and nothing shared, two busy threads each ran as slowly as ${lowest.toFixed(2)} of one thread alone in wasm and ${nativeLowest.toFixed(2)} natively, ` +
+            `so a parallel run is held to what the machine gives every thread at once, while a serial run gets the fastest single thread it can.`
+          : `\n  - **The pool is part of the cause.** At generated ${fmtInt(worst.probe.products)} × ${fmtInt(worst.probe.iterations)} the pool reached only ${worst.sides.wasm.share.toFixed(2)} of the ceiling the machine allowed in the same rounds.`;
+        if (results.steal) text += ` The hypervisor reported ${results.steal.seconds.toFixed(1)} s of stolen CPU time (\`/proc/stat\` steal) over the whole run of ${Math.round(results.durationS)} s, so these slowdowns are not visible as steal inside this machine.`;
       }
-      lines.push(parts.filter(Boolean).join(' '));
+      lines.push(text);
+      continue;
     } else if (goal.name.startsWith('wasm serial')) {
       const auto = kernel.native.kernels.find((k) => k.name === kernel.native.detected);
       const portable = kernel.native.kernels.find((k) => k.name === 'portable');
@@ -284,7 +300,8 @@ function causes(results, goalList) {
       const simd = kernel.wasmBuilds.find((b) => b.key === 'simd128');
       let text = `**wasm serial against native** (highest ${goal.worst.value.toFixed(2)}×, ${goal.worst.cell.label} × ${fmtInt(goal.worst.cell.iterations)}). ` +
         `Natively the CLI runs the ${auto.name} kernel (${auto.lanes} lanes in vector registers) at ${fmtNs(auto.ns_per_byte_step)} ns per byte-step; ` +
-        `wasm runs the portable kernel (${portable.lanes} scalar lanes) at ${fmtNs(kernel.wasm.kernelNs)} ns, and the same portable kernel natively at ${fmtNs(portable.ns_per_byte_step)} ns (kernel benchmark below).`;
+        `wasm runs the portable kernel (${portable.lanes} scalar lanes) at ${fmtNs(kernel.wasm.kernelNs)} ns, and the same portable kernel natively at ${fmtNs(portable.ns_per_byte_step)} ns (kernel benchmark below). ` +
+        `So the gap is the vector kernel: natively, ${auto.name} is ${fmtX(portable.ns_per_byte_step / auto.ns_per_byte_step)} faster per byte-step than the portable kernel, while wasm's kernel takes ${fmtX(kernel.wasm.kernelNs / portable.ns_per_byte_step)} the native portable kernel's time.`;
       if (like.length) {
         text += ` Against native with the portable kernel (\`shop-recs bench --kernel portable\`, the same scalar code), wasm serial is ${Math.min(...like.map((r) => r.value)).toFixed(2)}× to ${Math.max(...like.map((r) => r.value)).toFixed(2)}×, within 1.3× in ${like.length - over.length} of ${like.length} cells`;
         text += over.length
@@ -378,6 +395,7 @@ function render(results) {
     ['Native', `${machine.rustc}; MinHash kernel \`${results.cells[0].kernel}\` (${results.cells[0].lanes} lanes), chosen at run time`],
     ['Node', machine.node],
     ['Load average (1, 5, 15 min)', `start ${loadAverage.start.map((x) => x.toFixed(2)).join(', ')}; end ${loadAverage.end.map((x) => x.toFixed(2)).join(', ')}`],
+    ...(results.steal ? [['CPU time stolen by the hypervisor', `${results.steal.seconds.toFixed(1)} s over the run (\`/proc/stat\` steal)`]] : []),
   ], ['l', 'l']));
   md.push('');
   md.push('## Goals');

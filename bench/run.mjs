@@ -132,6 +132,15 @@ const pageStats = ({ runs, phases }) => ({
   outsideMs: median(runs.map((ms, i) => ms - phases[i].scoreMs - phases[i].rankMs)),
 });
 const log = (text) => process.stdout.write(`${text}\n`);
+/** CPU time the hypervisor stole from this machine so far, in clock ticks (`/proc/stat`), or null off Linux. */
+function stealTicks() {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+    return Number(fields[8]);
+  } catch {
+    return null;
+  }
+}
 const elapsed = (since) => (performance.now() - since) / 1000;
 
 class BenchError extends Error {}
@@ -517,6 +526,7 @@ async function main() {
   const deadline = started + GRID.totalBudgetS * 1000;
   const startedAt = new Date();
   const loadStart = loadavg();
+  const stealStart = stealTicks();
   if (!existsSync(join(ROOT, 'dist', 'index.html'))) throw new BenchError('dist/ is not built: run scripts/bench.sh (or scripts/build.sh) first');
   if (!existsSync(options.cli)) throw new BenchError(`${options.cli} is not built: run scripts/bench.sh (or cargo build --release) first`);
   const catalogs = GRID.catalogs.filter((c) => c !== 'real' || existsSync(REAL_CATALOG));
@@ -634,6 +644,8 @@ async function main() {
       startedAt: startedAt.toISOString(),
       durationS: elapsed(started),
       loadAverage: { start: loadStart, end: loadavg() },
+      // USER_HZ is 100 on Linux: a tick is 10 ms.
+      steal: stealStart === null ? null : { ticks: stealTicks() - stealStart, seconds: (stealTicks() - stealStart) / 100 },
       machine: env,
       hw,
       grid: GRID,
