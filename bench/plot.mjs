@@ -9,7 +9,9 @@ const CELL_COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c
 const MODE_COLORS = { wasm: '#1f77b4', js: '#ff7f0e', native: '#2ca02c', portable: '#98df8a' };
 
 const esc = (text) => String(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-const text = (x, y, content, attrs = '') => `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" ${FONT} font-size="12" ${attrs}>${esc(content)}</text>`;
+/** A text element; `attrs` may set its own font-size (12 otherwise): an attribute may appear only once in XML. */
+const text = (x, y, content, attrs = '') =>
+  `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" ${FONT}${/font-size=/.test(attrs) ? '' : ' font-size="12"'} ${attrs}>${esc(content)}</text>`;
 const short = (cell) => `${cell.catalog === 'default' ? 'default' : cell.catalog === 'real' ? 'real' : `${cell.products / 1000}k`} × ${cell.iterations >= 1000 ? `${cell.iterations / 1000}k` : cell.iterations}`;
 
 function speedupPanel(results, x0, y0, w, h) {
@@ -41,7 +43,7 @@ function speedupPanel(results, x0, y0, w, h) {
   }
   for (let t = 1; t <= hw; t++) out.push(text(px(t), y0 + h + 16, String(t), 'text-anchor="middle"'));
   out.push(text(x0 + w / 2, y0 + h + 32, 'threads', 'text-anchor="middle"'));
-  out.push(`<line x1="${px(1)}" y1="${py(1)}" x2="${px(hw)}" y2="${py(hw)}" stroke="#999" stroke-dasharray="2 3"/>`);
+  out.push(`<line x1="${px(1)}" y1="${py(1)}" x2="${px(hw)}" y2="${py(hw)}" stroke="#555" stroke-width="1.5" stroke-dasharray="1 3"/>`);
   out.push(text(px(hw) - 4, py(hw) - 6, 'ideal', 'text-anchor="end" fill="#777"'));
   for (const line of lines) {
     if (!line.points.length) continue;
@@ -91,12 +93,15 @@ function nsPanel(results, derive, x0, y0, w, h) {
       const top = py(v);
       out.push(`<rect x="${(gx + m * bar).toFixed(1)}" y="${top.toFixed(1)}" width="${(bar - 1).toFixed(1)}" height="${(y0 + h - top).toFixed(1)}" fill="${MODE_COLORS[key]}"><title>${esc(`${label}, ${short(cell)}: ${v.toFixed(3)} ns`)}</title></rect>`);
     });
-    out.push(text(gx + groupWidth * 0.4, y0 + h + 16, short(cell), 'text-anchor="middle" font-size="11"'));
+    // Two lines, catalog over iterations, so that neighbouring labels never overlap.
+    const [catalog, iterations] = short(cell).split(' × ');
+    out.push(text(gx + groupWidth * 0.4, y0 + h + 14, catalog, 'text-anchor="middle" font-size="11"'));
+    out.push(text(gx + groupWidth * 0.4, y0 + h + 26, `× ${iterations}`, 'text-anchor="middle" font-size="11"'));
   });
-  out.push(text(x0 + w / 2, y0 + h + 32, 'catalog × iterations', 'text-anchor="middle"'));
+  out.push(text(x0 + w / 2, y0 + h + 42, 'catalog × iterations', 'text-anchor="middle"'));
   modes.forEach(([key, label], i) => {
     const lx = x0 + (i % 2) * (w / 2);
-    const ly = y0 + h + 52 + Math.floor(i / 2) * 16;
+    const ly = y0 + h + 62 + Math.floor(i / 2) * 16;
     out.push(`<rect x="${lx}" y="${ly - 10}" width="14" height="10" fill="${MODE_COLORS[key]}"/>`);
     out.push(text(lx + 20, ly, label));
   });
