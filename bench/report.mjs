@@ -374,7 +374,7 @@ function render(results) {
   md.push('');
   md.push('**How it was timed.** The page (Chromium, headless) times each run with `performance.now()` inside its worker, around each call; ' +
     'the native CLI (`shop-recs bench`) with `std::time::Instant`. Each mode gets one untimed warm-up and then ' +
-    `${grid.runs} timed runs or more (${grid.runsBySize ? `${grid.runsBySize.map(([below, n]) => `${n} where products × iterations is under ${fmtInt(below)}`).join(', ')}, since a run of a few milliseconds is easily doubled by one other thread; ` : ''}each cell gives its count; on the page, Compare interleaves serial, parallel and JS run by run); medians, minimums and maximums are of the timed runs. ` +
+    `${grid.runs} timed runs or more (${grid.runsBySize ? `${grid.runsBySize.map(([below, n], i) => `${n} where ${i ? 'it' : 'products × iterations'} is under ${fmtInt(below)}`).join(' and ')}, because one other thread can easily double a run of a few milliseconds; ` : ''}each cell gives its count). On the page, Compare interleaves serial, parallel and JS run by run. Medians, minimums and maximums are of the timed runs. ` +
     'A run is what the page\'s Run button does: every candidate\'s MinHash signature computed afresh, plus the attribute Jaccard, then the top 10. ' +
     'The page is driven through its URL parameters and test hooks only, so what is measured is what users run.');
   md.push('');
