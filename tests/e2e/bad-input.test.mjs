@@ -8,23 +8,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import {
-  actAndWait, launchBrowser, openPage, run, screenshotPath, startServer, waitForState,
+  actAndWait, browser, openPage, run, screenshotPath, server, useServerAndBrowser, waitForState,
 } from './harness.mjs';
 
 /** The core's MAX_CATALOG_BYTES (src/catalog/mod.rs) and the page's limit. */
 const MAX_CATALOG_BYTES = 64 * 1024 * 1024;
 
-let server;
-let browser;
+useServerAndBrowser();
 let scratch;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
+before(() => {
   scratch = mkdtempSync(join(tmpdir(), 'shop-recs-bad-input-'));
 });
-after(async () => {
-  await browser?.close();
-  server?.close();
+after(() => {
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 

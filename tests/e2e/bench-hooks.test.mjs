@@ -3,19 +3,10 @@
 // wasm start on the environment, the `shop-recs:ready` performance mark, and the
 // `Engine.signatureDigest` benchmark hook in the page's worker.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { launchBrowser, openPage, run, startServer, waitForState } from './harness.mjs';
+import { test } from 'node:test';
+import { browser, openPage, run, server, useServerAndBrowser, waitForState } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+useServerAndBrowser();
 
 test('timing rows carry their raw runs and phases; the environment its start times', async () => {
   const { page, context, assertClean } = await openPage(browser,

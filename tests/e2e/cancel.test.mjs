@@ -2,21 +2,12 @@
 // terminated: wasm cannot be interrupted otherwise), and the page is then ready again
 // with the same catalog, target and pool size, having said what the restart cost.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import {
-  chooseMode, launchBrowser, openPage, run, screenshotPath, startServer, waitForState,
+  browser, chooseMode, openPage, run, screenshotPath, server, useServerAndBrowser, waitForState,
 } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+useServerAndBrowser();
 
 /**
  * Clicks Cancel (a real click) and measures in the page, from the click event: when the

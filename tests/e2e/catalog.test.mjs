@@ -5,24 +5,14 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import {
-  REPO, actAndWait, chooseMode, chooseProduct, launchBrowser, openPage, resultRows, run, screenshotPath,
-  startServer, waitForState,
+  actAndWait, browser, chooseMode, chooseProduct, openPage, REPO, resultRows, run, screenshotPath, server, useServerAndBrowser, waitForState,
 } from './harness.mjs';
 
 const REAL_CATALOG = join(REPO, '..', 'shared', 'catalogs', 'dummyjson-products.json');
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+useServerAndBrowser();
 
 const count = (page) => page.locator('[data-testid=catalog-count]').getAttribute('data-value');
 

@@ -4,21 +4,12 @@
 // and catalog, and leave the page usable. The failures are triggered through test hooks
 // that exist only with ?testhooks=1 and are not reachable from the page's controls.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import {
-  chooseProduct, launchBrowser, openPage, run, screenshotPath, startServer, waitForState,
+  browser, chooseProduct, openPage, run, screenshotPath, server, useServerAndBrowser, waitForState,
 } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+useServerAndBrowser();
 
 /** What a deliberate failure may leave in the console: the panic hook's output and the trap. */
 const EXPECTED = [/panicked at src\/wasm\.rs/, /unreachable/, /Uncaught Error: deliberate/, /deliberate/];

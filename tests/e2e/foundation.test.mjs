@@ -2,19 +2,10 @@
 // rayon pool inside a worker with navigator.hardwareConcurrency threads, and a parallel
 // run ranks exactly like a serial one.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { launchBrowser, openPage, screenshotPath, startServer, waitForState } from './harness.mjs';
+import { test } from 'node:test';
+import { browser, openPage, screenshotPath, server, useServerAndBrowser, waitForState } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+useServerAndBrowser();
 
 test('the pool starts in a worker and parallel equals serial', async () => {
   const { page, context, assertClean } = await openPage(browser, `${server.url}?mode=compare&autorun=1`);

@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
@@ -47,6 +48,29 @@ export function launchBrowser() {
       // Extra flags for experiments (bench/): space-separated, e.g. --js-flags=...
       ...(process.env.CHROMIUM_EXTRA_ARGS ?? '').split(' ').filter(Boolean),
     ],
+  });
+}
+
+/**
+ * The server and the browser of the running test file, set by useServerAndBrowser()
+ * before the file's first test. They are live bindings: read them inside tests, where
+ * they hold what `before` started.
+ */
+export let server = null;
+export let browser = null;
+
+/**
+ * Starts a server (`startServer(options)`) and a browser before the file's tests and
+ * closes both after them: the set-up every end-to-end test file shares.
+ */
+export function useServerAndBrowser(options) {
+  before(async () => {
+    server = await startServer(options);
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    server?.close();
   });
 }
 

@@ -5,21 +5,12 @@
 // purpose cannot run either, and the policy is reported as violated, while the normal
 // page never violates it (the harness fails any test on a violation).
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import {
-  actAndWait, chooseProduct, launchBrowser, openPage, resultRows, run, screenshotPath, startServer, waitForState,
+  actAndWait, browser, chooseProduct, openPage, resultRows, run, screenshotPath, server, useServerAndBrowser, waitForState,
 } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+useServerAndBrowser();
 
 /** What a payload does if it runs: a global, the title, and a request to /pwned-<where>. */
 const trace = (where) => `window.__pwned=(window.__pwned||[]).concat('${where}');document.title='pwned';fetch('/pwned-${where}')`;

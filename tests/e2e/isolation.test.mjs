@@ -5,21 +5,12 @@
 // The pages here block service workers: otherwise coi-serviceworker.js would add the
 // headers and make the page isolated after one reload (static-hosting.test.mjs).
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import {
-  chooseMode, launchBrowser, openPage, resultRows, run, screenshotPath, startServer, timings, waitForState,
+  browser, chooseMode, openPage, resultRows, run, screenshotPath, server, timings, useServerAndBrowser, waitForState,
 } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer({ isolation: false });
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+useServerAndBrowser({ isolation: false });
 
 test('without isolation the page explains, disables parallel, and runs serial and JS', async () => {
   const { page, context, loads, assertClean } = await openPage(browser, `${server.url}?mode=compare&runs=2&autorun=1`, { serviceWorkers: 'block' });

@@ -4,21 +4,12 @@
 // growing, the number of live workers stays bounded, and every run ranks exactly as the
 // first did. The figures are printed.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import {
-  actAndWait, chooseMode, launchBrowser, openPage, resultRows, run, startServer, waitForState,
+  actAndWait, browser, chooseMode, openPage, resultRows, run, server, useServerAndBrowser, waitForState,
 } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+useServerAndBrowser();
 
 const MODES = ['serial', 'parallel', 'js', 'compare'];
 const memory = async (page) => Number(await page.locator('[data-testid=env]').getAttribute('data-wasm-memory-bytes'));

@@ -1,19 +1,12 @@
 // The look: every control has a label, the page works from the keyboard, and at a phone
 // width nothing spills sideways. Screenshots land in test-results/.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { actAndWait, launchBrowser, openPage, screenshotPath, startServer, waitForState } from './harness.mjs';
+import { test } from 'node:test';
+import {
+  actAndWait, browser, openPage, screenshotPath, server, useServerAndBrowser, waitForState,
+} from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+useServerAndBrowser();
 
 /** Form controls without an accessible label, as short descriptions. */
 function unlabelled(page) {

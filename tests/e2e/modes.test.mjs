@@ -4,22 +4,12 @@
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import {
-  REPO, chooseMode, launchBrowser, openPage, resultRows, run, screenshotPath, startServer, timings,
-  waitForState,
+  browser, chooseMode, openPage, REPO, resultRows, run, screenshotPath, server, timings, useServerAndBrowser, waitForState,
 } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+useServerAndBrowser();
 
 test('the default catalog runs in each mode', async () => {
   const { page, context, assertClean } = await openPage(browser, `${server.url}?runs=2&iterations=500`);

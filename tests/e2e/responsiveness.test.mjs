@@ -2,19 +2,10 @@
 // lasts 50 ms or more, measured here with a PerformanceObserver for 'longtask' of the
 // test's own, and shown on the page by the page's.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { actAndWait, launchBrowser, openPage, run, startServer, waitForState } from './harness.mjs';
+import { test } from 'node:test';
+import { actAndWait, browser, openPage, run, server, useServerAndBrowser, waitForState } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+useServerAndBrowser();
 
 /** Records every long task of the page from its first moment, in `window.__longTasks`. */
 function recordLongTasks() {

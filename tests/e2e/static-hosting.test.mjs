@@ -4,21 +4,12 @@
 // then the page is cross-origin isolated and the rayon pool runs. A later load needs no
 // reload, and a page the service worker cannot isolate never loops.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import {
-  launchBrowser, openPage, run, screenshotPath, startServer, timings, waitForState,
+  browser, openPage, run, screenshotPath, server, timings, useServerAndBrowser, waitForState,
 } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer({ isolation: false });
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+useServerAndBrowser({ isolation: false });
 
 const env = (page) => page.locator('[data-testid=env]');
 

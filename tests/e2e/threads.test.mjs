@@ -2,21 +2,12 @@
 // and pool, without a page reload; Scaling measures 1..hardwareConcurrency threads and
 // puts the user's count back. (Cancelling a run: cancel.test.mjs.)
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import {
-  actAndWait, chooseMode, launchBrowser, openPage, resultRows, run, screenshotPath, startServer, waitForState,
+  actAndWait, browser, chooseMode, openPage, resultRows, run, screenshotPath, server, useServerAndBrowser, waitForState,
 } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+useServerAndBrowser();
 
 const dataThreads = (page) => page.locator('[data-testid=env]').getAttribute('data-threads');
 

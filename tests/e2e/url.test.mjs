@@ -3,21 +3,12 @@
 // naming it and its valid range, and its default is used; invalid typed input gets a
 // message, never a silent change.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import {
-  actAndWait, chooseMode, launchBrowser, openPage, resultRows, run, startServer, waitForState,
+  actAndWait, browser, chooseMode, openPage, resultRows, run, server, useServerAndBrowser, waitForState,
 } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+useServerAndBrowser();
 
 const params = (page) => Object.fromEntries(new URL(page.url()).searchParams);
 
