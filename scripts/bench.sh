@@ -33,7 +33,7 @@ cargo build --release --locked --bin shop-recs
 ok "target/release/shop-recs"
 
 # An experiment the report states: the same kernel built with wasm's 128-bit SIMD
-# (simd128), beside the page's scalar build. Built like build.sh's single-thread module
+# (simd128), beside the page's scalar build. Built like the single-thread module
 # (no atomics, so no build-std), in its own target folder, into bench/tmp/ (git-ignored);
 # bench/run.mjs serves it beside its copy of dist/ and loads it in the page's worker.
 # It is not part of the page.

@@ -34,7 +34,7 @@ tier "format: cargo fmt --check" cargo fmt --check
 tier "lints: cargo clippy (native)" cargo clippy --locked --all-targets -- -D warnings
 tier "lints: cargo clippy (wasm binding)" "${wasm_env[@]}" \
   cargo clippy --locked --lib --target wasm32-unknown-unknown -- -D warnings
-# The single-thread fallback build: same source, no atomics, no pool (scripts/build.sh).
+# The single-thread fallback build: same source, no atomics, no pool (scripts/build-single-thread.sh).
 tier "lints: cargo clippy (single-thread wasm build)" env CARGO_TARGET_DIR=target/single-thread \
   RUSTFLAGS= cargo clippy --locked --lib --target wasm32-unknown-unknown --no-default-features \
   -- -D warnings
