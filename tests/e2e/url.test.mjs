@@ -3,9 +3,12 @@
 // naming it and its valid range, and its default is used; invalid typed input gets a
 // message, never a silent change.
 import assert from 'node:assert/strict';
+import { closeSync, cpSync, ftruncateSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import {
-  actAndWait, browser, chooseMode, openPage, resultRows, run, server, useServerAndBrowser, waitForState,
+  actAndWait, browser, chooseMode, openPage, REPO, resultRows, run, server, startServer, useServerAndBrowser, waitForState,
 } from './harness.mjs';
 
 useServerAndBrowser();
@@ -231,5 +234,35 @@ test('threads 0 or 999, runs 0, and a catalog URL that fails each get a message;
     const unexpected = problems.filter((p) => !/Failed to load resource|ERR_CONNECTION_REFUSED|status of 404/.test(p));
     assert.deepEqual(unexpected, [], catalog);
     await context.close();
+  }
+});
+
+test('a catalog URL whose Content-Length is over 64 MiB is refused before its body is read', async () => {
+  // A copy of dist/ with a sparse file one byte over the limit beside the page, served
+  // by a server of its own, so the fetch is same-origin and the size comes from the
+  // server's Content-Length header.
+  const limit = 64 * 1024 * 1024;
+  const dir = mkdtempSync(join(tmpdir(), 'shop-recs-huge-url-'));
+  let own;
+  try {
+    cpSync(join(REPO, 'dist'), dir, { recursive: true });
+    const fd = openSync(join(dir, 'huge-catalog.json'), 'w');
+    ftruncateSync(fd, limit + 1);
+    closeSync(fd);
+    own = await startServer({ dir });
+    const { page, context, assertClean } = await openPage(browser, `${own.url}?catalog=huge-catalog.json&top=3&runs=1&autorun=1`);
+    await waitForState(page, 'done');
+    assert.match((await notices(page)).catalog ?? '',
+      /Could not load huge-catalog\.json: http:\/\/127\.0\.0\.1:\d+\/huge-catalog\.json: it is 67,108,865 bytes; catalogs are limited to 64 MiB \(67,108,864 bytes\), so it was not read\. Loaded the bundled catalog instead\./);
+    assert.equal(await page.locator('[data-testid=catalog-count]').getAttribute('data-value'), '40');
+    assert.equal(await page.locator('[data-testid=result-row]').count(), 3);
+    // The body was not read: the worker's memory did not grow by the file's size.
+    const memory = Number(await page.locator('[data-testid=env]').getAttribute('data-wasm-memory-bytes'));
+    assert.ok(memory < limit, `wasm memory ${memory} bytes`);
+    assertClean();
+    await context.close();
+  } finally {
+    own?.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
