@@ -1,6 +1,7 @@
 // Cancel: a long run stops within 200 ms of the click (the worker and its pool are
 // terminated: wasm cannot be interrupted otherwise), and the page is then ready again
-// with the same catalog, target and pool size, having said what the restart cost.
+// with the same catalog, target and pool size, having said what the restart cost. A
+// catalog load stops the same way, and the catalog loaded before it stays.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
@@ -102,6 +103,44 @@ test('Cancel during Scaling puts the user\'s thread count back', async () => {
   await chooseMode(page, 'compare');
   await run(page);
   assert.equal(await page.locator('[data-testid=identical]').getAttribute('data-value'), 'true');
+  assertClean();
+  await context.close();
+});
+
+test('Cancel stops a catalog load; the catalog before it stays loaded and the page carries on', async () => {
+  const { page, context, assertClean } = await openPage(browser, `${server.url}?threads=2&runs=1&mode=serial`);
+  await waitForState(page, 'ready');
+  const count = () => attr(page, '[data-testid=catalog-count]', 'data-value');
+  assert.equal(await count(), '40');
+  const target = await attr(page, '[data-testid=product]', 'data-id');
+
+  // 500,000 generated products take seconds to build and prepare in the worker.
+  await page.fill('#generate-n', '500000');
+  await page.click('#generate');
+  await page.waitForFunction(() => document.body.dataset.state === 'loading');
+  const cancel = page.locator('[data-testid=cancel]');
+  assert.ok(await cancel.isVisible(), 'Cancel is offered while a catalog loads');
+  assert.equal(await page.isHidden('#progress'), true, 'the run progress bar is not shown for a load');
+  await page.waitForTimeout(300);
+  assert.equal(await page.evaluate(() => document.body.dataset.state), 'loading', 'still loading when Cancel is clicked');
+
+  const { readyMs } = await cancelAndMeasure(page);
+  const status = page.locator('[data-testid=status]');
+  assert.equal(await status.getAttribute('data-cancelled'), 'load');
+  assert.match(await status.textContent(),
+    /^Cancelled\. The load stopped at once, and the catalog before it is kept; the pool of \d+ threads? restarted in [\d.,]+ ms and the bundled catalog reloaded in [\d.,]+ ms: ready [\d.,]+ ms after Cancel\.$/);
+  assert.ok(readyMs > 0);
+  assert.equal(await count(), '40', 'the catalog before the load is loaded again');
+  assert.equal(await attr(page, '[data-testid=product]', 'data-id'), target, 'and the same target');
+  assert.equal(await page.isHidden('[data-testid=cancel]'), true, 'Cancel is hidden again');
+
+  // The page carries on: a run works, and so does the next load.
+  await run(page);
+  assert.ok(await page.locator('[data-testid=result-row]').count() > 0);
+  await page.fill('#generate-n', '300');
+  await page.click('#generate');
+  await page.waitForFunction(() => document.querySelector('[data-testid=catalog-count]')?.dataset.value === '300');
+  await waitForState(page, 'ready');
   assertClean();
   await context.close();
 });

@@ -51,9 +51,13 @@ const page = {
   /** A task (load, run, scaling, thread change) is under way. */
   busy: false,
   running: false,
+  /** A catalog is being loaded (read, parsed and prepared in the worker): Cancel stops it. */
+  loading: false,
   wasmFailed: false,
   /** performance.now() when Cancel was pressed, until the page is ready again. */
   cancelledAt: null,
+  /** What Cancel stopped: 'run' or 'load'. */
+  cancelled: null,
   /** The current wasm instance's memory size in bytes, from its last result. */
   memoryBytes: 0,
 };
@@ -133,7 +137,7 @@ function updateControls() {
   for (const radio of document.querySelectorAll('input[name=mode]')) {
     radio.disabled = page.wasmFailed || (radio.value === 'parallel' && noPoolReason !== null);
   }
-  $('cancel').hidden = !page.running;
+  $('cancel').hidden = !page.running && !page.loading;
   $('progress').hidden = !page.running;
 }
 
@@ -150,6 +154,7 @@ async function task(work) {
   } finally {
     page.busy = false;
     page.running = false;
+    page.loading = false;
     updateControls();
   }
 }
@@ -265,8 +270,12 @@ function setProduct(product) {
 async function loadSource(source) {
   setState('loading');
   setStatus(`Loading ${describeSource(source)}…`);
+  page.loading = true;
+  updateControls();
   try {
     const info = await loadInto(page.client, source);
+    page.loading = false;
+    updateControls();
     page.catalog = info;
     page.source = source;
     renderCatalog(info, source);
@@ -274,6 +283,8 @@ async function loadSource(source) {
     setState('ready');
     setStatus(`Loaded ${describeSource(source)}: ${fmtInt(info.count)} products. Pick a product and press Run.`);
   } catch (e) {
+    page.loading = false;
+    updateControls();
     await recoverFrom(e, `Could not load ${describeSource(source)}`);
   }
 }
@@ -299,14 +310,15 @@ async function recoverFrom(error, what, { rebuild: mustRebuild = false } = {}) {
     if (error.stopped) {
       const status = $('status');
       if (page.cancelledAt !== null) {
-        // What Cancel costs: the run stops at once (the worker is terminated), then the
-        // pool and the catalog are rebuilt.
+        // What Cancel costs: the run or load stops at once (the worker is terminated),
+        // then the pool and the last catalog that loaded are rebuilt.
         const readyMs = performance.now() - page.cancelledAt;
         page.cancelledAt = null;
         Object.assign(status.dataset, {
-          cancelRestartMs: String(cost.restartMs), cancelReloadMs: String(cost.reloadMs), cancelReadyMs: String(readyMs),
+          cancelled: page.cancelled, cancelRestartMs: String(cost.restartMs), cancelReloadMs: String(cost.reloadMs), cancelReadyMs: String(readyMs),
         });
-        setStatus(`Cancelled. The run stopped at once; the ${restarted}: ready ${fmtMs(readyMs)} ms after Cancel.`);
+        const stopped = page.cancelled === 'load' ? 'The load stopped at once, and the catalog before it is kept' : 'The run stopped at once';
+        setStatus(`Cancelled. ${stopped}; the ${restarted}: ready ${fmtMs(readyMs)} ms after Cancel.`);
       } else {
         setStatus(`Stopped. The ${restarted}.`);
       }
@@ -794,10 +806,11 @@ function wire() {
   });
   $('scaling').addEventListener('click', () => task(scaling));
   $('cancel').addEventListener('click', () => {
-    if (!page.running) return;
-    // Terminating the worker is the only way to stop wasm mid-run: the scoring loops
-    // never yield. The run's request fails at once, and recoverFrom rebuilds the pool
-    // and reloads the catalog, reporting what that cost.
+    if (!page.running && !page.loading) return;
+    // Terminating the worker is the only way to stop wasm mid-run or mid-parse: neither
+    // the scoring loops nor the parser yield. The request fails at once, and recoverFrom
+    // rebuilds the pool and reloads the last catalog that loaded, reporting what that cost.
+    page.cancelled = page.running ? 'run' : 'load';
     page.cancelledAt = performance.now();
     page.client.terminate('cancelled by the user');
   });
