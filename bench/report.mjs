@@ -332,7 +332,9 @@ function inReach(results) {
   const portable = kernel.native.kernels.find((k) => k.name === 'portable');
   const simd = kernel.wasmBuilds.find((b) => b.key === 'simd128');
   const outside = cells.map((c) => c.page.serial.outsideMs).filter((x) => x !== undefined);
-  const share = (results.ceiling ?? []).map((probe) => ceilingStats(probe.wasm).share);
+  const probes = (results.ceiling ?? []).map((probe) => ceilingStats(probe.wasm));
+  const share = probes.map((c) => c.share);
+  const spread = Math.min(...probes.map((c) => c.ceilingRange[1] - c.ceilingRange[0]));
   const one = cells.filter((c) => c.products >= 2000 && c.page.parallel[1]).map((c) => c.page.parallel[1].median / c.page.serial.median);
   const range = (xs, f) => `${f(Math.min(...xs))} to ${f(Math.max(...xs))}`;
   return [
@@ -344,7 +346,8 @@ function inReach(results) {
       (outside.length ? `That call took ${range(outside, fmtMs)} ms per serial run in this run's cells (the run's time outside the core's own timing).` : ''),
     '**Chunking and work-splitting** (left to rayon\'s adaptive splitting of the candidates, one `par_iter` for the text signal and one for the attributes under a `rayon::join`): ' +
       (share.length ? `in the ceiling experiment the pool reached ${range(share, (x) => x.toFixed(2))} of the efficiency the machine allowed in the same rounds` : 'not measured in this run') +
-      `, so there was no measured loss for coarser chunks (\`with_min_len\`) to win back on ${plural(hw, 'thread')}.` +
+      (share.length ? `, which leaves at most ${(1 - Math.min(...share)).toFixed(2)} for coarser chunks (\`with_min_len\`) to win back on ${plural(hw, 'thread')}` +
+        (1 - Math.min(...share) < spread ? `, less than the ceiling's own spread from round to round (at least ${spread.toFixed(2)}), so they were left as they are.` : '.') : '.') +
       (one.length ? ` (A one-thread pool, timed on a visit of its own rather than in rounds with serial, took ${range(one, (x) => fmtX(x))} the serial time at 2,000 products and above; such cross-visit ratios move with the machine's state, as the ceiling's range shows.)` : ''),
   ];
 }
