@@ -489,7 +489,7 @@ function render(results) {
   }
   md.push('## Kernel against the naive reference');
   md.push('');
-  md.push(`${fmtInt(kernel.products)} generated descriptions, ${fmtInt(kernel.iterations)} iterations (${fmtInt(kernel.byteSteps)} byte-steps); the fastest of ${grid.kernelRuns} timed passes after one untimed pass. ` +
+  md.push(`${fmtInt(kernel.products)} generated descriptions, ${fmtInt(kernel.iterations)} iterations (${fmtInt(kernel.byteSteps)} byte-steps); the fastest of ${grid.kernelRuns} timed passes of each after one untimed pass, the naive reference and the kernels taking turns so that all of them see the same moments of the machine. ` +
     'The naive reference (`signature_naive`) hashes one seed at a time; its per-word chains are independent, so the CPU already overlaps them. ' +
     'Natively `shop-recs kernel` times it with `std::time::Instant` after checking every kernel\'s signatures against it; in wasm the page\'s worker times `Engine.signatureDigest` with `performance.now()` and the two digests must agree.');
   md.push('');

@@ -247,7 +247,7 @@ async function pageWorker(page) {
 /**
  * Times the naive MinHash reference against the kernel inside the page's worker, with
  * performance.now(), through a module's `Engine.signatureDigest` (a benchmark hook): the
- * fastest of `runs` after one warm-up each, on the same generated descriptions as
+ * fastest of `runs` passes each, taking turns, after one warm-up each, on the same generated descriptions as
  * `shop-recs kernel`. `module` is the path of a wasm-bindgen module under dist/: the
  * page's own (already started in that worker) or another build of the same source,
  * which is started here. The two digests must agree.
@@ -262,17 +262,19 @@ async function wasmKernel(page, { module, products, iterations, runs }) {
     const engine = wasm.Engine.generate(products, seed);
     try {
       const wordBytes = engine.tokenData().bytes.length;
-      const time = (naive) => {
-        const digest = String(engine.signatureDigest(iterations, naive));
-        let best = Infinity;
-        for (let r = 0; r < runs; r++) {
+      // One untimed pass of each, then the two take turns, `runs` rounds, and each keeps
+      // its fastest: taking turns lets both see the same moments of a machine whose
+      // speed drifts, so their ratio is not skewed by it.
+      const out = { naive: { bestMs: Infinity }, kernel: { bestMs: Infinity } };
+      for (const [key, naive] of [['naive', true], ['kernel', false]]) out[key].digest = String(engine.signatureDigest(iterations, naive));
+      for (let r = 0; r < runs; r++) {
+        for (const [key, naive] of [['naive', true], ['kernel', false]]) {
           const t0 = performance.now();
           engine.signatureDigest(iterations, naive);
-          best = Math.min(best, performance.now() - t0);
+          out[key].bestMs = Math.min(out[key].bestMs, performance.now() - t0);
         }
-        return { bestMs: best, digest };
-      };
-      return { wordBytes, naive: time(true), kernel: time(false) };
+      }
+      return { wordBytes, ...out };
     } finally {
       engine.free();
     }

@@ -718,26 +718,8 @@ mod cli {
             .iter()
             .map(|&words| signature_naive(words, iterations))
             .collect();
-        // The fastest of `runs` timed passes over every product, after one untimed pass.
-        let fastest = |pass: &dyn Fn()| {
-            pass();
-            (0..args.runs)
-                .map(|_| {
-                    let start = Instant::now();
-                    pass();
-                    start.elapsed()
-                })
-                .min()
-                .unwrap_or_default()
-        };
-        let naive = fastest(&|| {
-            for &words in &products {
-                std::hint::black_box(signature_naive(std::hint::black_box(words), iterations));
-            }
-        });
-        let naive_ns = naive.as_secs_f64() * 1e9 / byte_steps;
-        let mut rows = Vec::new();
-        for kernel in Kernel::available() {
+        let kernels = Kernel::available();
+        for &kernel in &kernels {
             for (product, (&words, expected)) in products.iter().zip(&reference).enumerate() {
                 if kernel.signature(words, &bases) != *expected {
                     return Err(CliError::SignaturesDiffer {
@@ -746,14 +728,44 @@ mod cli {
                     });
                 }
             }
-            let time = fastest(&|| {
+        }
+        // One pass hashes every product's description: the naive reference first, then
+        // each kernel. Each gets one untimed pass, then the passes take turns, `runs`
+        // rounds, and each keeps its fastest: taking turns lets all of them see the same
+        // moments of a machine whose speed drifts, so their ratios are not skewed by it.
+        let pass = |kernel: Option<Kernel>| match kernel {
+            None => {
+                for &words in &products {
+                    std::hint::black_box(signature_naive(std::hint::black_box(words), iterations));
+                }
+            }
+            Some(kernel) => {
                 for &words in &products {
                     std::hint::black_box(kernel.signature(std::hint::black_box(words), &bases));
                 }
-            });
-            let ns = time.as_secs_f64() * 1e9 / byte_steps;
-            rows.push((kernel, ns));
+            }
+        };
+        let passes: Vec<Option<Kernel>> = std::iter::once(None)
+            .chain(kernels.iter().copied().map(Some))
+            .collect();
+        for &which in &passes {
+            pass(which);
         }
+        let mut fastest = vec![Duration::MAX; passes.len()];
+        for _ in 0..args.runs {
+            for (best, &which) in fastest.iter_mut().zip(&passes) {
+                let start = Instant::now();
+                pass(which);
+                *best = (*best).min(start.elapsed());
+            }
+        }
+        let ns = |time: Duration| time.as_secs_f64() * 1e9 / byte_steps;
+        let naive_ns = ns(fastest[0]);
+        let rows: Vec<(Kernel, f64)> = kernels
+            .iter()
+            .copied()
+            .zip(fastest[1..].iter().map(|&time| ns(time)))
+            .collect();
         if args.json {
             let kernels: Vec<_> = rows
                 .iter()
