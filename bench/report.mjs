@@ -120,6 +120,7 @@ export function ceilingStats({ serial, every, parallel }) {
     ceilingRange: [Math.min(...ceiling), Math.max(...ceiling)],
     efficiency: median(efficiency),
     efficiencyRange: [Math.min(...efficiency), Math.max(...efficiency)],
+    efficiencies: efficiency,
     share: median(efficiency.map((e, r) => e / ceiling[r])),
   };
 }
@@ -282,6 +283,7 @@ function causes(results, goalList) {
         const nativeLowest = Math.min(...probes.flatMap(({ sides }) => [sides.portable, sides.auto].filter(Boolean).map((c) => c.ceilingRange[0])));
         text += worst.sides.wasm.share >= 0.9
           ? `\n  - **So the cause is mostly the machine, not the pool.** In every probe the pool reached at least ${worst.sides.wasm.share.toFixed(2)} of the ceiling (the lowest: generated ${fmtInt(worst.probe.products)} × ${fmtInt(worst.probe.iterations)}). ` +
+            `In those rounds, where serial and parallel runs alternate and share the machine's state, wasm's parallel efficiency was at least 0.90 in ${probes.flatMap(({ sides }) => sides.wasm.efficiencies).filter((e) => e >= 0.9).length} of ${probes.flatMap(({ sides }) => sides.wasm.efficiencies).length} rounds. ` +
             `The ceiling itself moves from round to round: with no work split and nothing shared, two busy threads each ran as slowly as ${lowest.toFixed(2)} of one thread alone in wasm and ${nativeLowest.toFixed(2)} natively, ` +
             `so a parallel run is held to what the machine gives every thread at once, while a serial run gets the fastest single thread it can.`
           : `\n  - **The pool is part of the cause.** At generated ${fmtInt(worst.probe.products)} × ${fmtInt(worst.probe.iterations)} the pool reached only ${worst.sides.wasm.share.toFixed(2)} of the ceiling the machine allowed in the same rounds.`;
@@ -346,8 +348,10 @@ function inReach(results) {
       (outside.length ? `That call took ${range(outside, fmtMs)} ms per serial run in this run's cells (the run's time outside the core's own timing).` : ''),
     '**Chunking and work-splitting** (left to rayon\'s adaptive splitting of the candidates, one `par_iter` for the text signal and one for the attributes under a `rayon::join`): ' +
       (share.length ? `in the ceiling experiment the pool reached ${range(share, (x) => x.toFixed(2))} of the efficiency the machine allowed in the same rounds` : 'not measured in this run') +
-      (share.length ? `, which leaves at most ${(1 - Math.min(...share)).toFixed(2)} for coarser chunks (\`with_min_len\`) to win back on ${plural(hw, 'thread')}` +
-        (1 - Math.min(...share) < spread ? `, less than the ceiling's own spread from round to round (at least ${spread.toFixed(2)}), so they were left as they are.` : '.') : '.') +
+      (share.length ? (1 - Math.min(...share) < 0.005
+        ? `, which leaves nothing measurable for coarser chunks (\`with_min_len\`) to win back on ${plural(hw, 'thread')}, so they were left as they are.`
+        : `, which leaves at most ${(1 - Math.min(...share)).toFixed(2)} for coarser chunks (\`with_min_len\`) to win back on ${plural(hw, 'thread')}` +
+        (1 - Math.min(...share) < spread ? `, less than the ceiling's own spread from round to round (at least ${spread.toFixed(2)}), so they were left as they are.` : '.')) : '.') +
       (one.length ? ` (A one-thread pool, timed on a visit of its own rather than in rounds with serial, took ${range(one, (x) => fmtX(x))} the serial time at 2,000 products and above; such cross-visit ratios move with the machine's state, as the ceiling's range shows.)` : ''),
   ];
 }
