@@ -303,6 +303,53 @@ pub fn score_parallel_with(
     }
 }
 
+/// Every thread of the current rayon pool scoring the whole catalog at once: see
+/// [`score_serial_on_every_thread`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EveryThread {
+    /// Each thread's time for its whole [`score_serial_with`] run, by pool index, in the
+    /// unit of the clock the caller passed.
+    pub times: Vec<f64>,
+    /// Whether every thread's scores were the same (they must be: the scoring is pure).
+    pub scores_agree: bool,
+}
+
+/// Runs [`score_serial_with`] over the whole catalog on every thread of the current rayon
+/// pool at the same time (`rayon::broadcast`), each timed with `now`.
+///
+/// Nothing is split, stolen or written to shared memory, so against one serial run alone
+/// a thread's time here measures the machine: how fast each thread runs while all of them
+/// are busy, which no parallel run can beat. The benchmark's ceiling experiment uses it.
+/// `now` is the caller's clock (the core reads none): `performance.now()` in a browser,
+/// `Instant` natively; only differences of two readings on one thread are used.
+pub fn score_serial_on_every_thread(
+    catalog: &Catalog,
+    query: &Query,
+    kernel: Kernel,
+    now: impl Fn() -> f64 + Sync,
+) -> Result<EveryThread, QueryError> {
+    let runs = rayon::broadcast(|_| {
+        let started = now();
+        let scores = score_serial_with(catalog, query, kernel);
+        (now() - started, scores)
+    });
+    let mut times = Vec::with_capacity(runs.len());
+    let mut first: Option<Scores> = None;
+    let mut scores_agree = true;
+    for (time, scores) in runs {
+        let scores = scores?;
+        match &first {
+            None => first = Some(scores),
+            Some(expected) => scores_agree &= *expected == scores,
+        }
+        times.push(time);
+    }
+    Ok(EveryThread {
+        times,
+        scores_agree,
+    })
+}
+
 /// The ranking order: score descending, then identifier ascending (byte order).
 ///
 /// Identifiers are unique within a catalog, so this is a total order and the ranking
@@ -634,5 +681,33 @@ mod tests {
         assert_eq!(best[0].rank, 1);
         assert_eq!(best[0].index, 2);
         assert_eq!(best[0].category.as_deref(), Some("beauty"));
+    }
+
+    #[test]
+    fn every_thread_scores_the_whole_catalog_once_per_pool_thread() {
+        let c = catalog();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .build()
+            .unwrap();
+        // A clock that ticks by one on every reading: each run reads it twice.
+        let ticks = std::sync::atomic::AtomicU32::new(0);
+        let now = || f64::from(ticks.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+        let query = Query::new("pink-lipstick");
+        let every = pool
+            .install(|| score_serial_on_every_thread(&c, &query, Kernel::detect(), now))
+            .unwrap();
+        assert_eq!(every.times.len(), 3);
+        assert!(every.times.iter().all(|&t| t >= 1.0), "{:?}", every.times);
+        assert!(every.scores_agree);
+        assert_eq!(ticks.into_inner(), 6);
+
+        let unknown = pool.install(|| {
+            score_serial_on_every_thread(&c, &Query::new("nope"), Kernel::detect(), || 0.0)
+        });
+        assert!(
+            matches!(unknown, Err(QueryError::UnknownTarget { .. })),
+            "{unknown:?}"
+        );
     }
 }

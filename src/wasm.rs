@@ -17,7 +17,7 @@ use wasm_bindgen::prelude::*;
 use crate::catalog::{self, Catalog};
 use crate::generate;
 use crate::rank::{self, Query, Recommendation};
-use crate::similarity::{self, ATTRIBUTE_WEIGHT, TEXT_WEIGHT};
+use crate::similarity::{self, ATTRIBUTE_WEIGHT, Kernel, TEXT_WEIGHT};
 
 /// Re-exported so the worker can start the pool: `await initThreadPool(n)`. Only the
 /// threaded build (feature `threads`) has it.
@@ -251,12 +251,10 @@ impl Engine {
     }
 
     /// BENCHMARK HOOK, not used by the page: the machine's own ceiling for parallel
-    /// scoring. Every thread of the pool scores the whole catalog serially
-    /// ([`rank::score_serial`]) at the same time (`rayon::broadcast`): nothing is split
-    /// and nothing is shared but the read-only catalog, so a thread's time here against
-    /// one serial run alone is how much slower a thread runs while the others are busy.
-    /// Returns each thread's time in ms (`performance.now()` on that thread), by pool
-    /// index. Fails if the query is invalid or if any thread's scores differ.
+    /// scoring ([`rank::score_serial_on_every_thread`]): every pool thread scores the
+    /// whole catalog at once. Returns each thread's time in ms (`performance.now()` on
+    /// that thread), by pool index. Fails if the query is invalid or if any thread's
+    /// scores differ.
     #[wasm_bindgen(js_name = everyThreadSerial)]
     pub fn every_thread_serial(&self, target: &str, iterations: u32) -> Result<Vec<f64>, JsError> {
         let query = Query {
@@ -264,27 +262,19 @@ impl Engine {
             iterations,
             top: 1,
         };
-        let runs = rayon::broadcast(|_| {
-            let started = performance_now();
-            let scores = rank::score_serial(&self.catalog, &query);
-            (performance_now() - started, scores)
-        });
-        let mut times = Vec::with_capacity(runs.len());
-        let mut first = None;
-        for (ms, scores) in runs {
-            let scores = scores.map_err(to_js)?;
-            match &first {
-                None => first = Some(scores),
-                Some(expected) if *expected != scores => {
-                    return Err(JsError::new(
-                        "the pool's threads scored the catalog differently",
-                    ));
-                }
-                Some(_) => {}
-            }
-            times.push(ms);
+        let every = rank::score_serial_on_every_thread(
+            &self.catalog,
+            &query,
+            Kernel::detect(),
+            performance_now,
+        )
+        .map_err(to_js)?;
+        if !every.scores_agree {
+            return Err(JsError::new(
+                "the pool's threads scored the catalog differently",
+            ));
         }
-        Ok(times)
+        Ok(every.times)
     }
 
     /// Identifier of the product at `index`, or `undefined` past the end.

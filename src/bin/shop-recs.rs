@@ -36,7 +36,7 @@ mod cli {
     use shop_recs::generate::generate;
     use shop_recs::rank::{
         DEFAULT_ITERATIONS, DEFAULT_TOP, Scores, score_parallel, score_parallel_with, score_serial,
-        score_serial_with, top_k,
+        score_serial_on_every_thread, score_serial_with, top_k,
     };
     use shop_recs::similarity::{Kernel, seed_bases, signature_naive};
     use shop_recs::{Catalog, CatalogError, Query, QueryError, Recommendation, parse_catalog};
@@ -665,35 +665,26 @@ mod cli {
         Ok(out)
     }
 
-    /// Scores the whole catalog serially on every thread of the current pool at once
-    /// (`rayon::broadcast`) and returns each thread's time, by pool index. Nothing is
-    /// split and only the read-only catalog is shared, so against a serial run alone this
-    /// measures the machine: how much slower one thread runs while all of them are busy.
-    /// Every thread's scores must equal the first's.
+    /// Every thread of the current pool scoring the whole catalog at once
+    /// ([`score_serial_on_every_thread`]): each thread's time, by pool index. Every
+    /// thread's scores must be the same.
     fn every_thread_serial(
         catalog: &Catalog,
         query: &Query,
         kernel: Kernel,
     ) -> Result<Vec<Duration>, CliError> {
-        let runs = rayon::broadcast(|_| {
-            let start = Instant::now();
-            let scores = score_serial_with(catalog, query, kernel);
-            (start.elapsed(), scores)
-        });
-        let mut times = Vec::with_capacity(runs.len());
-        let mut first = None;
-        for (time, scores) in runs {
-            let scores = scores?;
-            match &first {
-                None => first = Some(scores),
-                Some(expected) if *expected != scores => {
-                    return Err(CliError::RankingsDiffer { run: 0 });
-                }
-                Some(_) => {}
-            }
-            times.push(time);
+        let origin = Instant::now();
+        let every = score_serial_on_every_thread(catalog, query, kernel, || {
+            origin.elapsed().as_secs_f64()
+        })?;
+        if !every.scores_agree {
+            return Err(CliError::RankingsDiffer { run: 0 });
         }
-        Ok(times)
+        Ok(every
+            .times
+            .into_iter()
+            .map(Duration::from_secs_f64)
+            .collect())
     }
 
     /// Times the naive reference and every kernel this CPU runs over the descriptions of
