@@ -54,9 +54,8 @@ const page = {
   /** A catalog is being loaded (read, parsed and prepared in the worker): Cancel stops it. */
   loading: false,
   wasmFailed: false,
-  /** performance.now() when Cancel was pressed, until the page is ready again. */
-  cancelledAt: null,
-  /** What Cancel stopped: 'run' or 'load'. */
+  /** After Cancel, until the page is ready again: `{ at, what }`, with performance.now()
+   *  at the click and what it stopped, 'run' or 'load'. */
   cancelled: null,
   /** The current wasm instance's memory size in bytes, from its last result. */
   memoryBytes: 0,
@@ -154,7 +153,6 @@ async function task(work) {
   } finally {
     page.busy = false;
     page.running = false;
-    page.loading = false;
     updateControls();
   }
 }
@@ -266,16 +264,24 @@ function setProduct(product) {
   syncUrl();
 }
 
+/** Awaits `load()`, a catalog load in the worker, with Cancel offered while it lasts. */
+async function offeringCancel(load) {
+  page.loading = true;
+  updateControls();
+  try {
+    return await load();
+  } finally {
+    page.loading = false;
+    updateControls();
+  }
+}
+
 /** Loads `source` as the new catalog; on failure the previous catalog stays loaded. */
 async function loadSource(source) {
   setState('loading');
   setStatus(`Loading ${describeSource(source)}…`);
-  page.loading = true;
-  updateControls();
   try {
-    const info = await loadInto(page.client, source);
-    page.loading = false;
-    updateControls();
+    const info = await offeringCancel(() => loadInto(page.client, source));
     page.catalog = info;
     page.source = source;
     renderCatalog(info, source);
@@ -283,8 +289,6 @@ async function loadSource(source) {
     setState('ready');
     setStatus(`Loaded ${describeSource(source)}: ${fmtInt(info.count)} products. Pick a product and press Run.`);
   } catch (e) {
-    page.loading = false;
-    updateControls();
     await recoverFrom(e, `Could not load ${describeSource(source)}`);
   }
 }
@@ -301,7 +305,7 @@ async function recoverFrom(error, what, { rebuild: mustRebuild = false } = {}) {
     try {
       cost = await rebuild(page.settings.threads);
     } catch (e) {
-      page.cancelledAt = null;
+      page.cancelled = null;
       showError(`${what}: ${error.message}. Restarting the worker failed too: ${e.message}`);
       return;
     }
@@ -309,15 +313,16 @@ async function recoverFrom(error, what, { rebuild: mustRebuild = false } = {}) {
       (page.source ? ` and ${describeSource(page.source)} reloaded in ${fmtMs(cost.reloadMs)} ms` : '');
     if (error.stopped) {
       const status = $('status');
-      if (page.cancelledAt !== null) {
+      if (page.cancelled !== null) {
         // What Cancel costs: the run or load stops at once (the worker is terminated),
         // then the pool and the last catalog that loaded are rebuilt.
-        const readyMs = performance.now() - page.cancelledAt;
-        page.cancelledAt = null;
+        const { at, what } = page.cancelled;
+        const readyMs = performance.now() - at;
+        page.cancelled = null;
         Object.assign(status.dataset, {
-          cancelled: page.cancelled, cancelRestartMs: String(cost.restartMs), cancelReloadMs: String(cost.reloadMs), cancelReadyMs: String(readyMs),
+          cancelled: what, cancelRestartMs: String(cost.restartMs), cancelReloadMs: String(cost.reloadMs), cancelReadyMs: String(readyMs),
         });
-        const stopped = page.cancelled === 'load' ? 'The load stopped at once, and the catalog before it is kept' : 'The run stopped at once';
+        const stopped = what === 'load' ? 'The load stopped at once, and the catalog before it is kept' : 'The run stopped at once';
         setStatus(`Cancelled. ${stopped}; the ${restarted}: ready ${fmtMs(readyMs)} ms after Cancel.`);
       } else {
         setStatus(`Stopped. The ${restarted}.`);
@@ -503,6 +508,19 @@ async function run() {
   }
 }
 
+/** The card `id` shows `top`'s median ÷ `bottom`'s (also as `data-value`), or a dash if either mode did not run. */
+function showRatio(id, top, bottom) {
+  const card = $(id);
+  if (top && bottom) {
+    const value = top.medianMs / bottom.medianMs;
+    card.dataset.value = String(value);
+    $(`${id}-value`).textContent = `${value.toFixed(2)}×`;
+  } else {
+    delete card.dataset.value;
+    $(`${id}-value`).textContent = '—';
+  }
+}
+
 function renderRun(out, request) {
   const summaries = {};
   for (const mode of ['serial', 'parallel', 'js']) {
@@ -545,24 +563,8 @@ function renderRun(out, request) {
     `${summaries.parallel ? `; parallel on ${threads} ${threads === 1 ? 'thread' : 'threads'}` : ''}. ` +
     'Scoring (signatures and scoring) and Sorting (selecting the top K) are medians of the scorer\'s own split of each run.';
 
-  const speedup = $('speedup');
-  if (summaries.serial && summaries.parallel) {
-    const value = summaries.serial.medianMs / summaries.parallel.medianMs;
-    speedup.dataset.value = String(value);
-    $('speedup-value').textContent = `${value.toFixed(2)}×`;
-  } else {
-    delete speedup.dataset.value;
-    $('speedup-value').textContent = '—';
-  }
-  const versus = $('wasm-vs-js');
-  if (summaries.serial && summaries.js) {
-    const value = summaries.js.medianMs / summaries.serial.medianMs;
-    versus.dataset.value = String(value);
-    $('wasm-vs-js-value').textContent = `${value.toFixed(2)}×`;
-  } else {
-    delete versus.dataset.value;
-    $('wasm-vs-js-value').textContent = '—';
-  }
+  showRatio('speedup', summaries.serial, summaries.parallel);
+  showRatio('wasm-vs-js', summaries.js, summaries.serial);
   const identical = $('identical');
   if (request.modes.length > 1) {
     const verdict = compareRankings(out.results);
@@ -810,8 +812,7 @@ function wire() {
     // Terminating the worker is the only way to stop wasm mid-run or mid-parse: neither
     // the scoring loops nor the parser yield. The request fails at once, and recoverFrom
     // rebuilds the pool and reloads the last catalog that loaded, reporting what that cost.
-    page.cancelled = page.running ? 'run' : 'load';
-    page.cancelledAt = performance.now();
+    page.cancelled = { at: performance.now(), what: page.running ? 'run' : 'load' };
     page.client.terminate('cancelled by the user');
   });
   for (const name of ['iterations', 'runs', 'top']) {
