@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import {
-  actAndWait, browser, openPage, run, screenshotPath, server, useServerAndBrowser, waitForState,
+  actAndWait, browser, dropFile, openPage, run, screenshotPath, server, useServerAndBrowser, waitForState,
 } from './harness.mjs';
 
 /** The core's MAX_CATALOG_BYTES (src/catalog/mod.rs) and the page's limit. */
@@ -31,18 +31,6 @@ function chooseFile(page, name, content) {
   return page.setInputFiles('[data-testid=catalog-file]', {
     name, mimeType: 'application/json', buffer: Buffer.from(content),
   });
-}
-
-/** Drops a file built in the page from `text` (or `size` zero bytes) on the page. */
-function dropFile(page, { name, text, size }) {
-  return page.evaluate(({ name, text, size }) => {
-    const file = new File([text ?? new Uint8Array(size)], name, { type: 'application/json' });
-    const data = new DataTransfer();
-    data.items.add(file);
-    for (const type of ['dragenter', 'dragover', 'drop']) {
-      document.body.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: data }));
-    }
-  }, { name, text, size });
 }
 
 const product = (slug, description = `about ${slug}`) => ({ slug, name: `Name ${slug}`, description });

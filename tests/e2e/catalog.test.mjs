@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import {
-  actAndWait, browser, chooseMode, chooseProduct, openPage, REPO, resultRows, run, screenshotPath, server, useServerAndBrowser, waitForState,
+  actAndWait, browser, chooseMode, chooseProduct, dropFile, openPage, REPO, resultRows, run, screenshotPath, server, useServerAndBrowser, waitForState,
 } from './harness.mjs';
 
 const REAL_CATALOG = join(REPO, '..', 'shared', 'catalogs', 'dummyjson-products.json');
@@ -15,18 +15,6 @@ const REAL_CATALOG = join(REPO, '..', 'shared', 'catalogs', 'dummyjson-products.
 useServerAndBrowser();
 
 const count = (page) => page.locator('[data-testid=catalog-count]').getAttribute('data-value');
-
-/** Drops a file built in the page from `text` (or `size` zero bytes) on the page. */
-function dropFile(page, { name, text, size }) {
-  return page.evaluate(({ name, text, size }) => {
-    const file = new File([text ?? new Uint8Array(size)], name, { type: 'application/json' });
-    const data = new DataTransfer();
-    data.items.add(file);
-    for (const type of ['dragenter', 'dragover', 'drop']) {
-      document.body.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: data }));
-    }
-  }, { name, text, size });
-}
 
 test('a lipstick gets beauty products: its top 5 in a generated catalog are all beauty', async () => {
   const { page, context, assertClean } = await openPage(browser, `${server.url}?generate=2000&top=5&runs=1&mode=compare`);

@@ -45,8 +45,6 @@ export function launchBrowser() {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      // Extra flags for experiments (bench/): space-separated, e.g. --js-flags=...
-      ...(process.env.CHROMIUM_EXTRA_ARGS ?? '').split(' ').filter(Boolean),
     ],
   });
 }
@@ -134,6 +132,15 @@ export async function openPage(browser, url, { viewport = { width: 1280, height:
   };
 }
 
+/** Fails, with the page's error message, unless the page's state is one of `wanted`. */
+async function expectState(page, wanted) {
+  const state = await page.evaluate(() => document.body.dataset.state);
+  if (!wanted.includes(state)) {
+    const message = await page.locator('[data-testid=error]').textContent();
+    throw new Error(`page reached state '${state}' instead of ${wanted.join('/')}: ${message}`);
+  }
+}
+
 /** Waits until `document.body.dataset.state` is one of `states`; fails on 'error'. */
 export async function waitForState(page, states, timeout = 60_000) {
   const wanted = Array.isArray(states) ? states : [states];
@@ -142,11 +149,7 @@ export async function waitForState(page, states, timeout = 60_000) {
     wanted,
     { timeout },
   );
-  const state = await page.evaluate(() => document.body.dataset.state);
-  if (!wanted.includes(state)) {
-    const message = await page.locator('[data-testid=error]').textContent();
-    throw new Error(`page reached state '${state}' instead of ${wanted.join('/')}: ${message}`);
-  }
+  await expectState(page, wanted);
 }
 
 export function screenshotPath(name) {
@@ -178,11 +181,22 @@ export async function actAndWait(page, act, states = 'done', timeout = 60_000) {
     wanted,
     { timeout },
   );
-  const state = await page.evaluate(() => document.body.dataset.state);
-  if (!wanted.includes(state)) {
-    const message = await page.locator('[data-testid=error]').textContent();
-    throw new Error(`page reached state '${state}' instead of ${wanted.join('/')}: ${message}`);
-  }
+  await expectState(page, wanted);
+}
+
+/**
+ * Drops a file on the page as a user would (dragenter, dragover, drop on the body): a
+ * File built in the page from `text`, or from `size` zero bytes.
+ */
+export function dropFile(page, { name, text, size }) {
+  return page.evaluate(({ name, text, size }) => {
+    const file = new File([text ?? new Uint8Array(size)], name, { type: 'application/json' });
+    const data = new DataTransfer();
+    data.items.add(file);
+    for (const type of ['dragenter', 'dragover', 'drop']) {
+      document.body.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: data }));
+    }
+  }, { name, text, size });
 }
 
 /** Clicks Run and waits for the run to finish. */

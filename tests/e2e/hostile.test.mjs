@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  actAndWait, browser, chooseProduct, openPage, resultRows, run, screenshotPath, server, useServerAndBrowser, waitForState,
+  actAndWait, browser, chooseProduct, dropFile, openPage, resultRows, run, screenshotPath, server, useServerAndBrowser, waitForState,
 } from './harness.mjs';
 
 useServerAndBrowser();
@@ -19,16 +19,6 @@ const CATEGORY = `<script>${trace('category')}</script>`;
 const ID = `"><svg onload="${trace('id')}"></svg>`;
 const DESCRIPTION = `<img src=x onerror="${trace('description')}"> red matte lipstick`;
 const TAGS = [`<script>${trace('tag')}</script>`, 'javascript:alert(1)', '<b onmouseover=alert(1)>tag</b>'];
-
-function dropFile(page, name, text) {
-  return page.evaluate(({ name, text }) => {
-    const data = new DataTransfer();
-    data.items.add(new File([text], name, { type: 'application/json' }));
-    for (const type of ['dragenter', 'dragover', 'drop']) {
-      document.body.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: data }));
-    }
-  }, { name, text });
-}
 
 /** Anything a payload could have put in the page or done. */
 function traces(page) {
@@ -59,7 +49,7 @@ test('HTML and script in a catalog show literally and never run', async () => {
     { slug: 'plain', name: 'Plain lipstick', description: 'red matte lipstick', category: 'beauty', tags: ['lipstick'] },
     { slug: 'other', name: 'Other', description: 'a blue kettle', category: CATEGORY },
   ];
-  await actAndWait(page, () => dropFile(page, 'hostile.json', JSON.stringify(products)), 'ready');
+  await actAndWait(page, () => dropFile(page, { name: 'hostile.json', text: JSON.stringify(products) }), 'ready');
   assert.equal(await page.locator('[data-testid=catalog-count]').getAttribute('data-value'), '3');
 
   // The chooser lists the hostile product by its literal name and identifier.
@@ -85,7 +75,7 @@ test('HTML and script in a catalog show literally and never run', async () => {
   await page.screenshot({ path: screenshotPath('hostile-strings'), fullPage: true });
 
   // An error message quoting a hostile identifier is text too.
-  await actAndWait(page, () => dropFile(page, 'hostile-dupes.json', JSON.stringify([products[0], products[0]])), 'error');
+  await actAndWait(page, () => dropFile(page, { name: 'hostile-dupes.json', text: JSON.stringify([products[0], products[0]]) }), 'error');
   assert.equal(await page.locator('[data-testid=error]').textContent(),
     `Could not load hostile-dupes.json: duplicate identifier ${JSON.stringify(ID)}: products 0 and 1 share it`);
 
