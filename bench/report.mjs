@@ -20,6 +20,8 @@ const fmtNs = (ns) => (ns === undefined || ns === null ? '—' : ns.toFixed(3));
 const fmtInt = (n) => n.toLocaleString('en-US');
 const fmtMiB = (bytes) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 const fmtKB = (bytes) => `${(bytes / 1000).toFixed(1)} kB`;
+/** "lo to hi" of the numbers `xs`, each written by `f`. */
+const fmtRange = (xs, f = (x) => x.toFixed(2)) => `${f(Math.min(...xs))} to ${f(Math.max(...xs))}`;
 const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -125,22 +127,27 @@ export function ceilingStats({ serial, every, parallel }) {
   };
 }
 
-/** Every side of a probe: wasm (the page's module), native portable, native as built. */
-function ceilingSides(probe) {
-  const sides = [{ key: 'wasm', label: 'wasm (portable kernel, the page\'s module)', data: probe.wasm }];
-  if (probe.native.portable) sides.push({ key: 'portable', label: 'native, portable kernel', data: probe.native.portable });
-  if (probe.native.auto) sides.push({ key: 'auto', label: `native, ${probe.native.auto.kernel} kernel`, data: probe.native.auto });
-  return sides.map((side) => ({ ...side, stats: ceilingStats(side.data) }));
+/**
+ * Every probe of the run, reduced once: `{ probe, sides, stats }`, where `sides` lists
+ * wasm (the page's module), native portable and native as built, in that order, each
+ * with its label and ceilingStats, and `stats` holds the same stats by side.
+ */
+function ceilingProbes(results) {
+  return (results.ceiling ?? []).map((probe) => {
+    const sides = [{ key: 'wasm', label: 'wasm (portable kernel, the page\'s module)', data: probe.wasm }];
+    if (probe.native.portable) sides.push({ key: 'portable', label: 'native, portable kernel', data: probe.native.portable });
+    if (probe.native.auto) sides.push({ key: 'auto', label: `native, ${probe.native.auto.kernel} kernel`, data: probe.native.auto });
+    for (const side of sides) side.stats = ceilingStats(side.data);
+    return { probe, sides, stats: Object.fromEntries(sides.map((side) => [side.key, side.stats])) };
+  });
 }
 
-function ceilingTable(results) {
+function ceilingTable(probes) {
   const rows = [];
-  for (const probe of results.ceiling ?? []) {
-    for (const side of ceilingSides(probe)) {
-      const c = side.stats;
-      rows.push([`generated ${fmtInt(probe.products)} × ${fmtInt(probe.iterations)}`, side.label, String(c.rounds), fmtMs(c.serial), fmtMs(c.every), fmtMs(c.parallel),
-        `${c.ceiling.toFixed(2)} (${c.ceilingRange.map((x) => x.toFixed(2)).join(' to ')})`,
-        `${c.efficiency.toFixed(2)} (${c.efficiencyRange.map((x) => x.toFixed(2)).join(' to ')})`, c.share.toFixed(2)]);
+  for (const { probe, sides } of probes) {
+    for (const { label, stats: c } of sides) {
+      rows.push([`generated ${fmtInt(probe.products)} × ${fmtInt(probe.iterations)}`, label, String(c.rounds), fmtMs(c.serial), fmtMs(c.every), fmtMs(c.parallel),
+        `${c.ceiling.toFixed(2)} (${fmtRange(c.ceilingRange)})`, `${c.efficiency.toFixed(2)} (${fmtRange(c.efficiencyRange)})`, c.share.toFixed(2)]);
     }
   }
   return table(['catalog', 'side', 'rounds', 'serial ms', 'every thread at once: ms per thread', 'parallel ms', 'ceiling (lowest to highest round)', 'efficiency (lowest to highest round)', 'efficiency ÷ ceiling'], rows, ['l', 'l']);
@@ -172,7 +179,7 @@ function goals(results) {
     } else {
       const wasmFigures = figures.filter((f) => f.side === 'wasm');
       const nativeFigures = figures.filter((f) => f.side === 'native');
-      const range = (fs) => (fs.length ? `${Math.min(...fs.map((f) => f.value)).toFixed(2)} to ${Math.max(...fs.map((f) => f.value)).toFixed(2)}` : '—');
+      const range = (fs) => (fs.length ? fmtRange(fs.map((f) => f.value)) : '—');
       Object.assign(goal, {
         met: worst.value >= 0.9,
         figure: `wasm ${range(wasmFigures)}, native ${range(nativeFigures)} (lowest: ${worst.what}, ${worst.value.toFixed(2)})`,
@@ -242,7 +249,7 @@ function goals(results) {
 }
 
 /** Measured figures beside each missed goal: what the run saw, not a guess. */
-function causes(results, goalList) {
+function causes(results, goalList, probes) {
   const { hw, cells, kernel, startup, loadAverage } = results;
   const lines = [];
   const load = `load average (1 min) ${loadAverage.start[0].toFixed(2)} at the start and ${loadAverage.end[0].toFixed(2)} at the end, on ${results.machine.cores} cores`;
@@ -267,26 +274,25 @@ function causes(results, goalList) {
         side === 'wasm' && par.rankMs !== undefined ? `the serial part of a parallel run (selecting the top K, the page's "sorting" phase): ${fmtMs(par.rankMs)} ms of ${fmtMs(par.median)} ms;` : '',
         `the spread of the parallel runs: min ${fmtMs(par.min)}, median ${fmtMs(par.median)}, max ${fmtMs(par.max)} ms.`,
       ];
-      const probes = (results.ceiling ?? []).map((probe) => ({ probe, sides: Object.fromEntries(ceilingSides(probe).map((side) => [side.key, side.stats])) }));
       let text = parts.filter(Boolean).join(' ');
       if (probes.length) {
-        const range = (r) => r.map((x) => x.toFixed(2)).join(' to ');
         text += '\n  - **The parallel ceiling**, measured in the same run (the experiment below: rounds of one serial run, then every pool thread running a whole serial run at once with nothing split or shared, then one parallel run):';
-        for (const { probe, sides: { wasm: w, portable: p, auto: a } } of probes) {
+        for (const { probe, stats: { wasm: w, portable: p, auto: a } } of probes) {
           const others = [p ? `native portable ${p.ceiling.toFixed(2)}` : '', a ? `native ${probe.native.auto.kernel} ${a.ceiling.toFixed(2)}` : ''].filter(Boolean).join(', ');
           text += `\n    - generated ${fmtInt(probe.products)} × ${fmtInt(probe.iterations)}: with all ${w.threads} threads busy, each wasm thread ran at ${w.ceiling.toFixed(2)} of the speed of one thread alone ` +
-            `(${range(w.ceilingRange)} over ${w.rounds} rounds${others ? `; ${others}` : ''}); wasm's parallel efficiency in the same rounds was ${w.efficiency.toFixed(2)} (${range(w.efficiencyRange)}), ` +
+            `(${fmtRange(w.ceilingRange)} over ${w.rounds} rounds${others ? `; ${others}` : ''}); wasm's parallel efficiency in the same rounds was ${w.efficiency.toFixed(2)} (${fmtRange(w.efficiencyRange)}), ` +
             `and round by round it reached ${w.share.toFixed(2)} of that round's ceiling (the median${p ? `; native portable ${p.share.toFixed(2)}` : ''}).`;
         }
-        const worst = probes.reduce((x, y) => (y.sides.wasm.share < x.sides.wasm.share ? y : x), probes[0]);
-        const lowest = Math.min(...probes.map(({ sides }) => sides.wasm.ceilingRange[0]));
-        const nativeLowest = Math.min(...probes.flatMap(({ sides }) => [sides.portable, sides.auto].filter(Boolean).map((c) => c.ceilingRange[0])));
-        text += worst.sides.wasm.share >= 0.9
-          ? `\n  - **So the cause is mostly the machine, not the pool.** In every probe the pool reached at least ${worst.sides.wasm.share.toFixed(2)} of the ceiling (the lowest: generated ${fmtInt(worst.probe.products)} × ${fmtInt(worst.probe.iterations)}). ` +
-            `In those rounds, where serial and parallel runs alternate and share the machine's state, wasm's parallel efficiency was at least 0.90 in ${probes.flatMap(({ sides }) => sides.wasm.efficiencies).filter((e) => e >= 0.9).length} of ${probes.flatMap(({ sides }) => sides.wasm.efficiencies).length} rounds. ` +
+        const worst = probes.reduce((x, y) => (y.stats.wasm.share < x.stats.wasm.share ? y : x), probes[0]);
+        const lowest = Math.min(...probes.map(({ stats }) => stats.wasm.ceilingRange[0]));
+        const nativeLowest = Math.min(...probes.flatMap(({ stats }) => [stats.portable, stats.auto].filter(Boolean).map((c) => c.ceilingRange[0])));
+        const rounds = probes.flatMap(({ stats }) => stats.wasm.efficiencies);
+        text += worst.stats.wasm.share >= 0.9
+          ? `\n  - **So the cause is mostly the machine, not the pool.** In every probe the pool reached at least ${worst.stats.wasm.share.toFixed(2)} of the ceiling (the lowest: generated ${fmtInt(worst.probe.products)} × ${fmtInt(worst.probe.iterations)}). ` +
+            `In those rounds, where serial and parallel runs alternate and share the machine's state, wasm's parallel efficiency was at least 0.90 in ${rounds.filter((e) => e >= 0.9).length} of ${rounds.length} rounds. ` +
             `The ceiling itself moves from round to round: with no work split and nothing shared, two busy threads each ran as slowly as ${lowest.toFixed(2)} of one thread alone in wasm and ${nativeLowest.toFixed(2)} natively, ` +
             `so a parallel run is held to what the machine gives every thread at once, while a serial run gets the fastest single thread it can.`
-          : `\n  - **The pool is part of the cause.** At generated ${fmtInt(worst.probe.products)} × ${fmtInt(worst.probe.iterations)} the pool reached only ${worst.sides.wasm.share.toFixed(2)} of the ceiling the machine allowed in the same rounds.`;
+          : `\n  - **The pool is part of the cause.** At generated ${fmtInt(worst.probe.products)} × ${fmtInt(worst.probe.iterations)} the pool reached only ${worst.stats.wasm.share.toFixed(2)} of the ceiling the machine allowed in the same rounds.`;
         if (results.steal) text += ` The hypervisor reported ${results.steal.seconds.toFixed(1)} s of stolen CPU time (\`/proc/stat\` steal) over the whole run of ${Math.round(results.durationS)} s, so these slowdowns are not visible as steal inside this machine.`;
       }
       lines.push(text);
@@ -328,31 +334,30 @@ function causes(results, goalList) {
 }
 
 /** The four things the report must fix where they are in reach, each with this run's figures. */
-function inReach(results) {
+function inReach(results, probes) {
   const { kernel, cells, hw } = results;
   const auto = kernel.native.kernels.find((k) => k.name === kernel.native.detected);
   const portable = kernel.native.kernels.find((k) => k.name === 'portable');
   const simd = kernel.wasmBuilds.find((b) => b.key === 'simd128');
   const outside = cells.map((c) => c.page.serial.outsideMs).filter((x) => x !== undefined);
-  const probes = (results.ceiling ?? []).map((probe) => ceilingStats(probe.wasm));
-  const share = probes.map((c) => c.share);
-  const spread = Math.min(...probes.map((c) => c.ceilingRange[1] - c.ceilingRange[0]));
+  const wasm = probes.map(({ stats }) => stats.wasm);
+  const share = wasm.map((c) => c.share);
+  const spread = Math.min(...wasm.map((c) => c.ceilingRange[1] - c.ceilingRange[0]));
   const one = cells.filter((c) => c.products >= 2000 && c.page.parallel[1]).map((c) => c.page.parallel[1].median / c.page.serial.median);
-  const range = (xs, f) => `${f(Math.min(...xs))} to ${f(Math.max(...xs))}`;
   return [
     `**The kernel's multiply chains** (fixed): every word is hashed under ${portable.lanes} seeds at once, ${portable.lanes} independent FNV chains in scalar registers instead of one seed at a time, ` +
       `${fmtX(kernel.wasm.naiveNs / kernel.wasm.kernelNs)} faster per byte-step than the naive reference in wasm and ${fmtX(portable.vs_naive)} natively; natively the same Rust also runs with ${auto.lanes} lanes in ${auto.name} registers, chosen at run time (${fmtX(auto.vs_naive)}). ` +
       (simd ? `wasm's 128-bit SIMD was tried and measured slower (${fmtNs(simd.kernelNs)} against ${fmtNs(kernel.wasm.kernelNs)} ns per byte-step), so the page does not use it.` : ''),
     '**Allocation in the hot path** (none): a candidate\'s signature is never stored, only compared as it is computed; `tests/allocations.rs` counts the allocations of a whole scoring pass with a counting allocator and fails unless a catalog ten times larger makes exactly as many.',
     `**Copies across the wasm boundary** (kept to the query and the top 10): a catalog crosses once per load and stays in the worker's \`Engine\`; a run sends the target's identifier and gets the top K back as JS objects. ` +
-      (outside.length ? `That call took ${range(outside, fmtMs)} ms per serial run in this run's cells (the run's time outside the core's own timing).` : ''),
+      (outside.length ? `That call took ${fmtRange(outside, fmtMs)} ms per serial run in this run's cells (the run's time outside the core's own timing).` : ''),
     '**Chunking and work-splitting** (left to rayon\'s adaptive splitting of the candidates, one `par_iter` for the text signal and one for the attributes under a `rayon::join`): ' +
-      (share.length ? `in the ceiling experiment the pool reached ${range(share, (x) => x.toFixed(2))} of the efficiency the machine allowed in the same rounds` : 'not measured in this run') +
+      (share.length ? `in the ceiling experiment the pool reached ${fmtRange(share)} of the efficiency the machine allowed in the same rounds` : 'not measured in this run') +
       (share.length ? (1 - Math.min(...share) < 0.005
         ? `, which leaves nothing measurable for coarser chunks (\`with_min_len\`) to win back on ${plural(hw, 'thread')}, so they were left as they are.`
         : `, which leaves at most ${(1 - Math.min(...share)).toFixed(2)} for coarser chunks (\`with_min_len\`) to win back on ${plural(hw, 'thread')}` +
         (1 - Math.min(...share) < spread ? `, less than the ceiling's own spread from round to round (at least ${spread.toFixed(2)}), so they were left as they are.` : '.')) : '.') +
-      (one.length ? ` (A one-thread pool, timed on a visit of its own rather than in rounds with serial, took ${range(one, (x) => fmtX(x))} the serial time at 2,000 products and above; such cross-visit ratios move with the machine's state, as the ceiling's range shows.)` : ''),
+      (one.length ? ` (A one-thread pool, timed on a visit of its own rather than in rounds with serial, took ${fmtRange(one, fmtX)} the serial time at 2,000 products and above; such cross-visit ratios move with the machine's state, as the ceiling's range shows.)` : ''),
   ];
 }
 
@@ -430,7 +435,8 @@ function render(results) {
   md.push('');
   md.push(table(['goal', 'met', 'figure'], goalList.map((g) => [g.name, g.met === null ? 'n/a' : g.met ? '**met**' : '**not met**', g.figure]), ['l', 'l', 'l']));
   md.push('');
-  const causeLines = causes(results, goalList);
+  const probes = ceilingProbes(results);
+  const causeLines = causes(results, goalList, probes);
   if (causeLines.length) {
     md.push('### What was measured where a goal is not met');
     md.push('');
@@ -439,7 +445,7 @@ function render(results) {
   }
   md.push('### What was fixed, and what was checked');
   md.push('');
-  for (const line of inReach(results)) md.push(`- ${line}`);
+  for (const line of inReach(results, probes)) md.push(`- ${line}`);
   md.push('');
   md.push('## Summary');
   md.push('');
@@ -457,7 +463,7 @@ function render(results) {
       'the **efficiency** is serial ÷ (threads × parallel), and **efficiency ÷ ceiling** is how much of what the machine allows the pool reached. ' +
       'The table gives medians over the rounds (the times too), after one untimed round. Every serial and parallel run\'s ranking is checked against native serial.');
     md.push('');
-    md.push(ceilingTable(results));
+    md.push(ceilingTable(probes));
     md.push('');
   }
   md.push('## Per byte-step, and the ratios');

@@ -33,18 +33,12 @@ cargo build --release --locked --bin shop-recs
 ok "target/release/shop-recs"
 
 # An experiment the report states: the same kernel built with wasm's 128-bit SIMD
-# (simd128), beside the page's scalar build. Built like the single-thread module
-# (no atomics, so no build-std), in its own target folder, into bench/tmp/ (git-ignored);
+# (simd128), beside the page's scalar build; built like the single-thread module (no
+# atomics, so no build-std), in its own target folder, into bench/tmp/ (git-ignored).
 # bench/run.mjs serves it beside its copy of dist/ and loads it in the page's worker.
 # It is not part of the page.
 step "Building the simd128 experiment module into bench/tmp/bench-simd128/"
-simd=target/bench-simd128/wasm32-unknown-unknown/release/shop_recs.wasm
-CARGO_TARGET_DIR=target/bench-simd128 RUSTFLAGS='-C target-feature=+simd128' \
-  cargo build --release --lib --target wasm32-unknown-unknown --no-default-features --locked --offline
-out=bench/tmp/bench-simd128
-wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name shop-recs "$simd"
-wasm-opt -O3 "$out/shop-recs_bg.wasm" -o "$out/shop-recs_bg.wasm"
-ok "$out/shop-recs_bg.wasm, $(stat -c %s "$out/shop-recs_bg.wasm") bytes"
+scripts/build-single-thread.sh --simd128 bench/tmp/bench-simd128
 
 step "Running the benchmark (bench/run.mjs ${quick[*]:-})"
 node bench/run.mjs "${quick[@]}"

@@ -4,15 +4,25 @@
 # when it runs this as its post_build hook (Trunk.toml), else dist/single-thread. So
 # every `trunk build` and `trunk serve`, not only scripts/build.sh, makes it.
 #
-#   scripts/build-single-thread.sh [DEST]
+#   scripts/build-single-thread.sh [--simd128] [DEST]
+#
+# --simd128 builds the benchmark's experiment instead (scripts/bench.sh): the same module
+# with wasm's 128-bit SIMD enabled, in its own target folder. The page never loads it.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/lib.sh
 
+target=target/single-thread
+rustflags=''
+if [ "${1:-}" = --simd128 ]; then
+  target=target/bench-simd128
+  rustflags='-C target-feature=+simd128'
+  shift
+fi
 dest=${1:-${TRUNK_STAGING_DIR:+$TRUNK_STAGING_DIR/single-thread}}
 dest=${dest:-dist/single-thread}
 started=$SECONDS
-single=target/single-thread/wasm32-unknown-unknown/release/shop_recs.wasm
+single=$target/wasm32-unknown-unknown/release/shop_recs.wasm
 # - --no-default-features drops the `threads` feature: no wasm-bindgen-rayon, no
 #   initThreadPool or poolThreads exports, and parallel runs are refused.
 # - RUSTFLAGS, even empty, replaces .cargo/config.toml's wasm rustflags, so neither
@@ -23,11 +33,11 @@ single=target/single-thread/wasm32-unknown-unknown/release/shop_recs.wasm
 # - Its own target folder: different flags would otherwise make each build throw away
 #   the other's artifacts, and every build would be a cold one.
 # - --offline like Trunk's build (Trunk.toml); setup.sh fetched the crates.
-env -u CARGO_UNSTABLE_BUILD_STD CARGO_TARGET_DIR=target/single-thread RUSTFLAGS='' \
+env -u CARGO_UNSTABLE_BUILD_STD CARGO_TARGET_DIR="$target" RUSTFLAGS="$rustflags" \
   cargo build --release --lib --target wasm32-unknown-unknown --no-default-features --locked --offline
 # Made next to cargo's output and copied: Trunk empties dist/ on every build, and
 # wasm-opt takes several seconds, so it only runs again when cargo's module changed.
-out=target/single-thread/site
+out=$target/site
 if [ ! -f "$out/shop-recs_bg.wasm" ] || [ "$single" -nt "$out/shop-recs_bg.wasm" ]; then
   # Made in a scratch folder and moved into place when complete, so that a failed step
   # never leaves a half-made module that looks up to date.
@@ -44,4 +54,4 @@ fi
 rm -rf "$dest"
 mkdir -p "$(dirname "$dest")"
 cp -r "$out" "$dest"
-ok "single-thread module: $dest/shop-recs_bg.wasm, $(stat -c %s "$dest/shop-recs_bg.wasm") bytes, built in $((SECONDS - started)) s"
+ok "module without atomics${rustflags:+ ($rustflags)}: $dest/shop-recs_bg.wasm, $(stat -c %s "$dest/shop-recs_bg.wasm") bytes, built in $((SECONDS - started)) s"
