@@ -28,6 +28,17 @@ fn run(args: &[&str]) -> Output {
         .expect("run shop-recs")
 }
 
+/// Runs the CLI and asserts that it succeeded, showing its stderr if not.
+fn run_ok(args: &[&str]) -> Output {
+    let output = run(args);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
 /// Asserts a failure: non-zero status, one line on stderr mentioning `needle`, no panic.
 fn assert_fails_with(output: &Output, needle: &str) {
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -52,18 +63,13 @@ fn assert_fails_with(output: &Output, needle: &str) {
 #[test]
 fn recommend_prints_the_ranking_and_the_time() {
     let catalog = temp_file("ok.json", CATALOG);
-    let output = run(&[
+    let output = run_ok(&[
         "recommend",
         "--catalog",
         catalog.to_str().unwrap(),
         "--product",
         "red-lipstick",
     ]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
     let stdout = String::from_utf8(output.stdout).unwrap();
     // The nail polish shares {red, makeup, beauty} and much of the description.
     let first = stdout
@@ -87,7 +93,7 @@ fn recommend_json_is_one_object_with_the_ranking() {
     let catalog = temp_file("json.json", CATALOG);
     let path = catalog.to_str().unwrap();
     for mode in ["serial", "parallel"] {
-        let output = run(&[
+        let output = run_ok(&[
             "recommend",
             "--catalog",
             path,
@@ -103,11 +109,6 @@ fn recommend_json_is_one_object_with_the_ranking() {
             "1",
             "--json",
         ]);
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
         let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
         assert_eq!(report["mode"], mode);
         assert_eq!(report["iterations"], 64);
@@ -123,7 +124,7 @@ fn recommend_json_is_one_object_with_the_ranking() {
 #[test]
 fn bench_reports_both_modes_and_the_speedup() {
     let catalog = temp_file("bench.json", CATALOG);
-    let output = run(&[
+    let output = run_ok(&[
         "bench",
         "--catalog",
         catalog.to_str().unwrap(),
@@ -135,11 +136,6 @@ fn bench_reports_both_modes_and_the_speedup() {
         "2",
         "--json",
     ]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
     // Default target: the first product.
     assert_eq!(report["target"], "red-lipstick");
@@ -155,7 +151,7 @@ fn bench_reports_both_modes_and_the_speedup() {
     assert!(report["speedup"].as_f64().unwrap() > 0.0);
     assert_eq!(report["ranking"][0]["id"], "red-nail-polish");
 
-    let output = run(&[
+    let output = run_ok(&[
         "bench",
         "--generate",
         "30",
@@ -164,11 +160,6 @@ fn bench_reports_both_modes_and_the_speedup() {
         "--iterations",
         "20",
     ]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
     let stdout = String::from_utf8(output.stdout).unwrap();
     assert!(
         stdout.contains("speedup") && stdout.contains("30 products"),
@@ -179,7 +170,7 @@ fn bench_reports_both_modes_and_the_speedup() {
 #[test]
 fn bench_can_time_one_mode_with_a_chosen_kernel() {
     let catalog = temp_file("bench-kernel.json", CATALOG);
-    let output = run(&[
+    let output = run_ok(&[
         "bench",
         "--catalog",
         catalog.to_str().unwrap(),
@@ -193,11 +184,6 @@ fn bench_can_time_one_mode_with_a_chosen_kernel() {
         "portable",
         "--json",
     ]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
     assert_eq!(report["kernel"], "portable");
     assert_eq!(report["serial_ms"]["runs"].as_array().unwrap().len(), 2);
@@ -228,7 +214,7 @@ fn bench_can_time_one_mode_with_a_chosen_kernel() {
 
 #[test]
 fn bench_ceiling_times_every_thread_scoring_the_whole_catalog() {
-    let output = run(&[
+    let output = run_ok(&[
         "bench",
         "--generate",
         "40",
@@ -241,11 +227,6 @@ fn bench_ceiling_times_every_thread_scoring_the_whole_catalog() {
         "--ceiling",
         "--json",
     ]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
     // One round per timed run, one time per pool thread in each.
     let rounds = report["every_thread_ms"]
@@ -259,7 +240,7 @@ fn bench_ceiling_times_every_thread_scoring_the_whole_catalog() {
     }
 
     // Without --ceiling there is no such field, and the text form names it only with it.
-    let output = run(&["bench", "--generate", "20", "--runs", "1", "--json"]);
+    let output = run_ok(&["bench", "--generate", "20", "--runs", "1", "--json"]);
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
     assert!(report["every_thread_ms"].is_null());
     let output = run(&[
@@ -288,11 +269,6 @@ fn kernel_times_every_kernel_against_the_naive_reference() {
         "1",
         "--json",
     ]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
     assert_eq!(report["signatures_equal"], true);
     assert_eq!(report["iterations"], 30);
