@@ -12,6 +12,7 @@
 
 use std::cmp::Ordering;
 use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -56,7 +57,9 @@ impl Query {
     }
 
     /// Checks the iterations, then the top; the target is resolved by the scorers.
-    fn validate(&self) -> Result<(), QueryError> {
+    /// Callers that take the numbers from users (the CLI, the server) use this check,
+    /// so the ranges and their messages exist once.
+    pub fn validate(&self) -> Result<(), QueryError> {
         if !(1..=MAX_ITERATIONS).contains(&self.iterations) {
             return Err(QueryError::IterationsOutOfRange {
                 iterations: self.iterations,
@@ -243,17 +246,70 @@ pub fn score_serial_with(
     query: &Query,
     kernel: Kernel,
 ) -> Result<Scores, QueryError> {
+    score_serial_checking(catalog, query, kernel, &NEVER)
+}
+
+/// A stop flag that nobody sets: the plain scorers pass it, so the stoppable and the
+/// plain runs are one code path.
+static NEVER: AtomicBool = AtomicBool::new(false);
+
+/// Scores like [`score_serial_with`], except that a candidate met after `stop` was set is
+/// skipped (scored 0). Callers check `stop` afterwards; the result is only the real
+/// scores when it was never set.
+fn score_serial_checking(
+    catalog: &Catalog,
+    query: &Query,
+    kernel: Kernel,
+    stop: &AtomicBool,
+) -> Result<Scores, QueryError> {
     query.validate()?;
     let target = resolve_target(catalog, query)?;
     let text_scorer = TextScorer::new(catalog, target, query.iterations, kernel);
     let candidates = catalog.len() - 1;
     let text = (0..candidates)
-        .map(|k| text_scorer.score(catalog, candidate_index(k, target)))
+        .map(|k| {
+            unless_stopped(stop, || {
+                text_scorer.score(catalog, candidate_index(k, target))
+            })
+        })
         .collect();
     let attribute = (0..candidates)
         .map(|k| attribute_score(catalog, target, candidate_index(k, target)))
         .collect();
     Ok(combine(target, text, attribute))
+}
+
+/// `score()` unless `stop` is set, else 0: one relaxed load per candidate, against the
+/// microseconds a candidate's MinHash takes.
+#[inline]
+fn unless_stopped(stop: &AtomicBool, score: impl FnOnce() -> f64) -> f64 {
+    if stop.load(AtomicOrdering::Relaxed) {
+        0.0
+    } else {
+        score()
+    }
+}
+
+/// Scores like [`score_serial_with`] (`parallel: false`, on the calling thread) or
+/// [`score_parallel_with`] (`parallel: true`, on the current rayon pool), and gives up
+/// early once `stop` is set by another thread: every candidate met after that is skipped.
+///
+/// Returns `Ok(None)` when `stop` was set during the run, else the same scores as the
+/// plain scorer, bit for bit. The server sets `stop` when a request times out or its
+/// client goes away, so no abandoned job keeps the pool busy for long.
+pub fn score_until_stopped(
+    catalog: &Catalog,
+    query: &Query,
+    kernel: Kernel,
+    parallel: bool,
+    stop: &AtomicBool,
+) -> Result<Option<Scores>, QueryError> {
+    let scores = if parallel {
+        score_parallel_checking(catalog, query, kernel, stop)?
+    } else {
+        score_serial_checking(catalog, query, kernel, stop)?
+    };
+    Ok((!stop.load(AtomicOrdering::Acquire)).then_some(scores))
 }
 
 /// Scores every candidate against the query's target on the current rayon pool.
@@ -277,6 +333,17 @@ pub fn score_parallel_with(
     query: &Query,
     kernel: Kernel,
 ) -> Result<Scores, QueryError> {
+    score_parallel_checking(catalog, query, kernel, &NEVER)
+}
+
+/// [`score_parallel_with`] that skips candidates once `stop` is set, like
+/// [`score_serial_checking`].
+fn score_parallel_checking(
+    catalog: &Catalog,
+    query: &Query,
+    kernel: Kernel,
+    stop: &AtomicBool,
+) -> Result<Scores, QueryError> {
     query.validate()?;
     let (text, attribute) = rayon::join(
         || -> Result<(usize, Vec<f64>), QueryError> {
@@ -284,7 +351,11 @@ pub fn score_parallel_with(
             let text_scorer = TextScorer::new(catalog, target, query.iterations, kernel);
             let text = (0..catalog.len() - 1)
                 .into_par_iter()
-                .map(|k| text_scorer.score(catalog, candidate_index(k, target)))
+                .map(|k| {
+                    unless_stopped(stop, || {
+                        text_scorer.score(catalog, candidate_index(k, target))
+                    })
+                })
                 .collect();
             Ok((target, text))
         },

@@ -16,6 +16,7 @@
 
 mod error;
 mod parse;
+mod search;
 
 use std::collections::HashMap;
 
@@ -23,6 +24,7 @@ use serde::Serialize;
 
 pub use error::CatalogError;
 pub use parse::{parse_catalog, parse_catalog_bytes};
+pub use search::SearchResult;
 
 use crate::tokens;
 
@@ -49,6 +51,24 @@ pub struct Product {
     pub category: Option<String>,
     pub tags: Vec<String>,
     pub price: Option<f64>,
+}
+
+impl Product {
+    /// A product with no category, tags or price: the fields every product has.
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        description: impl Into<String>,
+    ) -> Product {
+        Product {
+            id: id.into(),
+            name: name.into(),
+            description: description.into(),
+            category: None,
+            tags: Vec::new(),
+            price: None,
+        }
+    }
 }
 
 /// The distinct words of one product's description, as UTF-8 bytes laid end to end.
@@ -200,6 +220,41 @@ impl Catalog {
             self.attribute_ids.truncate(first_id + distinct);
             self.attribute_starts.push(self.attribute_ids.len());
         }
+    }
+
+    /// About how many bytes of heap this catalog holds: its strings, token tables and
+    /// index. An estimate (allocator overhead and the hash table's spare slots are
+    /// approximated), good for budgets such as the server's catalog memory.
+    pub fn heap_bytes(&self) -> usize {
+        use std::mem::size_of;
+        let strings: usize = self
+            .products
+            .iter()
+            .map(|p| {
+                p.id.capacity()
+                    + p.name.capacity()
+                    + p.description.capacity()
+                    + p.category.as_ref().map_or(0, String::capacity)
+                    + p.tags.iter().map(String::capacity).sum::<usize>()
+                    + p.tags.capacity() * size_of::<String>()
+            })
+            .sum();
+        let products = self.products.capacity() * size_of::<Product>();
+        // Each index entry: a copy of the identifier, the key's String, the value, control bytes.
+        let index: usize = self
+            .index_by_id
+            .keys()
+            .map(|id| id.capacity() + size_of::<String>() + size_of::<usize>() + 1)
+            .sum::<usize>()
+            * 8
+            / 7;
+        let tables = self.text_bytes.capacity()
+            + self.text_ends.capacity() * size_of::<u32>()
+            + self.byte_starts.capacity() * size_of::<usize>()
+            + self.end_starts.capacity() * size_of::<usize>()
+            + self.attribute_ids.capacity() * size_of::<u32>()
+            + self.attribute_starts.capacity() * size_of::<usize>();
+        size_of::<Catalog>() + strings + products + index + tables
     }
 
     /// Number of products (always at least 1).

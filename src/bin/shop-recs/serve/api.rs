@@ -1,0 +1,493 @@
+//! The JSON API: recommendations (the seeds' endpoint), product search, catalog uploads,
+//! health and server information.
+
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Instant;
+
+use axum::Json;
+use axum::body::Body;
+use axum::extract::{Path, Query as QueryParams, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use shop_recs::catalog::{MAX_CATALOG_BYTES, MAX_PRODUCTS, parse_catalog_bytes};
+use shop_recs::generate::generate;
+use shop_recs::rank::{
+    DEFAULT_ITERATIONS, DEFAULT_TOP, MAX_ITERATIONS, MAX_TOP, score_until_stopped, top_k,
+};
+use shop_recs::similarity::Kernel;
+use shop_recs::{Catalog, Query, Recommendation};
+
+use super::error::ApiError;
+use super::jobs::{Slots, run_job};
+use super::store::CatalogStore;
+
+/// The id of the catalog the server started with (`--catalog`, `--generate`, or the
+/// bundled one): `/products/...` is `/catalogs/default/products/...`.
+pub const DEFAULT_CATALOG: &str = "default";
+/// Search results when `limit` is not given, and the most a client may ask for.
+const DEFAULT_SEARCH_LIMIT: usize = 20;
+const MAX_SEARCH_LIMIT: usize = 1000;
+
+/// What every handler shares.
+pub struct AppState {
+    pub default_catalog: Arc<Catalog>,
+    pub store: Mutex<CatalogStore>,
+    pub pool: rayon::ThreadPool,
+    pub slots: Slots,
+    pub kernel: Kernel,
+    pub catalog_memory: usize,
+    pub request_timeout_s: u64,
+}
+
+pub type Shared = Arc<AppState>;
+
+impl AppState {
+    fn store(&self) -> std::sync::MutexGuard<'_, CatalogStore> {
+        // The store's methods keep it consistent at every step; a panic elsewhere while
+        // it was locked leaves nothing half-done.
+        self.store.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// The catalog called `id`: the default one, a stored one, or a `generated-{n}-{seed}`
+/// made now (on a blocking thread, under the in-flight limit) and stored.
+async fn catalog_for(state: &Shared, id: &str) -> Result<Arc<Catalog>, ApiError> {
+    if id == DEFAULT_CATALOG {
+        return Ok(Arc::clone(&state.default_catalog));
+    }
+    if let Some((catalog, _)) = state.store().get(id) {
+        return Ok(catalog);
+    }
+    let Some((n, seed)) = generated_id(id) else {
+        return Err(ApiError::unknown_catalog(id));
+    };
+    if !(1..=MAX_PRODUCTS).contains(&n) {
+        return Err(ApiError::bad_parameter(format!(
+            "a generated catalog holds between 1 and {MAX_PRODUCTS} products, got {n}"
+        )));
+    }
+    let job_state = Arc::clone(state);
+    let id = id.to_string();
+    run_job(&state.slots, move |_| {
+        let started = Instant::now();
+        let catalog = generate(n, seed).map_err(|e| ApiError::invalid_catalog(&e))?;
+        let ms = started.elapsed().as_secs_f64() * 1e3;
+        job_state
+            .store()
+            .insert(&id, Arc::new(catalog), ms)
+            .map_err(|over| over_budget(over.bytes, over.budget))
+    })
+    .await?
+}
+
+/// `generated-{n}-{seed}` as `(n, seed)`.
+fn generated_id(id: &str) -> Option<(usize, u64)> {
+    let (n, seed) = id.strip_prefix("generated-")?.split_once('-')?;
+    Some((n.parse().ok()?, seed.parse().ok()?))
+}
+
+fn over_budget(bytes: usize, budget: usize) -> ApiError {
+    ApiError::new(
+        StatusCode::INSUFFICIENT_STORAGE,
+        "over_memory_budget",
+        format!(
+            "the catalog needs about {bytes} bytes of memory, more than this server's whole \
+             catalog budget of {budget} bytes (--catalog-memory)"
+        ),
+    )
+}
+
+/// Reads the query parameters `allowed` from `params`, rejecting any other name and any
+/// name given twice.
+fn take_params<'a, const N: usize>(
+    params: &'a [(String, String)],
+    allowed: [&str; N],
+) -> Result<[Option<&'a str>; N], ApiError> {
+    let mut values = [None; N];
+    for (name, value) in params {
+        let Some(slot) = allowed.iter().position(|a| a == name) else {
+            return Err(ApiError::bad_parameter(format!(
+                "unknown query parameter {name:?}; this endpoint takes {}",
+                allowed.join(", ")
+            )));
+        };
+        if values[slot].replace(value.as_str()).is_some() {
+            return Err(ApiError::bad_parameter(format!(
+                "query parameter {name:?} is given twice"
+            )));
+        }
+    }
+    Ok(values)
+}
+
+/// Parses a whole-number parameter; the message names its range, as the core's does.
+fn number<T: std::str::FromStr>(
+    name: &str,
+    value: Option<&str>,
+    default: T,
+    range: &str,
+) -> Result<T, ApiError> {
+    match value {
+        None => Ok(default),
+        Some(text) => text.parse().map_err(|_| {
+            ApiError::bad_parameter(format!(
+                "{name} must be a whole number between {range}, got {text:?}"
+            ))
+        }),
+    }
+}
+
+#[derive(Serialize)]
+struct ProductSummary<'a> {
+    index: usize,
+    id: &'a str,
+    name: &'a str,
+    category: Option<&'a str>,
+}
+
+impl<'a> ProductSummary<'a> {
+    fn of(catalog: &'a Catalog, index: usize) -> ProductSummary<'a> {
+        let product = catalog.product(index);
+        ProductSummary {
+            index,
+            id: &product.id,
+            name: &product.name,
+            category: product.category.as_deref(),
+        }
+    }
+}
+
+/// What the recommendation endpoints answer.
+#[derive(Serialize)]
+struct Recommendations<'a> {
+    catalog: &'a str,
+    target: ProductSummary<'a>,
+    /// Candidates scored: every product but the target.
+    candidates: usize,
+    items: Vec<Recommendation>,
+    iterations: u32,
+    top: usize,
+    mode: &'static str,
+    pool_threads: usize,
+    kernel: &'static str,
+    timing: Timing,
+}
+
+#[derive(Serialize)]
+struct Timing {
+    scoring_ms: f64,
+    sorting_ms: f64,
+}
+
+/// `GET /products/{slug}/recommendations`
+pub async fn recommendations(
+    State(state): State<Shared>,
+    Path(slug): Path<String>,
+    QueryParams(params): QueryParams<Vec<(String, String)>>,
+) -> Result<Response, ApiError> {
+    recommend(state, DEFAULT_CATALOG.to_string(), slug, params).await
+}
+
+/// `GET /catalogs/{id}/products/{slug}/recommendations`
+pub async fn catalog_recommendations(
+    State(state): State<Shared>,
+    Path((id, slug)): Path<(String, String)>,
+    QueryParams(params): QueryParams<Vec<(String, String)>>,
+) -> Result<Response, ApiError> {
+    recommend(state, id, slug, params).await
+}
+
+async fn recommend(
+    state: Shared,
+    catalog_id: String,
+    slug: String,
+    params: Vec<(String, String)>,
+) -> Result<Response, ApiError> {
+    let [iterations, top, mode] = take_params(&params, ["iterations", "top", "mode"])?;
+    let query = Query {
+        target: slug,
+        iterations: number(
+            "iterations",
+            iterations,
+            DEFAULT_ITERATIONS,
+            &format!("1 and {MAX_ITERATIONS}"),
+        )?,
+        top: number("top", top, DEFAULT_TOP, &format!("1 and {MAX_TOP}"))?,
+    };
+    query.validate()?;
+    let parallel = match mode.unwrap_or("parallel") {
+        "parallel" => true,
+        "serial" => false,
+        other => {
+            return Err(ApiError::bad_parameter(format!(
+                "mode must be parallel or serial, got {other:?}"
+            )));
+        }
+    };
+    let catalog = catalog_for(&state, &catalog_id).await?;
+    // An unknown target is a 404 before any slot is taken.
+    if catalog.index_of(&query.target).is_none() {
+        return Err(shop_recs::QueryError::UnknownTarget { id: query.target }.into());
+    }
+
+    let job_state = Arc::clone(&state);
+    let job_catalog = Arc::clone(&catalog);
+    let ranked = run_job(&state.slots, move |stop: &AtomicBool| {
+        let (catalog, kernel) = (&job_catalog, job_state.kernel);
+        let started = Instant::now();
+        let scores = if parallel {
+            job_state
+                .pool
+                .install(|| score_until_stopped(catalog, &query, kernel, true, stop))
+        } else {
+            score_until_stopped(catalog, &query, kernel, false, stop)
+        }?;
+        let scored = Instant::now();
+        // None: the request was abandoned while scoring, and nobody reads this answer.
+        Ok::<_, ApiError>(scores.map(|scores| {
+            let items = top_k(catalog, &scores, query.top);
+            (scores.target, items, query, started, scored, Instant::now())
+        }))
+    })
+    .await??;
+    let Some((target, items, query, started, scored, sorted)) = ranked else {
+        return Err(ApiError::new(
+            StatusCode::GATEWAY_TIMEOUT,
+            "timeout",
+            "the request was abandoned and its job stopped",
+        ));
+    };
+    let timing = Timing {
+        scoring_ms: (scored - started).as_secs_f64() * 1e3,
+        sorting_ms: (sorted - scored).as_secs_f64() * 1e3,
+    };
+    let server_timing = format!(
+        "scoring;dur={:.3};desc=\"scoring ({})\", sorting;dur={:.3}",
+        timing.scoring_ms,
+        if parallel { "parallel" } else { "serial" },
+        timing.sorting_ms
+    );
+    let body = Recommendations {
+        catalog: &catalog_id,
+        target: ProductSummary::of(&catalog, target),
+        candidates: catalog.len() - 1,
+        items,
+        iterations: query.iterations,
+        top: query.top,
+        mode: if parallel { "parallel" } else { "serial" },
+        pool_threads: state.pool.current_num_threads(),
+        kernel: state.kernel.name(),
+        timing,
+    };
+    let mut response = Json(body).into_response();
+    if let Ok(value) = HeaderValue::from_str(&server_timing) {
+        response.headers_mut().insert("server-timing", value);
+    }
+    Ok(response)
+}
+
+/// `GET /products?search=&limit=20`
+pub async fn products(
+    State(state): State<Shared>,
+    QueryParams(params): QueryParams<Vec<(String, String)>>,
+) -> Result<Response, ApiError> {
+    search(state, DEFAULT_CATALOG.to_string(), params).await
+}
+
+/// `GET /catalogs/{id}/products?search=&limit=20`
+pub async fn catalog_products(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+    QueryParams(params): QueryParams<Vec<(String, String)>>,
+) -> Result<Response, ApiError> {
+    search(state, id, params).await
+}
+
+async fn search(
+    state: Shared,
+    catalog_id: String,
+    params: Vec<(String, String)>,
+) -> Result<Response, ApiError> {
+    let [query, limit] = take_params(&params, ["search", "limit"])?;
+    let limit = number(
+        "limit",
+        limit,
+        DEFAULT_SEARCH_LIMIT,
+        &format!("1 and {MAX_SEARCH_LIMIT}"),
+    )?;
+    if !(1..=MAX_SEARCH_LIMIT).contains(&limit) {
+        return Err(ApiError::bad_parameter(format!(
+            "limit must be between 1 and {MAX_SEARCH_LIMIT}, got {limit}"
+        )));
+    }
+    let catalog = catalog_for(&state, &catalog_id).await?;
+    let query = query.unwrap_or("");
+    // A search reads every product's name: cheap next to scoring, but not free on a
+    // million products, so it runs off the reactor as well.
+    let job_catalog = Arc::clone(&catalog);
+    let owned_query = query.to_string();
+    let found = run_job(&state.slots, move |_| {
+        job_catalog.search(&owned_query, limit)
+    })
+    .await?;
+    let matches: Vec<_> = found
+        .matches
+        .iter()
+        .map(|&index| ProductSummary::of(&catalog, index))
+        .collect();
+    Ok(Json(json!({
+        "catalog": catalog_id,
+        "search": query,
+        "matches": matches,
+        "total": found.total,
+        "products": catalog.len(),
+    }))
+    .into_response())
+}
+
+/// `POST /catalogs`: the body is a catalog in any format the core accepts.
+pub async fn upload(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let essence = content_type.split(';').next().unwrap_or("").trim();
+    if !essence.eq_ignore_ascii_case("application/json") {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            format!("a catalog is sent as application/json, not {content_type:?}"),
+        ));
+    }
+    // RequestBodyLimitLayer has refused a Content-Length over the limit already; a body
+    // without one is cut off here once it passes the limit while streaming.
+    let bytes = axum::body::to_bytes(body, MAX_CATALOG_BYTES)
+        .await
+        .map_err(|e| {
+            if is_length_limit(&e) {
+                ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "too_large",
+                    format!("the body is over the limit of {MAX_CATALOG_BYTES} bytes (64 MiB)"),
+                )
+            } else {
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "unreadable_body",
+                    format!("cannot read the body: {e}"),
+                )
+            }
+        })?;
+    let job_state = Arc::clone(&state);
+    let (status, answer) = run_job(&state.slots, move |_| {
+        let id = hex(&Sha256::digest(&bytes));
+        if let Some((catalog, parse_ms)) = job_state.store().get(&id) {
+            return Ok((StatusCode::OK, upload_answer(&id, &catalog, parse_ms)));
+        }
+        let started = Instant::now();
+        let catalog = parse_catalog_bytes(&bytes).map_err(|e| ApiError::invalid_catalog(&e))?;
+        let parse_ms = started.elapsed().as_secs_f64() * 1e3;
+        let catalog = job_state
+            .store()
+            .insert(&id, Arc::new(catalog), parse_ms)
+            .map_err(|over| over_budget(over.bytes, over.budget))?;
+        Ok::<_, ApiError>((StatusCode::CREATED, upload_answer(&id, &catalog, parse_ms)))
+    })
+    .await??;
+    Ok((status, Json(answer)).into_response())
+}
+
+fn upload_answer(id: &str, catalog: &Catalog, parse_ms: f64) -> serde_json::Value {
+    json!({ "id": id, "products": catalog.len(), "parse_ms": parse_ms })
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Whether reading a body failed because it passed the body limit.
+fn is_length_limit(e: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = source {
+        if err.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = err.source();
+    }
+    false
+}
+
+/// `GET /healthz`: answers at once, whatever the scoring pool is doing.
+pub async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// `GET /info`: what a client needs to know about this server.
+pub async fn info(State(state): State<Shared>) -> Json<serde_json::Value> {
+    let (used, stored) = state.store().usage();
+    Json(json!({
+        "name": "shop-recs",
+        "version": env!("CARGO_PKG_VERSION"),
+        "cores": std::thread::available_parallelism().map_or(1, |n| n.get()),
+        "pool_threads": state.pool.current_num_threads(),
+        "kernel": state.kernel.name(),
+        "max_inflight": state.slots.max(),
+        "inflight": state.slots.in_flight(),
+        "catalog": { "id": DEFAULT_CATALOG, "products": state.default_catalog.len() },
+        "stored_catalogs": { "count": stored, "bytes": used, "budget_bytes": state.catalog_memory },
+        "limits": {
+            "max_catalog_bytes": MAX_CATALOG_BYTES,
+            "max_products": MAX_PRODUCTS,
+            "max_iterations": MAX_ITERATIONS,
+            "max_top": MAX_TOP,
+            "max_search_limit": MAX_SEARCH_LIMIT,
+            "request_timeout_s": state.request_timeout_s,
+        },
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_ids() {
+        assert_eq!(generated_id("generated-2000-42"), Some((2000, 42)));
+        assert_eq!(generated_id("generated-2000"), None);
+        assert_eq!(generated_id("generated-x-1"), None);
+        assert_eq!(generated_id("abc"), None);
+    }
+
+    #[test]
+    fn params_reject_unknown_and_repeated_names() {
+        let p = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+            pairs
+                .iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect()
+        };
+        let ok = p(&[("top", "3")]);
+        assert_eq!(
+            take_params(&ok, ["iterations", "top"]).unwrap(),
+            [None, Some("3")]
+        );
+        let unknown = p(&[("iteration", "3")]);
+        let err = take_params(&unknown, ["iterations", "top"]).unwrap_err();
+        assert!(err.message.contains("\"iteration\""), "{}", err.message);
+        let twice = p(&[("top", "3"), ("top", "4")]);
+        assert!(take_params(&twice, ["top"]).is_err());
+    }
+
+    #[test]
+    fn hex_is_lowercase_two_digits_a_byte() {
+        assert_eq!(hex(&[0, 15, 255]), "000fff");
+    }
+}

@@ -1,0 +1,329 @@
+//! `shop-recs serve`: the seeds' recommendations endpoint over HTTP, and the page.
+//!
+//! axum on tokio answers requests; every CPU-heavy step (scoring, parsing an upload,
+//! generating a catalog) leaves the reactor through `spawn_blocking` ([`jobs`]), and a
+//! parallel scoring runs inside it on a dedicated rayon pool, `pool.install(||
+//! score(..))`, so the pool never starves the async reactor. At most `--max-inflight`
+//! jobs run or wait; beyond that a request is answered `503` at once. The rest of the
+//! paths serve `--dist` with the page's headers ([`site`]).
+
+mod api;
+mod error;
+mod jobs;
+mod site;
+mod store;
+
+use std::fmt;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use clap::{ArgGroup, Args};
+use shop_recs::catalog::MAX_CATALOG_BYTES;
+use shop_recs::generate::generate;
+use shop_recs::similarity::Kernel;
+use shop_recs::{Catalog, parse_catalog};
+use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{Predicate, SizeAbove};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use api::{AppState, Shared};
+use jobs::Slots;
+use store::CatalogStore;
+
+/// The catalog the page ships with, the server's own when no other is given.
+const BUNDLED_CATALOG: &str = include_str!("../../../../www/catalog.json");
+
+#[derive(Args)]
+#[command(group(ArgGroup::new("source").args(["catalog", "generate"])))]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    host: String,
+    /// Port to listen on; 0 picks a free one (the URL printed first says which).
+    #[arg(long, default_value_t = 8080)]
+    port: u16,
+    /// The built page (scripts/build.sh makes it), served at /.
+    #[arg(long, value_name = "DIR", default_value = "dist")]
+    dist: PathBuf,
+    /// The server's own catalog, a JSON file (default: the page's bundled catalog).
+    #[arg(long, value_name = "FILE")]
+    catalog: Option<PathBuf>,
+    /// Use a generated catalog of N products as the server's own.
+    #[arg(long, value_name = "N")]
+    generate: Option<usize>,
+    /// Seed of --generate.
+    #[arg(long, value_name = "S", default_value_t = 42, requires = "generate")]
+    seed: u64,
+    /// Threads of the scoring pool (default: one per core).
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+    /// Scoring jobs that may run or wait at once; more are answered 503 (default: 2 x
+    /// the pool's threads).
+    #[arg(long, value_name = "N")]
+    max_inflight: Option<usize>,
+    /// Memory for uploaded and generated catalogs, in bytes; the least recently used are
+    /// evicted to stay under it.
+    #[arg(long, value_name = "BYTES", default_value_t = 1 << 30)]
+    catalog_memory: usize,
+    /// Seconds a request may take before it is answered 504 and its job is stopped.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    request_timeout: u64,
+    /// Leave out the cross-origin isolation headers (COOP, COEP, CORP), to test the
+    /// page's single-thread fallback and its service worker.
+    #[arg(long)]
+    no_isolation: bool,
+}
+
+/// Why the server could not start (or stopped with an error); shown as one line.
+#[derive(Debug)]
+pub enum ServeError {
+    Argument(String),
+    Dist(PathBuf),
+    Catalog(String),
+    ThreadPool(rayon::ThreadPoolBuildError),
+    Runtime(std::io::Error),
+    Listen {
+        address: String,
+        source: std::io::Error,
+    },
+    Serve(std::io::Error),
+}
+
+impl fmt::Display for ServeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ServeError::Argument(message) | ServeError::Catalog(message) => {
+                write!(f, "{message}")
+            }
+            ServeError::Dist(dist) => write!(
+                f,
+                "--dist {}: no index.html there; build the page first (scripts/build.sh) or \
+                 pass the folder that holds it",
+                dist.display()
+            ),
+            ServeError::ThreadPool(e) => write!(f, "cannot build the scoring pool: {e}"),
+            ServeError::Runtime(e) => write!(f, "cannot start the async runtime: {e}"),
+            ServeError::Listen { address, source } => {
+                write!(f, "cannot listen on {address}: {source}")?;
+                if source.kind() == std::io::ErrorKind::AddrInUse {
+                    write!(
+                        f,
+                        " (is a server already running there? pick another --port)"
+                    )?;
+                }
+                Ok(())
+            }
+            ServeError::Serve(e) => write!(f, "the server stopped: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for ServeError {}
+
+/// Starts the server and serves until SIGINT or SIGTERM; then stops taking connections,
+/// lets the requests in flight finish (each bounded by its timeout), and returns.
+pub fn run(args: ServeArgs) -> Result<(), ServeError> {
+    let index = args.dist.join("index.html");
+    let index_html =
+        std::fs::read_to_string(&index).map_err(|_| ServeError::Dist(args.dist.clone()))?;
+    let catalog = own_catalog(&args)?;
+    let threads = match args.threads {
+        Some(0) => return Err(ServeError::Argument("--threads must be at least 1".into())),
+        Some(n) => n,
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
+    let max_inflight = match args.max_inflight {
+        Some(0) => {
+            return Err(ServeError::Argument(
+                "--max-inflight must be at least 1".into(),
+            ));
+        }
+        Some(n) => n,
+        None => 2 * threads,
+    };
+    if args.request_timeout == 0 {
+        return Err(ServeError::Argument(
+            "--request-timeout must be at least 1 second".into(),
+        ));
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(|i| format!("score-{i}"))
+        .build()
+        .map_err(ServeError::ThreadPool)?;
+    let state = Arc::new(AppState {
+        default_catalog: Arc::new(catalog),
+        store: Mutex::new(CatalogStore::new(args.catalog_memory)),
+        pool,
+        slots: Slots::new(max_inflight),
+        kernel: Kernel::detect(),
+        catalog_memory: args.catalog_memory,
+        request_timeout_s: args.request_timeout,
+    });
+    let csp = site::csp_of(&index_html);
+    let app = router(
+        Arc::clone(&state),
+        &args.dist,
+        csp.as_deref(),
+        !args.no_isolation,
+        Duration::from_secs(args.request_timeout),
+    );
+
+    init_logging();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(ServeError::Runtime)?;
+    let result = runtime.block_on(async {
+        let address = format!("{}:{}", args.host, args.port);
+        let listener = tokio::net::TcpListener::bind(&address)
+            .await
+            .map_err(|source| ServeError::Listen { address, source })?;
+        let local: SocketAddr = listener.local_addr().map_err(ServeError::Serve)?;
+        // The first line printed is the URL: scripts and tests read it.
+        let mut stdout = std::io::stdout().lock();
+        let _ = writeln!(stdout, "http://{local}/");
+        let _ = stdout.flush();
+        drop(stdout);
+        tracing::info!(
+            products = state.default_catalog.len(),
+            threads,
+            max_inflight,
+            kernel = state.kernel.name(),
+            isolation = !args.no_isolation,
+            dist = %args.dist.display(),
+            "serving"
+        );
+        axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+            .map_err(ServeError::Serve)
+    });
+    // Requests have finished; a job whose client left is told to stop and gets a moment.
+    runtime.shutdown_timeout(Duration::from_secs(2));
+    if result.is_ok() {
+        tracing::info!("stopped");
+    }
+    result
+}
+
+/// The server's own catalog: `--catalog`, `--generate`, or the bundled one.
+fn own_catalog(args: &ServeArgs) -> Result<Catalog, ServeError> {
+    if let Some(path) = &args.catalog {
+        let bytes = std::fs::metadata(path)
+            .map_err(|e| ServeError::Catalog(format!("cannot read {}: {e}", path.display())))?
+            .len();
+        if bytes > MAX_CATALOG_BYTES as u64 {
+            return Err(ServeError::Catalog(format!(
+                "{}: the catalog is {bytes} bytes; the limit is {MAX_CATALOG_BYTES} bytes",
+                path.display()
+            )));
+        }
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| ServeError::Catalog(format!("cannot read {}: {e}", path.display())))?;
+        return parse_catalog(&text)
+            .map_err(|e| ServeError::Catalog(format!("{}: {e}", path.display())));
+    }
+    if let Some(n) = args.generate {
+        return generate(n, args.seed)
+            .map_err(|e| ServeError::Catalog(format!("cannot generate the catalog: {e}")));
+    }
+    parse_catalog(BUNDLED_CATALOG)
+        .map_err(|e| ServeError::Catalog(format!("the bundled catalog is invalid: {e}")))
+}
+
+/// The API routes, then the static site for every other path, with the layers.
+fn router(
+    state: Shared,
+    dist: &std::path::Path,
+    csp: Option<&str>,
+    isolation: bool,
+    timeout: Duration,
+) -> Router {
+    let api = Router::new()
+        .route("/products", get(api::products))
+        .route(
+            "/products/{slug}/recommendations",
+            get(api::recommendations),
+        )
+        .route(
+            "/catalogs",
+            post(api::upload).layer(RequestBodyLimitLayer::new(MAX_CATALOG_BYTES)),
+        )
+        .route("/catalogs/{id}/products", get(api::catalog_products))
+        .route(
+            "/catalogs/{id}/products/{slug}/recommendations",
+            get(api::catalog_recommendations),
+        )
+        .route("/healthz", get(api::healthz))
+        .route("/info", get(api::info))
+        .with_state(state)
+        // A request still running after `timeout` is answered 504; dropping it sets
+        // its job's stop flag (jobs.rs).
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::GATEWAY_TIMEOUT,
+            timeout,
+        ))
+        .layer(axum::middleware::map_response(error::json_errors));
+    let mut app =
+        api.fallback_service(site::files(dist))
+            .layer(
+                CompressionLayer::new().compress_when(SizeAbove::new(1024).and(
+                    |_: StatusCode,
+                     _: axum::http::Version,
+                     headers: &axum::http::HeaderMap,
+                     _: &axum::http::Extensions| {
+                        site::worth_compressing(headers)
+                    },
+                )),
+            );
+    for (name, value) in site::headers(csp, isolation) {
+        app = app.layer(SetResponseHeaderLayer::overriding(name, value));
+    }
+    app.layer(TraceLayer::new_for_http())
+}
+
+/// Logs to stderr; `RUST_LOG` filters (default `info`; `RUST_LOG=debug` shows each
+/// request and its status).
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .try_init();
+}
+
+/// Resolves on the first SIGINT (Ctrl-C) or SIGTERM.
+async fn shutdown_signal() {
+    let interrupt = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => tracing::info!("SIGINT: finishing the requests in flight"),
+        () = terminate => tracing::info!("SIGTERM: finishing the requests in flight"),
+    }
+}
