@@ -4,6 +4,7 @@
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { serverGoals, serverSection } from './report-server.mjs';
 
 // ---------------------------------------------------------------------------------------
 // Formatting.
@@ -29,7 +30,7 @@ const median = (xs) => {
   return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
 };
 
-function table(header, rows, align) {
+export function table(header, rows, align) {
   const line = (cells) => `| ${cells.join(' | ')} |`;
   const rule = `|${header.map((_, i) => (align?.[i] === 'l' ? '---' : '---:')).join('|')}|`;
   return [line(header), rule, ...rows.map(line)].join('\n');
@@ -245,6 +246,7 @@ function goals(results) {
       wasm,
     });
   }
+  if (results.server) out.push(...serverGoals(results.server));
   return out;
 }
 
@@ -519,6 +521,7 @@ function render(results) {
     'The native rows are the same Rust compiled for x86-64: ' +
     '`portable` with the baseline instruction set, `avx2` and `avx512` with those enabled on the functions that need them (chosen at run time, so the binary still runs on any x86-64).');
   md.push('');
+  if (results.server) md.push(...serverSection(results.server));
   md.push('## Once per report');
   md.push('');
   const med = (key) => median(startup.map((s) => s[key]));

@@ -4,6 +4,11 @@
 // (bench/tmp/quick/ with --quick), and prints the summary table.
 //
 //   node bench/run.mjs [--quick] [--cli target/release/shop-recs] [--out DIR]
+//   node bench/run.mjs --server-only [--quick] [--out DIR]
+//
+// The last part measures `shop-recs serve` (examples/server_bench.rs, built by
+// scripts/bench.sh); --server-only runs just that part and puts it into the existing
+// DIR/results.json, re-rendering the report, for when only the server changed.
 //
 // scripts/bench.sh builds first (the release site into dist/, the release CLI) and then
 // runs this. Every figure in the report comes from this run: nothing is typed in by hand.
@@ -27,7 +32,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 
-import { launchBrowser, openPage, startServer } from '../tests/e2e/harness.mjs';
+import { launchBrowser, openPage, startServer } from '../scripts/browser.mjs';
 import { renderPlot } from './plot.mjs';
 
 const run = promisify(execFile);
@@ -50,13 +55,14 @@ const SERVED_CATALOG = 'bench-catalogs/dummyjson-products.json';
  * never replaces the full report; --out chooses another folder.
  */
 function parseArgs(argv) {
-  const options = { quick: false, cli: join(ROOT, 'target', 'release', 'shop-recs'), out: null };
+  const options = { quick: false, serverOnly: false, cli: join(ROOT, 'target', 'release', 'shop-recs'), out: null };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--quick') options.quick = true;
+    else if (arg === '--server-only') options.serverOnly = true;
     else if (arg === '--cli') options.cli = argv[++i];
     else if (arg === '--out') options.out = argv[++i];
-    else throw new Error(`unknown option ${arg} (expected --quick, --cli PATH, --out DIR)`);
+    else throw new Error(`unknown option ${arg} (expected --quick, --server-only, --cli PATH, --out DIR)`);
   }
   options.out ??= options.quick ? join(ROOT, 'bench', 'tmp', 'quick') : join(ROOT, 'bench');
   return options;
@@ -523,7 +529,40 @@ async function ceilingProbe(browser, base, hw, { products, iterations, rounds })
 // ---------------------------------------------------------------------------------------
 // Main.
 
+/**
+ * `shop-recs serve` under load (examples/server_bench.rs, release): latency against the
+ * compute, the reactor's responsiveness with and without spawn_blocking, load shedding and
+ * memory. Its progress goes to the terminal; its figures come back as JSON.
+ */
+async function serverBench() {
+  const bin = join(ROOT, 'target', 'release', 'examples', 'server_bench');
+  const reactorBin = join(ROOT, 'target', 'bench-reactor', 'release', 'shop-recs');
+  if (!existsSync(bin)) throw new BenchError(`${bin} is not built: run scripts/bench.sh first`);
+  const args = ['--bin', options.cli, '--dist', join(ROOT, 'dist'), '--seconds', options.quick ? '1' : '3'];
+  if (existsSync(reactorBin)) args.push('--reactor-bin', reactorBin);
+  if (existsSync(REAL_CATALOG)) args.push('--real', REAL_CATALOG);
+  const child = execFile(bin, args, { cwd: ROOT, maxBuffer: 64 * 2 ** 20 });
+  child.stderr.pipe(process.stderr);
+  let out = '';
+  child.stdout.on('data', (chunk) => { out += chunk; });
+  const code = await new Promise((resolve) => child.on('exit', resolve));
+  if (code !== 0) throw new BenchError(`server_bench exited with ${code}`);
+  return JSON.parse(out);
+}
+
+/** --server-only: measure the server and put it into the report already in options.out. */
+async function serverOnly() {
+  const path = join(options.out, 'results.json');
+  if (!existsSync(path)) throw new BenchError(`${path} is missing: run the whole benchmark first`);
+  const results = JSON.parse(readFileSync(path, 'utf8'));
+  results.server = await serverBench();
+  const { writeReport } = await import('./report.mjs');
+  log(writeReport(results, options.out, renderPlot));
+  log(`wrote the server section into ${relative(ROOT, join(options.out, 'REPORT.md'))}`);
+}
+
 async function main() {
+  if (options.serverOnly) return serverOnly();
   const started = performance.now();
   const deadline = started + GRID.totalBudgetS * 1000;
   const startedAt = new Date();
@@ -638,6 +677,9 @@ async function main() {
     const memory = { products: MEMORY_PRODUCTS, iterations: GRID.memoryIterations, bytes: memoryHooks.memoryBytes };
     log(`   ${(memory.bytes / 2 ** 20).toFixed(0)} MiB`);
 
+    log('== the server (shop-recs serve), from examples/server_bench.rs');
+    const serverResults = await serverBench();
+
     const wasmBytes = readFileSync(join(SERVED, 'shop-recs_bg.wasm'));
     const wasm = { raw: wasmBytes.length, gzip: gzipSync(wasmBytes, { level: 9 }).length };
 
@@ -659,6 +701,7 @@ async function main() {
       memory,
       cells,
       ceiling,
+      server: serverResults,
       skipped,
     };
     mkdirSync(options.out, { recursive: true });
@@ -669,7 +712,7 @@ async function main() {
     log(`wrote ${relative(ROOT, join(options.out, 'REPORT.md'))}, plot.svg and results.json beside it, in ${results.durationS.toFixed(0)} s`);
   } finally {
     await browser.close();
-    server.close();
+    await server.close();
     rmSync(SERVED, { recursive: true, force: true });
   }
 }

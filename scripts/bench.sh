@@ -7,6 +7,8 @@
 #   scripts/bench.sh            the full grid (under 15 minutes on 2 cores)
 #   scripts/bench.sh --quick    fewer cells (about 2 minutes), to check the pipeline;
 #                               writes into bench/tmp/quick/ (git-ignored) instead
+#   scripts/bench.sh --server   only the server part (shop-recs serve under load), put
+#                               into the existing report (about 2 minutes)
 #
 # Steps: install what is missing and build the release site (scripts/build.sh), build the
 # native CLI in release, build the wasm simd128 experiment module, then bench/run.mjs
@@ -16,21 +18,20 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/lib.sh
 
 quick=()
+only=()
 for arg in "$@"; do
   case "$arg" in
     --quick) quick=(--quick) ;;
-    -h | --help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) die "unknown option $arg (expected --quick)" ;;
+    --server) only=(--server-only) ;;
+    -h | --help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) die "unknown option $arg (expected --quick or --server)" ;;
   esac
 done
 started=$SECONDS
 
-# --browser: the benchmark drives Debian's Chromium, as the end-to-end tests do.
+# --browser: the benchmark drives Debian's Chromium, as the end-to-end tests do. The build
+# includes the native release binary (the CLI, and shop-recs serve, which serves the page).
 scripts/build.sh --browser
-
-step "Building the native CLI (cargo build --release)"
-cargo build --release --locked --bin shop-recs
-ok "target/release/shop-recs"
 
 # An experiment the report states: the same kernel built with wasm's 128-bit SIMD
 # (simd128), beside the page's scalar build; built like the single-thread module (no
@@ -40,6 +41,15 @@ ok "target/release/shop-recs"
 step "Building the simd128 experiment module into bench/tmp/bench-simd128/"
 scripts/build-single-thread.sh --simd128 bench/tmp/bench-simd128
 
+# The server's load generator, and the benchmark-only build that scores on the reactor
+# instead of behind spawn_blocking (its own target folder; no LTO, which only speeds the
+# kernel it is not measured on).
+step "Building the server benchmark (examples/server_bench.rs) and the on-the-reactor build"
+cargo build --release --locked --example server_bench
+CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+  cargo build --release --locked --bin shop-recs --features bench-score-on-reactor \
+  --target-dir target/bench-reactor
+
 step "Running the benchmark (bench/run.mjs ${quick[*]:-})"
-node bench/run.mjs "${quick[@]}"
+node bench/run.mjs "${quick[@]}" "${only[@]}"
 ok "done in $((SECONDS - started)) s (build included)"

@@ -3,7 +3,8 @@
 # (Trunk), and, through Trunk's post_build hook, the single-thread module of the same
 # source into dist/single-thread/,
 # which the page loads when it cannot run threads (not cross-origin isolated, no wasm
-# threads, or no nested workers).
+# threads, or no nested workers). Then the native release binary, target/release/shop-recs,
+# whose `serve` command serves dist/ and the API.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/lib.sh
@@ -19,3 +20,7 @@ ok "threaded module: dist/shop-recs_bg.wasm, $(stat -c %s dist/shop-recs_bg.wasm
 # dist/single-thread/ (scripts/build-single-thread.sh); check that it is there.
 [ -f dist/single-thread/shop-recs_bg.wasm ] || die "dist/single-thread/ is missing: Trunk's post_build hook did not run"
 ok "dist/: $(du -sh dist | cut -f1)"
+
+step "Building the native binary (cargo build --release): the CLI and shop-recs serve"
+cargo build --release --locked --bin shop-recs
+ok "target/release/shop-recs"

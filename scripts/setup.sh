@@ -62,6 +62,9 @@ cargo_tool wasm-bindgen "wasm-bindgen $WASM_BINDGEN_VERSION" \
 cargo_tool wasm-pack "wasm-pack $WASM_PACK_VERSION" \
   "runs the wasm tests in headless Chrome; about 1.5 minutes" \
   --locked wasm-pack --version "$WASM_PACK_VERSION"
+cargo_tool cargo-fuzz "cargo-fuzz $CARGO_FUZZ_VERSION" \
+  "fuzzes the catalog parser (scripts/fuzz.sh); about 2 minutes" \
+  --locked cargo-fuzz --version "$CARGO_FUZZ_VERSION"
 
 # --- npm packages from the lockfile -----------------------------------------------
 lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)

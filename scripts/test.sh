@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Installs what is missing, then runs every test tier and exits non-zero if any fails:
 #   1. cargo fmt --check and cargo clippy (native, and the wasm binding);
-#   2. native tests: cargo test (unit, integration, property, doc tests), and the
-#      plain-JS scoring's unit tests in node (node --test tests/js/);
+#   2. native tests: cargo test (unit, integration, property, doc tests; tests/server.rs
+#      runs `shop-recs serve` on a real socket), and the plain-JS scoring's unit tests in
+#      node (node --test tests/js/);
 #   3. wasm tests in headless Chrome: wasm-pack test, including the rayon pool on workers;
-#   4. the release build (scripts/build.sh: trunk build --release, plus the
-#      single-thread fallback module);
-#   5. end-to-end tests: Playwright drives headless Chromium against dist/, served with
-#      the isolation headers, and without them (fallback build, service worker).
+#   4. the catalog parser fuzzed for 30 s (scripts/fuzz.sh --seconds 30, libFuzzer);
+#   5. the release build (scripts/build.sh: trunk build --release, the single-thread
+#      fallback module, and the native binary);
+#   6. end-to-end tests: Playwright drives headless Chromium against dist/, served by
+#      `shop-recs serve` with the isolation headers, and without them (fallback build,
+#      service worker).
 # Every tier runs even when an earlier one failed, so one run shows everything.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -44,6 +47,7 @@ tier "JS unit tests: node --test tests/js/" node --test tests/js/
 tier "wasm tests in headless Chrome: wasm-pack test" "${wasm_env[@]}" \
   CHROMEDRIVER=/usr/bin/chromedriver \
   wasm-pack test --headless --chrome --release -- --locked --test wasm_threads
+tier "fuzz: the catalog parser for 30 s (scripts/fuzz.sh --seconds 30)" scripts/fuzz.sh --seconds 30
 if tier "release build: scripts/build.sh" scripts/build.sh; then
   tier "end-to-end tests: Playwright in headless Chromium" \
     node --test --test-concurrency=1 tests/e2e/

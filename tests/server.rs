@@ -31,6 +31,8 @@ fn dist() -> PathBuf {
         )
         .expect("copy index.html");
         std::fs::write(dir.join("app.js"), "export const x = 1;\n".repeat(200)).expect("app.js");
+        // Over the 8 MiB compression cap: served as it is, with its Content-Length.
+        std::fs::write(dir.join("big.json"), vec![b' '; 9 << 20]).expect("big.json");
         dir
     })
     .clone()
@@ -620,6 +622,18 @@ fn the_site_is_served_with_its_headers_with_and_without_isolation() {
             .call(),
     );
     assert_eq!(reply.header("content-encoding"), Some("gzip"));
+    let reply = Reply::from(
+        agent()
+            .get(format!("{}/big.json", server.url))
+            .header("accept-encoding", "gzip")
+            .call(),
+    );
+    assert_eq!(
+        reply.header("content-encoding"),
+        None,
+        "9 MiB is over the cap"
+    );
+    assert_eq!(reply.header("content-length"), Some("9437184"));
 }
 
 /// Runs `shop-recs serve` with `args`, expecting a quick one-line failure.

@@ -1,53 +1,17 @@
-// Shared by the end-to-end tests: serve dist/, launch Debian's Chromium, open the page,
-// and fail on any page error or unexpected console error.
-import { spawn } from 'node:child_process';
+// Shared by the end-to-end tests: serve dist/ (with `shop-recs serve`), launch Debian's
+// Chromium, open the page, and fail on any page error or unexpected console error. The
+// server, browser and page helpers the benchmark uses too live in scripts/browser.mjs.
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchBrowser, openPage, startServer } from '../../scripts/browser.mjs';
+
+export { launchBrowser, openPage, startServer };
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** Screenshots go here; the folder is git-ignored. */
 export const SCREENSHOTS = join(ROOT, 'test-results');
-
-/**
- * Serves dist/ (or `dir`) on a free port; `isolation: false` leaves out COOP/COEP.
- * bench/run.mjs serves a private copy of dist/, so that a rebuild during a long run
- * cannot change what it measures.
- */
-export async function startServer({ isolation = true, dir = join(ROOT, 'dist') } = {}) {
-  const args = [join(ROOT, 'scripts', 'static-server.mjs'), '--dir', dir, '--port', '0'];
-  if (!isolation) args.push('--no-isolation');
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const line = out.split('\n')[0];
-      if (out.includes('\n')) resolve(line.trim());
-    });
-    child.on('exit', (code) => reject(new Error(`static server exited with ${code}`)));
-  });
-  return { url, close: () => child.kill() };
-}
-
-/** Debian's Chromium, headless, with the flags this closed network needs. */
-export function launchBrowser() {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--disable-gpu',
-      '--disable-dev-shm-usage',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-}
 
 /**
  * The server and the browser of the running test file, set by useServerAndBrowser()
@@ -68,68 +32,8 @@ export function useServerAndBrowser(options) {
   });
   after(async () => {
     await browser?.close();
-    server?.close();
+    await server?.close();
   });
-}
-
-// Console noise that is expected and harmless (see ../shared/notes/threaded-wasm.md).
-const EXPECTED_CONSOLE = [
-  /using deprecated parameters for the initialization function/,
-  // Playwright's own message when a test opens a page with serviceWorkers: 'block'.
-  /Service Worker registration blocked by Playwright/,
-];
-
-/**
- * Opens `url` in a fresh context. Every `pageerror`, and every console error or warning
- * not listed above, is collected in `problems`; call `assertClean()` at the end.
- * `serviceWorkers: 'block'` keeps the page from registering its service worker (which
- * would make a page served without the isolation headers isolated after one reload).
- * `initScript` (a function) runs in every document of the context before the page's own
- * scripts. `loads` lists the URL of every document the main frame loaded, reloads
- * included: it counts navigation requests, not 'framenavigated' events, which also fire
- * for the page's own history.replaceState.
- */
-export async function openPage(browser, url, { viewport = { width: 1280, height: 900 }, serviceWorkers = 'allow', initScript = null } = {}) {
-  const context = await browser.newContext({ viewport, serviceWorkers });
-  if (initScript) await context.addInitScript(initScript);
-  const page = await context.newPage();
-  const problems = [];
-  const loads = [];
-  page.on('request', (request) => {
-    if (request.isNavigationRequest() && request.frame() === page.mainFrame()) loads.push(request.url());
-  });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  // A Content-Security-Policy violation in any document is a problem too (those in the
-  // workers reach the console, below).
-  await page.exposeFunction('__reportCspViolation', (text) => problems.push(`CSP violation: ${text}`));
-  await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => {
-      window.__reportCspViolation(`${e.effectiveDirective} blocked ${e.blockedURI || 'inline code'} (${e.sample})`);
-    });
-  });
-  page.on('console', (m) => {
-    if ((m.type() === 'error' || m.type() === 'warning') &&
-        !EXPECTED_CONSOLE.some((re) => re.test(m.text()))) {
-      problems.push(`console ${m.type()}: ${m.text()}`);
-    }
-  });
-  page.on('worker', (worker) => {
-    worker.on('console', (m) => {
-      if (m.type() === 'error' && !EXPECTED_CONSOLE.some((re) => re.test(m.text()))) {
-        problems.push(`worker console error: ${m.text()}`);
-      }
-    });
-  });
-  await page.goto(url);
-  return {
-    page,
-    context,
-    problems,
-    loads,
-    assertClean() {
-      if (problems.length) throw new Error(`unexpected errors on the page:\n${problems.join('\n')}`);
-    },
-  };
 }
 
 /** Fails, with the page's error message, unless the page's state is one of `wanted`. */

@@ -262,7 +262,7 @@ test('a catalog URL whose Content-Length is over 64 MiB is refused before its bo
     assertClean();
     await context.close();
   } finally {
-    own?.close();
+    await own?.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });

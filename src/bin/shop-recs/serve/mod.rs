@@ -29,7 +29,6 @@ use shop_recs::generate::generate;
 use shop_recs::similarity::Kernel;
 use shop_recs::{Catalog, parse_catalog};
 use tower_http::compression::CompressionLayer;
-use tower_http::compression::predicate::{Predicate, SizeAbove};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -274,18 +273,9 @@ fn router(
             timeout,
         ))
         .layer(axum::middleware::map_response(error::json_errors));
-    let mut app =
-        api.fallback_service(site::files(dist))
-            .layer(
-                CompressionLayer::new().compress_when(SizeAbove::new(1024).and(
-                    |_: StatusCode,
-                     _: axum::http::Version,
-                     headers: &axum::http::HeaderMap,
-                     _: &axum::http::Extensions| {
-                        site::worth_compressing(headers)
-                    },
-                )),
-            );
+    let mut app = api
+        .fallback_service(site::files(dist))
+        .layer(CompressionLayer::new().compress_when(site::WorthCompressing));
     for (name, value) in site::headers(csp, isolation) {
         app = app.layer(SetResponseHeaderLayer::overriding(name, value));
     }

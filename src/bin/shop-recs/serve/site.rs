@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use axum::http::{HeaderName, HeaderValue, header};
+use tower_http::compression::Predicate;
 use tower_http::services::ServeDir;
 
 /// The page's files, `index.html` for a directory.
@@ -65,20 +66,39 @@ pub fn csp_of(index_html: &str) -> Option<String> {
 }
 
 /// What compression is for: the page's code and data (`.wasm`, `.js`, `.json`) and the
-/// API's JSON, above a size where it pays.
-pub fn worth_compressing(headers: &axum::http::HeaderMap) -> bool {
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    [
-        "application/wasm",
-        "text/javascript",
-        "application/javascript",
-        "application/json",
-    ]
-    .iter()
-    .any(|t| content_type.starts_with(t))
+/// API's JSON, from 1 KiB (below that it does not pay) to 8 MiB. A larger body goes as it
+/// is, with its `Content-Length`, so that a client sees its size before reading it (the
+/// page refuses a catalog URL over 64 MiB that way), and so that no reactor thread spends
+/// long compressing one response.
+#[derive(Clone, Copy)]
+pub struct WorthCompressing;
+
+const COMPRESS_MIN: u64 = 1024;
+const COMPRESS_MAX: u64 = 8 * 1024 * 1024;
+
+impl Predicate for WorthCompressing {
+    fn should_compress<B: http_body::Body>(&self, response: &axum::http::Response<B>) -> bool {
+        let content_type = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let compressible = [
+            "application/wasm",
+            "text/javascript",
+            "application/javascript",
+            "application/json",
+        ]
+        .iter()
+        .any(|t| content_type.starts_with(t));
+        let size = response.body().size_hint().exact().or_else(|| {
+            response
+                .headers()
+                .get(header::CONTENT_LENGTH)
+                .and_then(|v| v.to_str().ok()?.parse().ok())
+        });
+        compressible && size.is_some_and(|size| (COMPRESS_MIN..=COMPRESS_MAX).contains(&size))
+    }
 }
 
 #[cfg(test)]
