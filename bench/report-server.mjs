@@ -30,7 +30,8 @@ export function serverSection(server) {
   const md = [];
   md.push('## The server (`shop-recs serve`)');
   md.push('');
-  md.push(`Measured by \`examples/server_bench.rs\`, which starts the release \`shop-recs serve\` itself with a scoring pool of ${server.threads} threads ` +
+  const when = server.measuredAt ? ` on ${server.measuredAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}` : '';
+  md.push(`Measured${when} by \`examples/server_bench.rs\` (in ${Math.round(server.duration_s)} s), which starts the release \`shop-recs serve\` itself with a scoring pool of ${server.threads} threads ` +
     `on this ${server.cores}-core machine and drives it over loopback from client threads (ureq, one keep-alive connection per client), ` +
     `${server.seconds_per_measurement} s per measurement after one untimed request per client. The clients share the cores with the server, ` +
     'so the figures with many clients include the clients\' own CPU time. Scoring requests are `GET /products/{slug}/recommendations?iterations=1500&top=10` (parallel).');
@@ -78,7 +79,7 @@ export function serverSection(server) {
   md.push('');
   md.push(`${m.uploads} distinct uploads of ${mib(m.upload_bytes)} each under \`--catalog-memory\` ${mib(m.budget_bytes)} (${m.accepted} accepted; ` +
     `${m.stored?.count ?? '?'} stored at the end, ${mib(m.stored?.bytes ?? 0)} counted against the budget). ` +
-    `Resident memory went from ${mib(m.baseline_rss)} after start to ${mib(m.after_rss)}: ` +
+    `Resident memory went from ${mib(m.baseline_rss)} (the baseline: after start, one scoring request and one tiny upload, which start tokio's blocking threads and the pool) to ${mib(m.after_rss)}: ` +
     `${within ? '**within** the budget plus the baseline' : '**over** the budget plus the baseline'} (${mib(m.budget_bytes + m.baseline_rss)}).`);
   md.push('');
   return md;

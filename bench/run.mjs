@@ -547,7 +547,7 @@ async function serverBench() {
   child.stdout.on('data', (chunk) => { out += chunk; });
   const code = await new Promise((resolve) => child.on('exit', resolve));
   if (code !== 0) throw new BenchError(`server_bench exited with ${code}`);
-  return JSON.parse(out);
+  return { ...JSON.parse(out), measuredAt: new Date().toISOString(), quick: options.quick };
 }
 
 /** --server-only: measure the server and put it into the report already in options.out. */

@@ -6,6 +6,8 @@ TOOLCHAIN=$(sed -n 's/^channel *= *"\(.*\)"/\1/p' rust-toolchain.toml)
 TRUNK_VERSION=0.22.1
 WASM_PACK_VERSION=0.15.1
 CARGO_FUZZ_VERSION=0.13.2
+# Firefox's WebDriver server, for the end-to-end tests and wasm-pack's Firefox run (Debian has none).
+GECKODRIVER_VERSION=0.37.1
 # wasm-bindgen's CLI must be exactly the library version in Cargo.lock.
 WASM_BINDGEN_VERSION=$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's/^version = "\(.*\)"/\1/p')
 # Trunk.toml's [tools] wasm_opt, which Trunk compares with `wasm-opt --version`.

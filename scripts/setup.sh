@@ -3,7 +3,9 @@
 # there at the right version. Safe to run again and again.
 #
 #   scripts/setup.sh            toolchain, cargo tools, npm packages, crates
-#   scripts/setup.sh --browser  the same, plus Debian's chromium and chromium-driver
+#   scripts/setup.sh --browser  the same, plus the test browsers: Debian's chromium and
+#                               chromium-driver, firefox-esr, webkit2gtk-driver (WebKitGTK's
+#                               MiniBrowser and WebKitWebDriver) and xvfb, and geckodriver
 #
 # Everything comes from crates.io, npm, Debian's apt or rustup: nothing else is fetched.
 set -euo pipefail
@@ -90,18 +92,31 @@ else
   CARGO_UNSTABLE_BUILD_STD=panic_abort,std cargo fetch --locked --target wasm32-unknown-unknown
 fi
 
-# --- browser ----------------------------------------------------------------------
+# --- browsers ---------------------------------------------------------------------
+# The end-to-end tests run in three engines (tests/e2e/engines.mjs): Chromium, Firefox
+# ESR and WebKitGTK, all Debian's; WebKitGTK's MiniBrowser has no headless mode, so it
+# runs under Xvfb. Firefox's WebDriver server, geckodriver, is not packaged by Debian:
+# it is built from crates.io.
 if [ "$want_browser" = 1 ]; then
-  if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
-    ok "$(/usr/bin/chromium --version 2>/dev/null | head -n1) and chromedriver"
+  browser_files=(/usr/bin/chromium /usr/bin/chromedriver /usr/bin/firefox-esr /usr/bin/WebKitWebDriver
+    /usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser /usr/bin/xvfb-run)
+  missing=()
+  for f in "${browser_files[@]}"; do [ -x "$f" ] || missing+=("$f"); done
+  packages="chromium chromium-driver firefox-esr webkit2gtk-driver xvfb xauth"
+  if [ ${#missing[@]} -eq 0 ]; then
+    ok "$(/usr/bin/chromium --version 2>/dev/null | head -n1), $(/usr/bin/firefox-esr --version 2>/dev/null | head -n1), WebKitGTK's MiniBrowser and WebKitWebDriver, Xvfb"
   elif [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    step "Installing Debian's chromium and chromium-driver (the browser tests run in headless Chromium; about 1 minute)"
+    step "Installing Debian's $packages (the end-to-end tests run in Chromium, Firefox and WebKit; about 2 minutes)"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -q
-    apt-get install -y -q --no-install-recommends chromium chromium-driver
+    # shellcheck disable=SC2086
+    apt-get install -y -q --no-install-recommends $packages
   else
-    die "the browser tests need /usr/bin/chromium and /usr/bin/chromedriver. Install them as root:
-    apt-get update && apt-get install -y chromium chromium-driver"
+    die "the browser tests need ${missing[*]}. Install them as root:
+    apt-get update && apt-get install -y $packages"
   fi
+  cargo_tool geckodriver "geckodriver $GECKODRIVER_VERSION" \
+    "Firefox's WebDriver server, for the Firefox tests; about 2 minutes" \
+    --locked geckodriver --version "$GECKODRIVER_VERSION"
 fi
 ok "setup complete"

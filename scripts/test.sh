@@ -4,17 +4,34 @@
 #   2. native tests: cargo test (unit, integration, property, doc tests; tests/server.rs
 #      runs `shop-recs serve` on a real socket), and the plain-JS scoring's unit tests in
 #      node (node --test tests/js/);
-#   3. wasm tests in headless Chrome: wasm-pack test, including the rayon pool on workers;
+#   3. wasm tests in headless Chrome and in headless Firefox ESR: wasm-pack test, including
+#      the rayon pool on workers;
 #   4. the catalog parser fuzzed for 30 s (scripts/fuzz.sh --seconds 30, libFuzzer);
 #   5. the release build (scripts/build.sh: trunk build --release, the single-thread
 #      fallback module, and the native binary);
-#   6. end-to-end tests: Playwright drives headless Chromium against dist/, served by
-#      `shop-recs serve` with the isolation headers, and without them (fallback build,
-#      service worker).
+#   6. end-to-end tests against dist/, served by `shop-recs serve` with the isolation
+#      headers and without them (fallback build, service worker), once per engine, each
+#      its own tier with its own summary (tests/e2e/engines.mjs): Chromium (Playwright),
+#      Firefox ESR (geckodriver), WebKitGTK as shipped (no SharedArrayBuffer: the
+#      single-thread build) and WebKitGTK with SharedArrayBuffer (the threaded build).
+#      A test an engine cannot run is reported as skipped, with the reason in its name.
 # Every tier runs even when an earlier one failed, so one run shows everything.
+#
+#   scripts/test.sh          the default tiers above: no test asserts a timing
+#   scripts/test.sh --perf   the perf tier instead: the build, then only the tests that
+#                            assert timing thresholds (parallel faster than serial, Cancel
+#                            within 200 ms, no main-thread task of 50 ms), in each engine
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/lib.sh
+
+perf=0
+for arg in "$@"; do
+  case "$arg" in
+    --perf) perf=1 ;;
+    *) die "unknown option $arg (usage: scripts/test.sh [--perf])" ;;
+  esac
+done
 scripts/setup.sh --browser || exit 1
 
 # build-std for the wasm builds only (see .cargo/config.toml).
@@ -33,26 +50,49 @@ tier() {
   fi
 }
 
-tier "format: cargo fmt --check" cargo fmt --check
-tier "lints: cargo clippy (native)" cargo clippy --locked --all-targets -- -D warnings
-tier "lints: cargo clippy (wasm binding)" "${wasm_env[@]}" \
-  cargo clippy --locked --lib --target wasm32-unknown-unknown -- -D warnings
-# The single-thread fallback build: same source, no atomics, no pool (scripts/build-single-thread.sh).
-tier "lints: cargo clippy (single-thread wasm build)" env CARGO_TARGET_DIR=target/single-thread \
-  RUSTFLAGS= cargo clippy --locked --lib --target wasm32-unknown-unknown --no-default-features \
-  -- -D warnings
-tier "native tests: cargo test" cargo test --locked
-tier "JS unit tests: node --test tests/js/" node --test tests/js/
-# Chrome and its flags come from webdriver.json; the runner's server sends COOP/COEP.
-tier "wasm tests in headless Chrome: wasm-pack test" "${wasm_env[@]}" \
-  CHROMEDRIVER=/usr/bin/chromedriver \
-  wasm-pack test --headless --chrome --release -- --locked --test wasm_threads
-tier "fuzz: the catalog parser for 30 s (scripts/fuzz.sh --seconds 30)" scripts/fuzz.sh --seconds 30
-if tier "release build: scripts/build.sh" scripts/build.sh; then
-  tier "end-to-end tests: Playwright in headless Chromium" \
-    node --test --test-concurrency=1 tests/e2e/
+# The end-to-end tests in one engine: E2E_ENGINE picks it (tests/e2e/engines.mjs).
+e2e() {
+  E2E_ENGINE=$1 E2E_PERF=$perf node --test --test-concurrency=1 tests/e2e/
+}
+e2e_tiers() {
+  tier "end-to-end tests in Chromium (Playwright)" e2e chromium
+  tier "end-to-end tests in Firefox ESR (geckodriver)" e2e firefox
+  tier "end-to-end tests in WebKitGTK as shipped, no SharedArrayBuffer (WebKitWebDriver, Xvfb)" e2e webkit
+  tier "end-to-end tests in WebKitGTK with SharedArrayBuffer (JSC_useSharedArrayBuffer=1)" e2e webkit-sab
+}
+
+if [ "$perf" = 1 ]; then
+  if tier "release build: scripts/build.sh" scripts/build.sh; then
+    e2e_tiers
+  else
+    failed+=("perf tier: not run, the release build failed")
+  fi
 else
-  failed+=("end-to-end tests: not run, the release build failed")
+  tier "format: cargo fmt --check" cargo fmt --check
+  tier "lints: cargo clippy (native)" cargo clippy --locked --all-targets -- -D warnings
+  tier "lints: cargo clippy (wasm binding)" "${wasm_env[@]}" \
+    cargo clippy --locked --lib --target wasm32-unknown-unknown -- -D warnings
+  # The single-thread fallback build: same source, no atomics, no pool (scripts/build-single-thread.sh).
+  tier "lints: cargo clippy (single-thread wasm build)" env CARGO_TARGET_DIR=target/single-thread \
+    RUSTFLAGS= cargo clippy --locked --lib --target wasm32-unknown-unknown --no-default-features \
+    -- -D warnings
+  tier "native tests: cargo test" cargo test --locked
+  tier "JS unit tests: node --test tests/js/" node --test tests/js/
+  # Chrome and its flags come from webdriver.json; the runner's server sends COOP/COEP.
+  tier "wasm tests in headless Chrome: wasm-pack test" "${wasm_env[@]}" \
+    CHROMEDRIVER=/usr/bin/chromedriver \
+    wasm-pack test --headless --chrome --release -- --locked --test wasm_threads
+  # Firefox ESR from webdriver.json's moz:firefoxOptions; geckodriver given by path, so
+  # wasm-pack never downloads one.
+  tier "wasm tests in headless Firefox ESR: wasm-pack test" "${wasm_env[@]}" \
+    wasm-pack test --headless --firefox --geckodriver "$(command -v geckodriver)" --release \
+    -- --locked --test wasm_threads
+  tier "fuzz: the catalog parser for 30 s (scripts/fuzz.sh --seconds 30)" scripts/fuzz.sh --seconds 30
+  if tier "release build: scripts/build.sh" scripts/build.sh; then
+    e2e_tiers
+  else
+    failed+=("end-to-end tests: not run, the release build failed")
+  fi
 fi
 
 step "Summary"

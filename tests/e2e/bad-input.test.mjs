@@ -6,8 +6,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, openSync, closeSync, ftruncateSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, before } from 'node:test';
 import {
+  test,
   actAndWait, browser, dropFile, openPage, run, screenshotPath, server, useServerAndBrowser, waitForState,
 } from './harness.mjs';
 
@@ -141,7 +142,9 @@ test('bad catalog URLs: not found, unreachable, not JSON; the page carries on', 
   const cases = [
     [`${server.url}missing.json`, /could not fetch .*missing\.json: HTTP 404/],
     // Nothing listens on port 9: the fetch itself fails.
-    ['http://127.0.0.1:9/catalog.json', /could not fetch http:\/\/127\.0\.0\.1:9\/catalog\.json: Failed to fetch \(is it reachable, and same-origin or CORS-enabled\?\)/],
+    // The middle part is the browser's own words: "Failed to fetch" (Chromium), "NetworkError
+    // when attempting to fetch resource." (Firefox), "Load failed" (WebKit).
+    ['http://127.0.0.1:9/catalog.json', /could not fetch http:\/\/127\.0\.0\.1:9\/catalog\.json: \S.* \(is it reachable, and same-origin or CORS-enabled\?\)/],
     [`${server.url}index.html`, /index\.html: invalid JSON at line 1, column 1: expected value/],
     [`${server.url}js/main.js`, /main\.js: invalid JSON at line 1, column 1/],
   ];

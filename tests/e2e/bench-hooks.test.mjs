@@ -3,10 +3,13 @@
 // wasm start on the environment, the `shop-recs:ready` performance mark, and the
 // `Engine.signatureDigest` benchmark hook in the page's worker.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import { browser, openPage, run, server, useServerAndBrowser, waitForState } from './harness.mjs';
+import {
+  test, browser, openPage, run, server, useServerAndBrowser, waitForState } from './harness.mjs';
 
-useServerAndBrowser();
+useServerAndBrowser({
+  engines: ['chromium'],
+  why: 'checks the hooks the benchmark reads, and the benchmark drives Chromium',
+});
 
 test('timing rows carry their raw runs and phases; the environment its start times', async () => {
   const { page, context, assertClean } = await openPage(browser,

@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
 import {
+  test,
   actAndWait, browser, chooseMode, chooseProduct, dropFile, openPage, REPO, resultRows, run, screenshotPath, server, useServerAndBrowser, waitForState,
 } from './harness.mjs';
 

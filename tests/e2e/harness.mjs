@@ -1,13 +1,15 @@
-// Shared by the end-to-end tests: serve dist/ (with `shop-recs serve`), launch Debian's
-// Chromium, open the page, and fail on any page error or unexpected console error. The
-// server, browser and page helpers the benchmark uses too live in scripts/browser.mjs.
+// Shared by the end-to-end tests: serve dist/ (with `shop-recs serve`), launch the engine
+// under test (E2E_ENGINE: tests/e2e/engines.mjs), open the page, and fail on any page
+// error or unexpected console error. The server, Chromium and Playwright page helpers the
+// benchmark uses too live in scripts/browser.mjs.
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { after, before } from 'node:test';
+import { after, before, test as nodeTest } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { launchBrowser, openPage, startServer } from '../../scripts/browser.mjs';
+import { launchBrowser, openPage as openPlaywrightPage, startServer } from '../../scripts/browser.mjs';
+import { assertEngine, ENGINE, launchSelenium, openSeleniumPage } from './engines.mjs';
 
-export { launchBrowser, openPage, startServer };
+export { ENGINE, startServer };
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** Screenshots go here; the folder is git-ignored. */
@@ -21,19 +23,71 @@ export const SCREENSHOTS = join(ROOT, 'test-results');
 export let server = null;
 export let browser = null;
 
+/** The engines a test runs in unless it says otherwise: every engine-independent scenario. */
+const EVERYWHERE = ['chromium', 'firefox', 'webkit'];
+/** This file's default, set by useServerAndBrowser({ engines, why }). */
+let fileEngines = { engines: EVERYWHERE, why: null };
+
 /**
- * Starts a server (`startServer(options)`) and a browser before the file's tests and
- * closes both after them: the set-up every end-to-end test file shares.
+ * Starts a server (`startServer(options)`) and the engine's browser before the file's
+ * tests and closes both after them: the set-up every end-to-end test file shares.
+ * `engines` (default: Chromium, Firefox and WebKit as shipped) lists where the file's
+ * tests run, and `why` says why not elsewhere; a test can say otherwise (see `test`).
  */
-export function useServerAndBrowser(options) {
+export function useServerAndBrowser({ engines = EVERYWHERE, why = null, ...options } = {}) {
+  fileEngines = { engines, why };
   before(async () => {
     server = await startServer(options);
-    browser = await launchBrowser();
+    browser = ENGINE.playwright ? await launchBrowser() : await launchSelenium();
   });
   after(async () => {
     await browser?.close();
     await server?.close();
   });
+}
+
+/**
+ * Whether this is the perf tier (`scripts/test.sh --perf`, E2E_PERF=1): tests with
+ * `perf: true` assert timing thresholds and run only there; every other test runs only
+ * in the default tier, which asserts no timing.
+ */
+export const PERF = process.env.E2E_PERF === '1';
+
+/**
+ * node:test's `test`, run only in the engines the test (or its file) lists, and only in
+ * its tier. Elsewhere it is reported as skipped, counted, with the reason in its name:
+ * `options.engines` and `options.why`, or the file's. `webkit-sab` (WebKit with
+ * SharedArrayBuffer) runs only tests that list it: the threaded build's scenarios; the
+ * rest run in `webkit`. `options.perf` marks a timing-threshold test (see PERF).
+ */
+export function test(name, options, fn) {
+  if (typeof options === 'function') [options, fn] = [{}, options];
+  const { engines = fileEngines.engines, why = fileEngines.why, perf = false, ...rest } = options;
+  let reason = null;
+  if (!engines.includes(ENGINE.name)) {
+    reason = why ?? (ENGINE.name === 'webkit-sab'
+      ? 'webkit-sab runs the threaded-build scenarios only; this one runs in webkit as shipped'
+      : `runs in ${engines.join(', ')} only`);
+  } else if (perf && !PERF) {
+    reason = 'asserts a timing threshold: runs in the perf tier (scripts/test.sh --perf)';
+  } else if (!perf && PERF) {
+    reason = 'the perf tier runs only the timing-threshold tests';
+  }
+  if (reason === null) return nodeTest(`${name} [${ENGINE.name}]`, rest, fn);
+  return nodeTest(`${name} [${ENGINE.name}: skipped, ${reason}]`, { ...rest, skip: reason }, fn);
+}
+
+/**
+ * Opens `url` in a fresh context of the engine under test: Playwright's openPage for
+ * Chromium (scripts/browser.mjs), a fresh WebDriver session elsewhere (engines.mjs).
+ * Either way `{ page, context, problems, loads, assertClean }`, and the page is checked to
+ * run in the engine asked for (its user agent).
+ */
+export async function openPage(theBrowser, url, options) {
+  if (!ENGINE.playwright) return openSeleniumPage(theBrowser, url, options);
+  const opened = await openPlaywrightPage(theBrowser, url, options);
+  await assertEngine(opened.page);
+  return opened;
 }
 
 /** Fails, with the page's error message, unless the page's state is one of `wanted`. */
@@ -56,9 +110,10 @@ export async function waitForState(page, states, timeout = 60_000) {
   await expectState(page, wanted);
 }
 
+/** `test-results/NAME.png`, with the engine in the name outside Chromium (`NAME-firefox.png`). */
 export function screenshotPath(name) {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  return join(SCREENSHOTS, `${name}.png`);
+  return join(SCREENSHOTS, `${name}${ENGINE.name === 'chromium' ? '' : `-${ENGINE.name}`}.png`);
 }
 
 /** The repository root, for fixtures outside tests/ (docs/, ../shared/catalogs). */

@@ -5,9 +5,9 @@
 // purpose cannot run either, and the policy is reported as violated, while the normal
 // page never violates it (the harness fails any test on a violation).
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
 import {
-  actAndWait, browser, chooseProduct, dropFile, openPage, resultRows, run, screenshotPath, server, useServerAndBrowser, waitForState,
+  test,
+  actAndWait, browser, chooseProduct, ENGINE, dropFile, openPage, resultRows, run, screenshotPath, server, useServerAndBrowser, waitForState,
 } from './harness.mjs';
 
 useServerAndBrowser();
@@ -36,8 +36,16 @@ function traces(page) {
 
 test('HTML and script in a catalog show literally and never run', async () => {
   const { page, context, assertClean } = await openPage(browser, `${server.url}?runs=1&iterations=100&mode=compare`);
+  // Every request the page makes: Playwright's request events in Chromium; elsewhere the
+  // page's own Resource Timing entries, read before each navigation and at the end
+  // (WebDriver has no request events).
   const requests = [];
-  context.on('request', (request) => requests.push(new URL(request.url()).pathname));
+  if (ENGINE.playwright) context.on('request', (request) => requests.push(new URL(request.url()).pathname));
+  const readResourceTiming = async () => {
+    if (!ENGINE.playwright) {
+      requests.push(...await page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname)));
+    }
+  };
   await waitForState(page, 'ready');
   const title = await page.title();
   const clean = {
@@ -80,6 +88,7 @@ test('HTML and script in a catalog show literally and never run', async () => {
     `Could not load hostile-dupes.json: duplicate identifier ${JSON.stringify(ID)}: products 0 and 1 share it`);
 
   // A hostile product parameter in the URL, reported in a notice.
+  await readResourceTiming();
   await page.goto(`${server.url}?product=${encodeURIComponent(NAME)}&runs=1&iterations=50`);
   await waitForState(page, 'ready');
   assert.match(await page.locator('[data-testid=notices] li[data-param=product]').textContent(),
@@ -88,6 +97,8 @@ test('HTML and script in a catalog show literally and never run', async () => {
   // Give anything that might run a moment, then look for its traces.
   await page.waitForTimeout(300);
   assert.deepEqual(await traces(page), clean);
+  await readResourceTiming();
+  assert.ok(requests.length > 0, 'the page\'s own requests were seen, so a stray one would be too');
   const strays = requests.filter((path) => path.startsWith('/pwned') || path === '/x');
   assert.deepEqual(strays, [], 'no payload made a request');
   assertClean(); // includes: no Content-Security-Policy violation on the normal page

@@ -3,16 +3,32 @@
 // disables what needs the pool, and the rest still works.
 //
 // The pages here block service workers: otherwise coi-serviceworker.js would add the
-// headers and make the page isolated after one reload (static-hosting.test.mjs).
+// headers and make the page isolated after one reload (static-hosting.test.mjs). Only
+// Playwright can block them, so that test is Chromium's. WebKitGTK as shipped reaches the
+// same fallback for another reason, no SharedArrayBuffer even when isolated: its own
+// test below is served with the headers.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
 import {
-  browser, chooseMode, openPage, resultRows, run, screenshotPath, server, timings, useServerAndBrowser, waitForState,
+  test,
+  browser, chooseMode, openPage, resultRows, run, screenshotPath, server, startServer, timings, useServerAndBrowser, waitForState,
 } from './harness.mjs';
 
 useServerAndBrowser({ isolation: false });
 
-test('without isolation the page explains, disables parallel, and runs serial and JS', async () => {
+/** Serial and JavaScript on their own, each ranking exactly as Compare did (`compared`). */
+async function serialAndJsRankAs(page, compared) {
+  for (const mode of ['serial', 'js']) {
+    await chooseMode(page, mode);
+    await run(page);
+    assert.ok((await timings(page))[mode].median > 0, `${mode} ran`);
+    assert.deepEqual(await resultRows(page), compared, `${mode} ranks as Compare did`);
+  }
+}
+
+test('without isolation the page explains, disables parallel, and runs serial and JS', {
+  engines: ['chromium'],
+  why: 'blocks service workers, which only Playwright (Chromium) can',
+}, async () => {
   const { page, context, loads, assertClean } = await openPage(browser, `${server.url}?mode=compare&runs=2&autorun=1`, { serviceWorkers: 'block' });
   // Every module the page and its workers fetch.
   const fetched = [];
@@ -41,13 +57,7 @@ test('without isolation the page explains, disables parallel, and runs serial an
   assert.equal(await page.locator('[data-testid=result-row]').count(), 10);
   const compared = await resultRows(page);
 
-  // Serial and JavaScript on their own, each ranking exactly as Compare did.
-  for (const mode of ['serial', 'js']) {
-    await chooseMode(page, mode);
-    await run(page);
-    assert.ok((await timings(page))[mode].median > 0, `${mode} ran`);
-    assert.deepEqual(await resultRows(page), compared, `${mode} ranks as Compare did`);
-  }
+  await serialAndJsRankAs(page, compared);
   await page.screenshot({ path: screenshotPath('isolation-single-thread'), fullPage: true });
 
   // A link asking for parallel gets a message and a mode that can run.
@@ -59,4 +69,38 @@ test('without isolation the page explains, disables parallel, and runs serial an
   await other.context.close();
   assertClean();
   await context.close();
+});
+
+test('WebKit as shipped: isolated but no SharedArrayBuffer, so the single-thread build, the reason, and serial and JS identical', {
+  engines: ['webkit'],
+  why: 'WebKitGTK as shipped is the engine without SharedArrayBuffer; the others have it',
+}, async () => {
+  // Served with the isolation headers: the page is isolated, and still has no shared memory.
+  const isolated = await startServer();
+  try {
+    const { page, context, assertClean } = await openPage(browser, `${isolated.url}?mode=compare&runs=2&autorun=1`);
+    await waitForState(page, 'done');
+    assert.equal(await page.evaluate(() => [self.crossOriginIsolated, typeof SharedArrayBuffer].join()), 'true,undefined');
+    const env = page.locator('[data-testid=env]');
+    assert.equal(await env.getAttribute('data-isolated'), 'true');
+    assert.equal(await env.getAttribute('data-build'), 'single-thread');
+    assert.equal(await env.getAttribute('data-threads'), '0', 'no pool');
+    assert.match(await page.locator('#env-problem').textContent(), /this browser has no SharedArrayBuffer.*single-thread build/);
+    assert.equal(await page.locator('#threads-hint').textContent(), 'no pool here (see Environment)');
+    assert.equal(await page.isDisabled('input[name=mode][value=parallel]'), true);
+    assert.equal(await page.isDisabled('[data-testid=scaling]'), true);
+    assert.equal(await page.isDisabled('[data-testid=threads]'), true);
+    // The autorun link ran Compare: serial and JS, identical; the URL keeps the state.
+    const times = await timings(page);
+    assert.ok(times.serial.median > 0 && times.js.median > 0);
+    assert.equal(times.parallel, null);
+    assert.equal(await page.locator('[data-testid=identical]').getAttribute('data-value'), 'true');
+    assert.equal(new URL(page.url()).searchParams.get('mode'), 'compare');
+    await serialAndJsRankAs(page, await resultRows(page));
+    await page.screenshot({ path: screenshotPath('single-thread') });
+    assertClean();
+    await context.close();
+  } finally {
+    await isolated.close();
+  }
 });

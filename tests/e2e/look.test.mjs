@@ -1,8 +1,8 @@
 // The look: every control has a label, the page works from the keyboard, and at a phone
 // width nothing spills sideways. Screenshots land in test-results/.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
 import {
+  test,
   actAndWait, browser, openPage, screenshotPath, server, useServerAndBrowser, waitForState,
 } from './harness.mjs';
 

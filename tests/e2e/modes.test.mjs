@@ -1,12 +1,13 @@
-// The three scorers and Compare: each mode runs on the default catalog; Compare on 2,000
-// generated products and 2 threads ranks identically and is faster in parallel; and the
-// plain-JS scorer's rows equal the wasm's, score for score.
+// The three scorers and Compare: each mode runs on the default catalog (Parallel only
+// where the engine has a pool); Compare on 2,000 generated products and 2 threads ranks
+// identically (and, in the perf tier, is faster in parallel); and the plain-JS scorer's
+// rows equal the wasm's, score for score.
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
 import {
-  browser, chooseMode, openPage, REPO, resultRows, run, screenshotPath, server, timings, useServerAndBrowser, waitForState,
+  test,
+  browser, chooseMode, ENGINE, openPage, REPO, resultRows, run, screenshotPath, server, timings, useServerAndBrowser, waitForState,
 } from './harness.mjs';
 
 useServerAndBrowser();
@@ -16,12 +17,13 @@ test('the default catalog runs in each mode', async () => {
   await waitForState(page, 'ready');
   assert.equal(await page.locator('[data-testid=catalog-count]').getAttribute('data-value'), '40');
 
-  const expected = {
-    serial: ['serial'],
-    parallel: ['parallel'],
-    js: ['js'],
-    compare: ['serial', 'parallel', 'js'],
-  };
+  // Without a pool (WebKit as shipped) Parallel is disabled and Compare runs serial and JS.
+  const expected = ENGINE.threads
+    ? { serial: ['serial'], parallel: ['parallel'], js: ['js'], compare: ['serial', 'parallel', 'js'] }
+    : { serial: ['serial'], js: ['js'], compare: ['serial', 'js'] };
+  if (!ENGINE.threads) {
+    assert.equal(await page.isDisabled('input[name=mode][value=parallel]'), true, 'no pool: Parallel is disabled');
+  }
   let reference = null;
   for (const [mode, timed] of Object.entries(expected)) {
     await chooseMode(page, mode);
@@ -41,7 +43,8 @@ test('the default catalog runs in each mode', async () => {
     }
     // Speedup only where serial and parallel both ran; identical only where modes were compared.
     const speedup = await page.locator('[data-testid=speedup]').getAttribute('data-value');
-    assert.equal(speedup !== null, mode === 'compare', `${mode}: speedup is shown only for Compare`);
+    assert.equal(speedup !== null, mode === 'compare' && ENGINE.threads,
+      `${mode}: speedup is shown only for Compare, and only with a pool`);
     const identical = await page.locator('[data-testid=identical]').getAttribute('data-value');
     assert.equal(identical, mode === 'compare' ? 'true' : null);
     assert.match(new URL(page.url()).search, new RegExp(`mode=${mode}`), 'the URL follows the mode');
@@ -53,24 +56,24 @@ test('the default catalog runs in each mode', async () => {
   await context.close();
 });
 
-test('Compare on 2,000 products and 2 threads: identical results, parallel faster', async (t) => {
-  const { page, context, assertClean } = await openPage(browser,
-    `${server.url}?generate=2000&mode=compare&threads=2&runs=3&autorun=1`);
-  await waitForState(page, 'done', 180_000);
-  // The test machine may be busy with other work, which hurts the mode that needs both
-  // cores most. One more Compare run settles a noisy first one; a parallel mode that is
-  // really no faster fails both.
-  if (Number(await page.locator('[data-testid=speedup]').getAttribute('data-value')) <= 1) {
-    t.diagnostic(`first speedup ${await page.locator('[data-testid=speedup]').getAttribute('data-value')}; running Compare again`);
-    await run(page, 180_000);
-  }
+/** Compare on 2,000 generated products and 2 threads, run to the end. */
+async function compare2000() {
+  const opened = await openPage(browser, `${server.url}?generate=2000&mode=compare&threads=2&runs=3&autorun=1`);
+  await waitForState(opened.page, 'done', 180_000);
+  return opened;
+}
+
+const THREADED = { engines: ['chromium', 'firefox', 'webkit-sab'], why: 'needs the rayon pool (WebKitGTK as shipped has no SharedArrayBuffer)' };
+
+test('Compare on 2,000 products and 2 threads: identical results, every figure from its runs', THREADED, async () => {
+  const { page, context, assertClean } = await compare2000();
   assert.equal(await page.locator('[data-testid=catalog-count]').getAttribute('data-value'), '2000');
   assert.equal(await page.locator('[data-testid=env]').getAttribute('data-threads'), '2');
   assert.equal(await page.locator('[data-testid=identical]').getAttribute('data-value'), 'true',
     'serial, parallel and JS must rank identically');
   const speedup = Number(await page.locator('[data-testid=speedup]').getAttribute('data-value'));
   const times = await timings(page);
-  assert.ok(speedup > 1, `speedup on 2 threads must be over 1, got ${speedup} (${JSON.stringify(times)})`);
+  assert.ok(speedup > 0, `a speedup is shown: ${speedup}`);
   assert.ok(Math.abs(speedup - times.serial.median / times.parallel.median) < 1e-9,
     'speedup is serial median / parallel median');
   const versus = Number(await page.locator('[data-testid=wasm-vs-js]').getAttribute('data-value'));
@@ -87,10 +90,25 @@ test('Compare on 2,000 products and 2 threads: identical results, parallel faste
   // only when asked, so that running the tests leaves the checkout as it was.
   const path = screenshotPath('compare');
   await page.screenshot({ path, fullPage: true });
-  if (process.env.UPDATE_DOCS_SCREENSHOT === '1') {
+  if (process.env.UPDATE_DOCS_SCREENSHOT === '1' && ENGINE.name === 'chromium') {
     mkdirSync(join(REPO, 'docs'), { recursive: true });
     copyFileSync(path, join(REPO, 'docs', 'screenshot-compare.png'));
   }
+  assertClean();
+  await context.close();
+});
+
+test('Compare on 2,000 products and 2 threads: parallel is faster than serial', { ...THREADED, perf: true }, async (t) => {
+  const { page, context, assertClean } = await compare2000();
+  // The test machine may be busy with other work, which hurts the mode that needs both
+  // cores most. One more Compare run settles a noisy first one; a parallel mode that is
+  // really no faster fails both.
+  if (Number(await page.locator('[data-testid=speedup]').getAttribute('data-value')) <= 1) {
+    t.diagnostic(`first speedup ${await page.locator('[data-testid=speedup]').getAttribute('data-value')}; running Compare again`);
+    await run(page, 180_000);
+  }
+  const speedup = Number(await page.locator('[data-testid=speedup]').getAttribute('data-value'));
+  assert.ok(speedup > 1, `speedup on 2 threads must be over 1, got ${speedup} (${JSON.stringify(await timings(page))})`);
   assertClean();
   await context.close();
 });
@@ -106,14 +124,15 @@ test('the plain-JS results equal the wasm results', async () => {
     await chooseMode(page, 'serial');
     await run(page);
     const serial = await resultRows(page);
-    await chooseMode(page, 'parallel');
-    await run(page);
-    const parallel = await resultRows(page);
     assert.equal(js.length, expectedRows);
     // data-score, data-text and data-attribute are the f64s as JS prints them (shortest
     // round trip), so equal strings are equal numbers.
     assert.deepEqual(js, serial, `${query}: JS rows must equal the serial wasm rows`);
-    assert.deepEqual(parallel, serial, `${query}: parallel rows must equal the serial rows`);
+    if (ENGINE.threads) {
+      await chooseMode(page, 'parallel');
+      await run(page);
+      assert.deepEqual(await resultRows(page), serial, `${query}: parallel rows must equal the serial rows`);
+    }
     assertClean();
     await context.close();
   }

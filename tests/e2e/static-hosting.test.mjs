@@ -4,8 +4,8 @@
 // then the page is cross-origin isolated and the rayon pool runs. A later load needs no
 // reload, and a page the service worker cannot isolate never loops.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
 import {
+  test,
   browser, openPage, run, screenshotPath, server, timings, useServerAndBrowser, waitForState,
 } from './harness.mjs';
 
@@ -13,7 +13,10 @@ useServerAndBrowser({ isolation: false });
 
 const env = (page) => page.locator('[data-testid=env]');
 
-test('the service worker isolates the page after one reload, and the next load does not reload', async () => {
+test('the service worker isolates the page after one reload, and the next load does not reload', {
+  engines: ['chromium', 'firefox', 'webkit-sab'],
+  why: 'WebKitGTK as shipped has no SharedArrayBuffer: its own test below',
+}, async () => {
   const { page, context, loads, assertClean } = await openPage(browser, `${server.url}?mode=compare&runs=2`);
   await waitForState(page, 'ready');
   assert.equal(loads.length, 2, `the first visit loads the page twice, no more: ${loads.join(', ')}`);
@@ -67,7 +70,10 @@ for (const { name, initScript, reason } of [
   { name: 'the service worker serves the page but the browser does not isolate it', initScript: notIsolated, reason: /service worker that adds them is running, but the browser did not isolate the page/ },
   { name: 'the service worker never takes over the page', initScript: notControlled, reason: /did not take over the page after one reload/ },
 ]) {
-  test(`no reload loop when ${name}`, async () => {
+  test(`no reload loop when ${name}`, {
+    engines: ['chromium'],
+    why: 'simulated with a script run before the page\'s own, which only Playwright (Chromium) offers',
+  }, async () => {
     const { page, context, loads, assertClean } = await openPage(browser, `${server.url}?mode=compare&runs=1&autorun=1`, { initScript });
     await waitForState(page, 'done');
     assert.equal(loads.length, 2, `one reload, then the fallback: ${loads.join(', ')}`);
@@ -86,3 +92,26 @@ for (const { name, initScript, reason } of [
     await context.close();
   });
 }
+
+test('WebKit as shipped, without isolation headers: the service worker isolates the page, which still falls back to one thread', {
+  engines: ['webkit'],
+  why: 'WebKitGTK as shipped is the engine without SharedArrayBuffer; the others run the test above',
+}, async () => {
+  const { page, context, loads, assertClean } = await openPage(browser, `${server.url}?mode=compare&runs=1&autorun=1`);
+  await waitForState(page, 'done');
+  assert.equal(loads.length, 2, `the service worker's reload, once: ${loads.join(', ')}`);
+  assert.equal(await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL), `${server.url}coi-serviceworker.js`);
+  assert.equal(await env(page).getAttribute('data-isolated'), 'true');
+  assert.equal(await env(page).getAttribute('data-isolated-via'), 'service-worker');
+  assert.equal(await env(page).getAttribute('data-build'), 'single-thread');
+  assert.match(await page.locator('#env-problem').textContent(), /no SharedArrayBuffer/);
+  assert.equal(await page.locator('[data-testid=identical]').getAttribute('data-value'), 'true');
+  // No reload loop: the next load is one load.
+  loads.length = 0;
+  await page.reload();
+  await waitForState(page, 'ready');
+  assert.equal(loads.length, 1, `a later visit loads once: ${loads.join(', ')}`);
+  await page.screenshot({ path: screenshotPath('static-hosting-single-thread') });
+  assertClean();
+  await context.close();
+});

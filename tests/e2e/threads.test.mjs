@@ -2,17 +2,20 @@
 // and pool, without a page reload; Scaling measures 1..hardwareConcurrency threads and
 // puts the user's count back. (Cancelling a run: cancel.test.mjs.)
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
 import {
+  test,
   actAndWait, browser, chooseMode, openPage, resultRows, run, screenshotPath, server, useServerAndBrowser, waitForState,
 } from './harness.mjs';
 
-useServerAndBrowser();
+useServerAndBrowser({
+  engines: ['chromium', 'firefox', 'webkit-sab'],
+  why: 'needs the rayon pool (WebKitGTK as shipped has no SharedArrayBuffer)',
+});
 
 const dataThreads = (page) => page.locator('[data-testid=env]').getAttribute('data-threads');
 
 test('changing threads 2 -> 1 -> 2 rebuilds the pool without a reload', async (t) => {
-  const { page, context, assertClean } = await openPage(browser, `${server.url}?generate=500&mode=parallel&runs=1&iterations=200`);
+  const { page, context, assertClean } = await openPage(browser, `${server.url}?generate=500&mode=parallel&runs=1&iterations=200&threads=2`);
   await waitForState(page, 'ready');
   const hw = await page.evaluate(() => navigator.hardwareConcurrency);
   if (hw < 2) t.skip(`needs at least 2 hardware threads, this browser reports ${hw}`);

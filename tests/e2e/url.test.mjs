@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { closeSync, cpSync, ftruncateSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
 import {
+  test,
   actAndWait, browser, chooseMode, openPage, REPO, resultRows, run, server, startServer, useServerAndBrowser, waitForState,
 } from './harness.mjs';
 
@@ -222,7 +222,7 @@ test('threads 0 or 999, runs 0, and a catalog URL that fails each get a message;
   // A catalog parameter that cannot be fetched, or is not JSON: a message naming it, and
   // the bundled catalog instead.
   for (const [catalog, expected] of [
-    ['http://127.0.0.1:9/products.json', /Could not load http:\/\/127\.0\.0\.1:9\/products\.json: could not fetch .*Failed to fetch.*Loaded the bundled catalog instead\./],
+    ['http://127.0.0.1:9/products.json', /Could not load http:\/\/127\.0\.0\.1:9\/products\.json: could not fetch .*\(is it reachable, and same-origin or CORS-enabled\?\)\. Loaded the bundled catalog instead\./],
     ['index.html', /Could not load index\.html: invalid JSON at line 1, column 1: expected value\. Loaded the bundled catalog instead\./],
     ['nowhere/products.json', /Could not load nowhere\/products\.json: could not fetch .*HTTP 404.*Loaded the bundled catalog instead\./],
   ]) {

@@ -23,6 +23,7 @@ use shop_recs::{Catalog, Query, Recommendation};
 
 use super::error::ApiError;
 use super::jobs::{Slots, run_job};
+use super::memory::release_freed_memory;
 use super::store::CatalogStore;
 
 /// The id of the catalog the server started with (`--catalog`, `--generate`, or the
@@ -76,10 +77,11 @@ async fn catalog_for(state: &Shared, id: &str) -> Result<Arc<Catalog>, ApiError>
         let started = Instant::now();
         let catalog = generate(n, seed).map_err(|e| ApiError::invalid_catalog(&e))?;
         let ms = started.elapsed().as_secs_f64() * 1e3;
-        job_state
-            .store()
-            .insert(&id, Arc::new(catalog), ms)
-            .map_err(|over| over_budget(over.bytes, over.budget))
+        let stored = job_state.store().insert(&id, Arc::new(catalog), ms);
+        if job_state.store().evicted_since() {
+            release_freed_memory();
+        }
+        stored.map_err(|over| over_budget(over.bytes, over.budget))
     })
     .await?
 }
@@ -395,10 +397,14 @@ pub async fn upload(
         let started = Instant::now();
         let catalog = parse_catalog_bytes(&bytes).map_err(|e| ApiError::invalid_catalog(&e))?;
         let parse_ms = started.elapsed().as_secs_f64() * 1e3;
-        let catalog = job_state
+        let stored = job_state
             .store()
             .insert(&id, Arc::new(catalog), parse_ms)
-            .map_err(|over| over_budget(over.bytes, over.budget))?;
+            .map_err(|over| over_budget(over.bytes, over.budget));
+        // The body and the parser's buffers are freed now, and perhaps evicted catalogs.
+        drop(bytes);
+        release_freed_memory();
+        let catalog = stored?;
         Ok::<_, ApiError>((StatusCode::CREATED, upload_answer(&id, &catalog, parse_ms)))
     })
     .await??;

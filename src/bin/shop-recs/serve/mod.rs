@@ -10,6 +10,7 @@
 mod api;
 mod error;
 mod jobs;
+mod memory;
 mod site;
 mod store;
 
@@ -131,6 +132,7 @@ impl std::error::Error for ServeError {}
 /// Starts the server and serves until SIGINT or SIGTERM; then stops taking connections,
 /// lets the requests in flight finish (each bounded by its timeout), and returns.
 pub fn run(args: ServeArgs) -> Result<(), ServeError> {
+    memory::tune_allocator();
     let index = args.dist.join("index.html");
     let index_html =
         std::fs::read_to_string(&index).map_err(|_| ServeError::Dist(args.dist.clone()))?;
