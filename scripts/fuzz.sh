@@ -10,8 +10,9 @@
 # The corpus starts from fuzz/seeds/ (small catalogs and broken ones, the shapes the
 # validation tests use), the bundled catalog, and ../shared/catalogs/*.json when present;
 # it grows in fuzz/corpus/ (git-ignored) from run to run. Prints the executions and exits
-# non-zero on a crash, whose input libFuzzer writes to fuzz/artifacts/catalog/: keep it
-# in fuzz/regressions/ once fixed, where tests/fuzz_regressions.rs replays it.
+# non-zero on a crash, whose input libFuzzer writes to fuzz/artifacts/catalog/. A crash
+# is a bug: once fixed, keep its input in fuzz/regressions/ (every run starts from it) and
+# as a test in tests/catalog_validation.rs. None has been found so far.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/lib.sh

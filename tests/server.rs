@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! `shop-recs serve` against a real socket: the binary is started on port 0 and driven
 //! over HTTP, as a client would. The test binary is unoptimized, so a generated catalog
 //! with many iterations keeps a request in flight for seconds: that is how the tests

@@ -54,7 +54,12 @@ async function withIsolationHeaders(request) {
   headers.set('Cross-Origin-Embedder-Policy', 'require-corp');
   headers.set('Cross-Origin-Resource-Policy', 'same-origin');
   // Same body (streamed, not copied), status and other headers.
-  return new Response(response.body, {
+  // A revalidated file comes back 304 Not Modified (the server answers conditional
+  // requests), and a Response with a null-body status (101, 103, 204, 205, 304) may not
+  // have a body: constructing one throws, and the page's request fails. WebKit sends such
+  // requests through the worker when the page is reloaded.
+  const nullBody = [101, 103, 204, 205, 304].includes(response.status);
+  return new Response(nullBody ? null : response.body, {
     status: response.status,
     statusText: response.statusText,
     headers,

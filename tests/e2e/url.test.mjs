@@ -13,6 +13,12 @@ import {
 
 useServerAndBrowser();
 
+/** Tests whose links set `threads` and check the pool's size. */
+const POOL = {
+  engines: ['chromium', 'firefox', 'webkit-sab'],
+  why: 'its links set threads and check the pool\'s size; WebKit as shipped has no pool (its autorun link is checked in isolation.test.mjs)',
+};
+
 const params = (page) => Object.fromEntries(new URL(page.url()).searchParams);
 
 async function controls(page) {
@@ -33,7 +39,7 @@ function notices(page) {
     Object.fromEntries(items.map((li) => [li.dataset.param, li.textContent])));
 }
 
-test('a URL with every parameter reproduces the state and the run', async () => {
+test('a URL with every parameter reproduces the state and the run', POOL, async () => {
   // Find a product that is not the first: the 3rd recommendation of a quick run.
   let target;
   let targetName;
@@ -89,7 +95,7 @@ test('a URL with every parameter reproduces the state and the run', async () => 
   await second.context.close();
 });
 
-test('the controls and the URL stay in sync', async () => {
+test('the controls and the URL stay in sync', POOL, async () => {
   const { page, context, assertClean } = await openPage(browser, `${server.url}`);
   await waitForState(page, 'ready');
   await page.fill('[data-testid=iterations]', '321');
@@ -107,7 +113,8 @@ test('the controls and the URL stay in sync', async () => {
   const chosen = await page.locator('[data-testid=product]').getAttribute('data-id');
   assert.match(chosen, /kettle/);
   assert.deepEqual(params(page), {
-    product: chosen, mode: 'js', threads: '2', iterations: '321', runs: '2', top: '4',
+    product: chosen, mode: 'js', threads: String(await page.evaluate(() => navigator.hardwareConcurrency)),
+    iterations: '321', runs: '2', top: '4',
   });
   await run(page);
   assert.equal(await page.locator('[data-testid=result-row]').count(), 4);
@@ -115,7 +122,7 @@ test('the controls and the URL stay in sync', async () => {
   await context.close();
 });
 
-test('invalid URL parameters show messages naming them and their ranges, and defaults are used', async () => {
+test('invalid URL parameters show messages naming them and their ranges, and defaults are used', POOL, async () => {
   const hwQuery = '?iterations=0&runs=abc&top=5000&threads=99&mode=fast&product=nope&autorun=1';
   const { page, context, assertClean } = await openPage(browser, `${server.url}${hwQuery}`);
   await waitForState(page, 'done');
@@ -200,7 +207,7 @@ test('invalid typed input gets a message and is not used', async () => {
   await context.close();
 });
 
-test('threads 0 or 999, runs 0, and a catalog URL that fails each get a message; the page runs', async () => {
+test('threads 0 or 999, runs 0, and a catalog URL that fails each get a message; the page runs', POOL, async () => {
   for (const [query, param, expected] of [
     ['threads=0', 'threads', /threads must be a whole number from 1 to \d+ \(navigator\.hardwareConcurrency\); got "0"\. Using \d+\./],
     ['threads=999', 'threads', /threads must be from 1 to \d+ \(navigator\.hardwareConcurrency\); got 999\. Using \d+\./],
