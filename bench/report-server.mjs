@@ -53,7 +53,7 @@ export function serverSection(server) {
   md.push('');
   md.push('A client asks `GET /healthz` every 10 ms on its own connection while the server is loaded: ' +
     `first ${4 * server.threads} clients saturating the scoring endpoint (generated 2,000 × 1,500), then two clients uploading distinct catalogs of ` +
-    `${server.reactor.find((r) => r.upload_bytes)?.upload_bytes ? `${(server.reactor.find((r) => r.upload_bytes).upload_bytes / 2 ** 20).toFixed(0)} MiB` : 'about 60 MiB'} ` +
+    `${server.reactor.find((r) => r.upload_bytes)?.upload_bytes ? `${(server.reactor.find((r) => r.upload_bytes).upload_bytes / 2 ** 20).toFixed(1)} MiB` : 'nearly 64 MiB'}, just under the body limit ` +
     '(each is hashed and parsed). "spawn_blocking" is the normal build; "on the reactor" is the same source built with the benchmark-only feature ' +
     '`bench-score-on-reactor`, which runs each job inside the async handler, on a reactor thread.');
   md.push('');

@@ -223,37 +223,44 @@ impl Catalog {
     }
 
     /// About how many bytes of heap this catalog holds: its strings, token tables and
-    /// index. An estimate (allocator overhead and the hash table's spare slots are
-    /// approximated), good for budgets such as the server's catalog memory.
+    /// index, each allocation counted as a typical allocator (glibc's malloc) takes it: the
+    /// request plus an 8-byte header, rounded up to 16 bytes, at least 32. An estimate (the
+    /// hash table's layout is approximated), good for budgets such as the server's catalog
+    /// memory; a catalog of many short strings pays more for headers than for its text.
     pub fn heap_bytes(&self) -> usize {
         use std::mem::size_of;
+        /// What malloc takes for a request of `bytes`; nothing for an empty buffer.
+        fn taken(bytes: usize) -> usize {
+            if bytes == 0 {
+                0
+            } else {
+                ((bytes + 8 + 15) & !15).max(32)
+            }
+        }
         let strings: usize = self
             .products
             .iter()
             .map(|p| {
-                p.id.capacity()
-                    + p.name.capacity()
-                    + p.description.capacity()
-                    + p.category.as_ref().map_or(0, String::capacity)
-                    + p.tags.iter().map(String::capacity).sum::<usize>()
-                    + p.tags.capacity() * size_of::<String>()
+                taken(p.id.capacity())
+                    + taken(p.name.capacity())
+                    + taken(p.description.capacity())
+                    + p.category.as_ref().map_or(0, |c| taken(c.capacity()))
+                    + p.tags.iter().map(|t| taken(t.capacity())).sum::<usize>()
+                    + taken(p.tags.capacity() * size_of::<String>())
             })
             .sum();
-        let products = self.products.capacity() * size_of::<Product>();
-        // Each index entry: a copy of the identifier, the key's String, the value, control bytes.
-        let index: usize = self
-            .index_by_id
-            .keys()
-            .map(|id| id.capacity() + size_of::<String>() + size_of::<usize>() + 1)
-            .sum::<usize>()
-            * 8
-            / 7;
-        let tables = self.text_bytes.capacity()
-            + self.text_ends.capacity() * size_of::<u32>()
-            + self.byte_starts.capacity() * size_of::<usize>()
-            + self.end_starts.capacity() * size_of::<usize>()
-            + self.attribute_ids.capacity() * size_of::<u32>()
-            + self.attribute_starts.capacity() * size_of::<usize>();
+        let products = taken(self.products.capacity() * size_of::<Product>());
+        // The index: a copy of each identifier, and a table of (String, usize) slots with a
+        // control byte each, at most 7/8 full.
+        let keys: usize = self.index_by_id.keys().map(|id| taken(id.capacity())).sum();
+        let slots = self.index_by_id.capacity() * 8 / 7 + 1;
+        let index = keys + taken(slots * (size_of::<String>() + size_of::<usize>() + 1));
+        let tables = taken(self.text_bytes.capacity())
+            + taken(self.text_ends.capacity() * size_of::<u32>())
+            + taken(self.byte_starts.capacity() * size_of::<usize>())
+            + taken(self.end_starts.capacity() * size_of::<usize>())
+            + taken(self.attribute_ids.capacity() * size_of::<u32>())
+            + taken(self.attribute_starts.capacity() * size_of::<usize>());
         size_of::<Catalog>() + strings + products + index + tables
     }
 

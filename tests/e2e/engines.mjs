@@ -561,7 +561,16 @@ export async function openSeleniumPage(browser, url, { viewport = { width: 1280,
 
 /** Fails unless the page really runs in the engine this process was asked for. */
 export async function assertEngine(page) {
-  const agent = await page.evaluate(() => navigator.userAgent);
+  // The page may be reloading itself (js/isolate.js) just now: read again after it.
+  let agent;
+  for (let attempt = 1; agent === undefined; attempt++) {
+    try {
+      agent = await page.evaluate(() => navigator.userAgent);
+    } catch (e) {
+      if (attempt === 20) throw e;
+      await sleep(100);
+    }
+  }
   const chromeInside = ENGINE.name !== 'chromium' && /Chrome\//.test(agent);
   if (!ENGINE.userAgent.test(agent) || chromeInside) {
     throw new Error(`E2E_ENGINE=${ENGINE.name} but the page runs in: ${agent}`);
