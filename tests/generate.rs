@@ -8,17 +8,6 @@ use shop_recs::generate::generate;
 use shop_recs::parse_catalog;
 
 #[test]
-fn same_seed_gives_the_same_catalog() {
-    let first = generate(5_000, 2024).unwrap();
-    let second = generate(5_000, 2024).unwrap();
-    assert_eq!(first.products(), second.products());
-    let other = generate(5_000, 2025).unwrap();
-    assert_ne!(first.products(), other.products());
-}
-
-/// The generator and the parser agree: a generated catalog written as JSON (in the
-/// object form the page uses) reads back as the same products.
-#[test]
 fn generated_catalog_survives_a_json_round_trip() {
     let catalog = generate(2_000, 99).unwrap();
     let json = serde_json::json!({ "products": catalog.products() }).to_string();

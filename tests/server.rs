@@ -456,6 +456,35 @@ fn every_error_is_json_with_the_right_status() {
     assert_eq!(reply.error(405).0, "method_not_allowed");
 }
 
+#[test]
+fn a_panic_in_a_scoring_job_is_a_500_and_the_server_carries_on() {
+    // The test binary is a debug build, where this header makes the job panic (api.rs).
+    let server = Server::start(&["--threads", "2"]);
+    for mode in ["parallel", "serial"] {
+        let reply = Reply::from(
+            agent()
+                .get(format!(
+                    "{}/products/velvet-matte-lipstick/recommendations?mode={mode}",
+                    server.url
+                ))
+                .header("x-shop-recs-test-panic", "1")
+                .call(),
+        );
+        let (code, message) = reply.error(500);
+        assert_eq!(code, "internal");
+        assert!(
+            message.contains("deliberate test panic"),
+            "{mode}: {message}"
+        );
+        // Its slot came back, and the next request is served.
+        assert_eq!(server.inflight(), 0);
+        let next = server.get(&format!(
+            "/products/velvet-matte-lipstick/recommendations?mode={mode}"
+        ));
+        assert_eq!(next.status, 200, "{mode}: {}", next.body);
+    }
+}
+
 /// Sends raw bytes and returns the response's status line and everything after.
 fn raw_exchange(address: &str, head: &str, body: &[u8]) -> String {
     let mut stream = TcpStream::connect(address).expect("connect");

@@ -15,6 +15,20 @@ import {
 
 useServerAndBrowser({ isolation: false });
 
+/**
+ * Without a pool: Parallel, Scaling and the thread count are disabled, and the Compare run
+ * that ended ran what it could, serial and JS, which ranked identically.
+ */
+async function assertSingleThreadCompare(page) {
+  assert.equal(await page.isDisabled('input[name=mode][value=parallel]'), true);
+  assert.equal(await page.isDisabled('[data-testid=scaling]'), true);
+  assert.equal(await page.isDisabled('[data-testid=threads]'), true);
+  const times = await timings(page);
+  assert.ok(times.serial.median > 0 && times.js.median > 0);
+  assert.equal(times.parallel, null);
+  assert.equal(await page.locator('[data-testid=identical]').getAttribute('data-value'), 'true');
+}
+
 /** Serial and JavaScript on their own, each ranking exactly as Compare did (`compared`). */
 async function serialAndJsRankAs(page, compared) {
   for (const mode of ['serial', 'js']) {
@@ -46,14 +60,7 @@ test('without isolation the page explains, disables parallel, and runs serial an
   assert.ok(!fetched.includes('/shop-recs_bg.wasm') && !fetched.includes('/shop-recs.js'),
     `the threaded module must not load: ${fetched.join(', ')}`);
   assert.equal(loads.length, 1, `one load, no reload: ${loads.join(', ')}`);
-  assert.equal(await page.isDisabled('input[name=mode][value=parallel]'), true);
-  assert.equal(await page.isDisabled('[data-testid=scaling]'), true);
-  assert.equal(await page.isDisabled('[data-testid=threads]'), true);
-  // Compare ran what it could: serial and JS, identical.
-  const times = await timings(page);
-  assert.ok(times.serial.median > 0 && times.js.median > 0);
-  assert.equal(times.parallel, null);
-  assert.equal(await page.locator('[data-testid=identical]').getAttribute('data-value'), 'true');
+  await assertSingleThreadCompare(page);
   assert.equal(await page.locator('[data-testid=result-row]').count(), 10);
   const compared = await resultRows(page);
 
@@ -87,14 +94,8 @@ test('WebKit as shipped: isolated but no SharedArrayBuffer, so the single-thread
     assert.equal(await env.getAttribute('data-threads'), '0', 'no pool');
     assert.match(await page.locator('#env-problem').textContent(), /this browser has no SharedArrayBuffer.*single-thread build/);
     assert.equal(await page.locator('#threads-hint').textContent(), 'no pool here (see Environment)');
-    assert.equal(await page.isDisabled('input[name=mode][value=parallel]'), true);
-    assert.equal(await page.isDisabled('[data-testid=scaling]'), true);
-    assert.equal(await page.isDisabled('[data-testid=threads]'), true);
-    // The autorun link ran Compare: serial and JS, identical; the URL keeps the state.
-    const times = await timings(page);
-    assert.ok(times.serial.median > 0 && times.js.median > 0);
-    assert.equal(times.parallel, null);
-    assert.equal(await page.locator('[data-testid=identical]').getAttribute('data-value'), 'true');
+    // The autorun link ran Compare; the URL keeps the state.
+    await assertSingleThreadCompare(page);
     assert.equal(new URL(page.url()).searchParams.get('mode'), 'compare');
     await serialAndJsRankAs(page, await resultRows(page));
     await page.screenshot({ path: screenshotPath('single-thread') });

@@ -163,6 +163,8 @@ enum CliError {
     RankingsDiffer {
         run: usize,
     },
+    /// The pool's threads, each scoring the whole catalog (`--ceiling`), got different scores.
+    ThreadsDisagree,
     SignaturesDiffer {
         kernel: &'static str,
         product: usize,
@@ -189,9 +191,17 @@ impl fmt::Display for CliError {
                 write!(f, "cannot build the thread pool: {source}")
             }
             CliError::Argument(message) => write!(f, "{message}"),
+            CliError::RankingsDiffer { run: 0 } => write!(
+                f,
+                "serial and parallel rankings differ (the untimed warm-up); this is a bug"
+            ),
             CliError::RankingsDiffer { run } => write!(
                 f,
                 "serial and parallel rankings differ (timed run {run}); this is a bug"
+            ),
+            CliError::ThreadsDisagree => write!(
+                f,
+                "the pool's threads scored the same catalog differently (--ceiling); this is a bug"
             ),
             CliError::SignaturesDiffer { kernel, product } => write!(
                 f,
@@ -664,7 +674,7 @@ fn every_thread_serial(
     let every =
         score_serial_on_every_thread(catalog, query, kernel, || origin.elapsed().as_secs_f64())?;
     if !every.scores_agree {
-        return Err(CliError::RankingsDiffer { run: 0 });
+        return Err(CliError::ThreadsDisagree);
     }
     Ok(every
         .times
@@ -681,11 +691,12 @@ fn kernel(args: KernelArgs) -> Result<String, CliError> {
     }
     let catalog = generate(args.generate, args.seed).map_err(CliError::Generate)?;
     let iterations = args.iterations;
-    if !(1..=shop_recs::rank::MAX_ITERATIONS).contains(&iterations) {
-        return Err(CliError::Query(QueryError::IterationsOutOfRange {
-            iterations,
-        }));
+    // The core's check, so the range and its message exist once.
+    Query {
+        iterations,
+        ..Query::new("")
     }
+    .validate()?;
     let bases = seed_bases(iterations);
     let products: Vec<_> = (0..catalog.len())
         .map(|i| catalog.description_words(i))

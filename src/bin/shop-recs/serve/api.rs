@@ -190,8 +190,10 @@ pub async fn recommendations(
     State(state): State<Shared>,
     Path(slug): Path<String>,
     QueryParams(params): QueryParams<Vec<(String, String)>>,
+    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    recommend(state, DEFAULT_CATALOG.to_string(), slug, params).await
+    let catalog = DEFAULT_CATALOG.to_string();
+    recommend(state, catalog, slug, params, test_panic(&headers)).await
 }
 
 /// `GET /catalogs/{id}/products/{slug}/recommendations`
@@ -199,8 +201,20 @@ pub async fn catalog_recommendations(
     State(state): State<Shared>,
     Path((id, slug)): Path<(String, String)>,
     QueryParams(params): QueryParams<Vec<(String, String)>>,
+    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    recommend(state, id, slug, params).await
+    recommend(state, id, slug, params, test_panic(&headers)).await
+}
+
+/// Debug builds only (the ones `cargo test` runs): a request with the header
+/// `x-shop-recs-test-panic: 1` makes its scoring job panic inside the pool, so the tests
+/// can check, over a real socket, that a panic becomes a 500 and the server carries on.
+/// Release builds ignore the header.
+fn test_panic(headers: &HeaderMap) -> bool {
+    cfg!(debug_assertions)
+        && headers
+            .get("x-shop-recs-test-panic")
+            .is_some_and(|v| v.as_bytes() == b"1")
 }
 
 async fn recommend(
@@ -208,6 +222,7 @@ async fn recommend(
     catalog_id: String,
     slug: String,
     params: Vec<(String, String)>,
+    panic_for_test: bool,
 ) -> Result<Response, ApiError> {
     let [iterations, top, mode] = take_params(&params, ["iterations", "top", "mode"])?;
     let query = Query {
@@ -242,10 +257,15 @@ async fn recommend(
         let (catalog, kernel) = (&job_catalog, job_state.kernel);
         let started = Instant::now();
         let scores = if parallel {
-            job_state
-                .pool
-                .install(|| score_until_stopped(catalog, &query, kernel, true, stop))
+            job_state.pool.install(|| {
+                assert!(!panic_for_test, "deliberate test panic in the scoring pool");
+                score_until_stopped(catalog, &query, kernel, true, stop)
+            })
         } else {
+            assert!(
+                !panic_for_test,
+                "deliberate test panic in a serial scoring job"
+            );
             score_until_stopped(catalog, &query, kernel, false, stop)
         }?;
         let scored = Instant::now();
