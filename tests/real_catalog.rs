@@ -135,7 +135,11 @@ fn combined_precision_beats_the_weaker_signal() {
     // The figures `TEXT_WEIGHT`'s documentation gives for these weights (4 decimals).
     assert_eq!(format!("{text:.4}"), "0.5299", "text only");
     assert_eq!(format!("{attribute:.4}"), "0.8588", "attributes only");
-    assert_eq!(format!("{combined:.4}"), "0.8588", "0.1 text + 0.9 attributes");
+    assert_eq!(
+        format!("{combined:.4}"),
+        "0.8588",
+        "0.1 text + 0.9 attributes"
+    );
     assert!(
         combined >= text.min(attribute),
         "combined {combined} is worse than both signals"

@@ -1,29 +1,26 @@
-//! The JSON API: recommendations (the seeds' endpoint), product search, catalog uploads,
-//! health and server information.
+//! The JSON API: recommendations (the seeds' endpoint), product search, health and server
+//! information. Uploads and generated catalogs: catalogs.rs.
 
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
 use axum::Json;
-use axum::body::Body;
 use axum::extract::{Path, Query as QueryParams, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde_json::json;
-use sha2::{Digest, Sha256};
-use shop_recs::catalog::{MAX_CATALOG_BYTES, MAX_PRODUCTS, parse_catalog_bytes};
-use shop_recs::generate::generate;
+use shop_recs::catalog::{MAX_CATALOG_BYTES, MAX_PRODUCTS};
 use shop_recs::rank::{
     DEFAULT_ITERATIONS, DEFAULT_TOP, MAX_ITERATIONS, MAX_TOP, score_until_stopped, top_k,
 };
 use shop_recs::similarity::Kernel;
 use shop_recs::{Catalog, Query, Recommendation};
 
+use super::catalogs::catalog_for;
 use super::error::ApiError;
 use super::jobs::{Slots, run_job};
-use super::memory::release_freed_memory;
 use super::store::CatalogStore;
 
 /// The id of the catalog the server started with (`--catalog`, `--generate`, or the
@@ -47,60 +44,11 @@ pub struct AppState {
 pub type Shared = Arc<AppState>;
 
 impl AppState {
-    fn store(&self) -> std::sync::MutexGuard<'_, CatalogStore> {
+    pub fn store(&self) -> std::sync::MutexGuard<'_, CatalogStore> {
         // The store's methods keep it consistent at every step; a panic elsewhere while
         // it was locked leaves nothing half-done.
         self.store.lock().unwrap_or_else(PoisonError::into_inner)
     }
-}
-
-/// The catalog called `id`: the default one, a stored one, or a `generated-{n}-{seed}`
-/// made now (on a blocking thread, under the in-flight limit) and stored.
-async fn catalog_for(state: &Shared, id: &str) -> Result<Arc<Catalog>, ApiError> {
-    if id == DEFAULT_CATALOG {
-        return Ok(Arc::clone(&state.default_catalog));
-    }
-    if let Some((catalog, _)) = state.store().get(id) {
-        return Ok(catalog);
-    }
-    let Some((n, seed)) = generated_id(id) else {
-        return Err(ApiError::unknown_catalog(id));
-    };
-    if !(1..=MAX_PRODUCTS).contains(&n) {
-        return Err(ApiError::bad_parameter(format!(
-            "a generated catalog holds between 1 and {MAX_PRODUCTS} products, got {n}"
-        )));
-    }
-    let job_state = Arc::clone(state);
-    let id = id.to_string();
-    run_job(&state.slots, move |_| {
-        let started = Instant::now();
-        let catalog = generate(n, seed).map_err(|e| ApiError::invalid_catalog(&e))?;
-        let ms = started.elapsed().as_secs_f64() * 1e3;
-        let stored = job_state.store().insert(&id, Arc::new(catalog), ms);
-        if job_state.store().evicted_since() {
-            release_freed_memory();
-        }
-        stored.map_err(|over| over_budget(over.bytes, over.budget))
-    })
-    .await?
-}
-
-/// `generated-{n}-{seed}` as `(n, seed)`.
-fn generated_id(id: &str) -> Option<(usize, u64)> {
-    let (n, seed) = id.strip_prefix("generated-")?.split_once('-')?;
-    Some((n.parse().ok()?, seed.parse().ok()?))
-}
-
-fn over_budget(bytes: usize, budget: usize) -> ApiError {
-    ApiError::new(
-        StatusCode::INSUFFICIENT_STORAGE,
-        "over_memory_budget",
-        format!(
-            "the catalog needs about {bytes} bytes of memory, more than this server's whole \
-             catalog budget of {budget} bytes (--catalog-memory)"
-        ),
-    )
 }
 
 /// Reads the query parameters `allowed` from `params`, rejecting any other name and any
@@ -371,86 +319,6 @@ async fn search(
     .into_response())
 }
 
-/// `POST /catalogs`: the body is a catalog in any format the core accepts.
-pub async fn upload(
-    State(state): State<Shared>,
-    headers: HeaderMap,
-    body: Body,
-) -> Result<Response, ApiError> {
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let essence = content_type.split(';').next().unwrap_or("").trim();
-    if !essence.eq_ignore_ascii_case("application/json") {
-        return Err(ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            format!("a catalog is sent as application/json, not {content_type:?}"),
-        ));
-    }
-    // RequestBodyLimitLayer has refused a Content-Length over the limit already; a body
-    // without one is cut off here once it passes the limit while streaming.
-    let bytes = axum::body::to_bytes(body, MAX_CATALOG_BYTES)
-        .await
-        .map_err(|e| {
-            if is_length_limit(&e) {
-                ApiError::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "too_large",
-                    format!("the body is over the limit of {MAX_CATALOG_BYTES} bytes (64 MiB)"),
-                )
-            } else {
-                ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    "unreadable_body",
-                    format!("cannot read the body: {e}"),
-                )
-            }
-        })?;
-    let job_state = Arc::clone(&state);
-    let (status, answer) = run_job(&state.slots, move |_| {
-        let id = hex(&Sha256::digest(&bytes));
-        if let Some((catalog, parse_ms)) = job_state.store().get(&id) {
-            return Ok((StatusCode::OK, upload_answer(&id, &catalog, parse_ms)));
-        }
-        let started = Instant::now();
-        let catalog = parse_catalog_bytes(&bytes).map_err(|e| ApiError::invalid_catalog(&e))?;
-        let parse_ms = started.elapsed().as_secs_f64() * 1e3;
-        let stored = job_state
-            .store()
-            .insert(&id, Arc::new(catalog), parse_ms)
-            .map_err(|over| over_budget(over.bytes, over.budget));
-        // The body and the parser's buffers are freed now, and perhaps evicted catalogs.
-        drop(bytes);
-        release_freed_memory();
-        let catalog = stored?;
-        Ok::<_, ApiError>((StatusCode::CREATED, upload_answer(&id, &catalog, parse_ms)))
-    })
-    .await??;
-    Ok((status, Json(answer)).into_response())
-}
-
-fn upload_answer(id: &str, catalog: &Catalog, parse_ms: f64) -> serde_json::Value {
-    json!({ "id": id, "products": catalog.len(), "parse_ms": parse_ms })
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Whether reading a body failed because it passed the body limit.
-fn is_length_limit(e: &axum::Error) -> bool {
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
-    while let Some(err) = source {
-        if err.is::<http_body_util::LengthLimitError>() {
-            return true;
-        }
-        source = err.source();
-    }
-    false
-}
-
 /// `GET /healthz`: answers at once, whatever the scoring pool is doing.
 pub async fn healthz() -> &'static str {
     "ok"
@@ -485,14 +353,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn generated_ids() {
-        assert_eq!(generated_id("generated-2000-42"), Some((2000, 42)));
-        assert_eq!(generated_id("generated-2000"), None);
-        assert_eq!(generated_id("generated-x-1"), None);
-        assert_eq!(generated_id("abc"), None);
-    }
-
-    #[test]
     fn params_reject_unknown_and_repeated_names() {
         let p = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
             pairs
@@ -510,10 +370,5 @@ mod tests {
         assert!(err.message.contains("\"iteration\""), "{}", err.message);
         let twice = p(&[("top", "3"), ("top", "4")]);
         assert!(take_params(&twice, ["top"]).is_err());
-    }
-
-    #[test]
-    fn hex_is_lowercase_two_digits_a_byte() {
-        assert_eq!(hex(&[0, 15, 255]), "000fff");
     }
 }

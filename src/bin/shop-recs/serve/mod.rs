@@ -8,6 +8,7 @@
 //! paths serve `--dist` with the page's headers ([`site`]).
 
 mod api;
+mod catalogs;
 mod error;
 mod jobs;
 mod memory;
@@ -258,7 +259,7 @@ fn router(
         )
         .route(
             "/catalogs",
-            post(api::upload).layer(RequestBodyLimitLayer::new(MAX_CATALOG_BYTES)),
+            post(catalogs::upload).layer(RequestBodyLimitLayer::new(MAX_CATALOG_BYTES)),
         )
         .route("/catalogs/{id}/products", get(api::catalog_products))
         .route(

@@ -1,0 +1,288 @@
+//! `shop-recs bench`: serial against parallel scoring, timed in interleaved runs, with
+//! every ranking checked against the serial one; `--ceiling` adds the parallel-ceiling probe.
+
+use super::recommend::ranking_table;
+use super::*;
+
+#[derive(Args)]
+#[command(group(ArgGroup::new("source").required(true).args(["catalog", "generate"])))]
+pub(super) struct BenchArgs {
+    /// Catalog JSON file to score.
+    #[arg(long, value_name = "FILE")]
+    catalog: Option<PathBuf>,
+    /// Score a generated catalog of N products instead of a file.
+    #[arg(long, value_name = "N")]
+    generate: Option<usize>,
+    /// Seed of the generated catalog.
+    #[arg(long, value_name = "S", default_value_t = 42)]
+    seed: u64,
+    /// Target product (default: the first product).
+    #[arg(long, value_name = "ID")]
+    product: Option<String>,
+    /// MinHash signature length, 1 to 100000.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_ITERATIONS)]
+    iterations: u32,
+    /// Recommendations per run, 1 to 1000.
+    #[arg(long, value_name = "K", default_value_t = DEFAULT_TOP)]
+    top: usize,
+    /// Timed runs of each mode, after one untimed warm-up of each.
+    #[arg(long, value_name = "R", default_value_t = 7)]
+    runs: usize,
+    /// Threads of a dedicated rayon pool (default: rayon's global pool).
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+    /// Time only this mode (rankings are still checked against an untimed serial run).
+    #[arg(long, value_enum, value_name = "MODE")]
+    only: Option<Mode>,
+    /// MinHash kernel: auto (the fastest this CPU runs), portable, avx2 or avx512.
+    #[arg(long, value_name = "NAME", default_value = "auto")]
+    kernel: String,
+    /// Also time, in each round, every pool thread scoring the whole catalog serially
+    /// at once: the machine's own ceiling for parallel scoring.
+    #[arg(long)]
+    ceiling: bool,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Median and minimum of some timings, in milliseconds.
+fn summary(times: &[Duration]) -> (f64, f64) {
+    let mut sorted: Vec<f64> = times.iter().copied().map(ms).collect();
+    sorted.sort_by(f64::total_cmp);
+    let n = sorted.len();
+    let median = if n % 2 == 1 {
+        sorted[n / 2]
+    } else {
+        (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
+    };
+    (median, sorted[0])
+}
+
+/// The kernel `--kernel` names: `auto` is the fastest this CPU runs.
+fn chosen_kernel(name: &str) -> Result<Kernel, CliError> {
+    if name == "auto" {
+        return Ok(Kernel::detect());
+    }
+    Kernel::by_name(name).ok_or_else(|| {
+        let available: Vec<&str> = Kernel::available().iter().map(|k| k.name()).collect();
+        CliError::Argument(format!(
+            "--kernel {name} is not available here; this CPU runs auto, {}",
+            available.join(", ")
+        ))
+    })
+}
+
+/// Timings of one mode: the runs, their median and minimum, in milliseconds.
+struct Timed {
+    runs: Vec<Duration>,
+    median: f64,
+    min: f64,
+}
+
+impl Timed {
+    fn new(runs: Vec<Duration>) -> Timed {
+        let (median, min) = summary(&runs);
+        Timed { runs, median, min }
+    }
+
+    fn json(&self, byte_steps: f64) -> serde_json::Value {
+        json!({
+            "median": self.median,
+            "min": self.min,
+            "runs": self.runs.iter().copied().map(ms).collect::<Vec<_>>(),
+            "ns_per_byte_step": self.median * 1e6 / byte_steps,
+        })
+    }
+}
+
+pub(super) fn bench(args: BenchArgs) -> Result<String, CliError> {
+    if args.runs == 0 {
+        return Err(CliError::Argument("--runs must be at least 1".to_string()));
+    }
+    let kernel = chosen_kernel(&args.kernel)?;
+    let pool = thread_pool(args.threads)?;
+    let (catalog, source) = match (&args.catalog, args.generate) {
+        (Some(path), _) => (load_catalog(path)?, path.display().to_string()),
+        (None, Some(n)) => (
+            generate(n, args.seed).map_err(CliError::Generate)?,
+            format!("generated catalog (seed {})", args.seed),
+        ),
+        // clap's "source" group already demands one of them.
+        (None, None) => {
+            return Err(CliError::Argument(
+                "give --catalog FILE or --generate N".into(),
+            ));
+        }
+    };
+    let target = args
+        .product
+        .unwrap_or_else(|| catalog.product(0).id.clone());
+    let query = Query {
+        target,
+        iterations: args.iterations,
+        top: args.top,
+    };
+    let (time_serial, time_parallel) = match args.only {
+        None => (true, true),
+        Some(Mode::Serial) => (true, false),
+        Some(Mode::Parallel) => (false, true),
+    };
+
+    type Scorer = fn(&Catalog, &Query, Kernel) -> Result<Scores, QueryError>;
+    let recommend = |score: Scorer| -> Result<Vec<Recommendation>, QueryError> {
+        let scores = score(&catalog, &query, kernel)?;
+        Ok(top_k(&catalog, &scores, query.top))
+    };
+    let timed = |score: Scorer| {
+        let start = Instant::now();
+        let ranking = recommend(score);
+        (start.elapsed(), ranking)
+    };
+    let (threads, runs) = in_pool(pool.as_ref(), || {
+        // Untimed warm-up of each; it also validates the query once, and the serial
+        // ranking is the reference every timed run is held against.
+        let reference = recommend(score_serial_with)?;
+        if time_parallel && recommend(score_parallel_with)? != reference {
+            return Err(CliError::RankingsDiffer { run: 0 });
+        }
+        let mut serial = Vec::with_capacity(args.runs);
+        let mut parallel = Vec::with_capacity(args.runs);
+        let mut every_thread = Vec::with_capacity(args.runs);
+        if args.ceiling {
+            every_thread_serial(&catalog, &query, kernel)?;
+        }
+        for run in 1..=args.runs {
+            for (wanted, times, score) in [
+                (time_serial, &mut serial, score_serial_with as Scorer),
+                (time_parallel, &mut parallel, score_parallel_with as Scorer),
+            ] {
+                if !wanted {
+                    continue;
+                }
+                let (time, ranking) = timed(score);
+                times.push(time);
+                if ranking? != reference {
+                    return Err(CliError::RankingsDiffer { run });
+                }
+            }
+            if args.ceiling {
+                every_thread.push(every_thread_serial(&catalog, &query, kernel)?);
+            }
+        }
+        Ok((
+            rayon::current_num_threads(),
+            (serial, parallel, every_thread, reference),
+        ))
+    })?;
+    let (serial, parallel, every_thread, ranking) = runs;
+    let every_thread_ms: Vec<Vec<f64>> = every_thread
+        .iter()
+        .map(|round| round.iter().copied().map(ms).collect())
+        .collect();
+    let serial = time_serial.then(|| Timed::new(serial));
+    let parallel = time_parallel.then(|| Timed::new(parallel));
+    let speedup = match (&serial, &parallel) {
+        (Some(s), Some(p)) => Some((s.median / p.median, s.min / p.min)),
+        _ => None,
+    };
+    let word_bytes = word_bytes(&catalog);
+    let byte_steps = word_bytes as f64 * f64::from(query.iterations);
+
+    if args.json {
+        let report = json!({
+            "command": "bench",
+            "catalog": args.catalog.as_ref().map(|p| p.display().to_string()),
+            "generated": args.generate,
+            "seed": args.generate.map(|_| args.seed),
+            "products": catalog.len(),
+            "candidates": catalog.len() - 1,
+            "target": query.target,
+            "iterations": query.iterations,
+            "top": query.top,
+            "threads": threads,
+            "runs": args.runs,
+            "kernel": kernel.name(),
+            "kernel_lanes": kernel.lanes(),
+            "word_bytes": word_bytes,
+            "byte_steps": byte_steps,
+            "serial_ms": serial.as_ref().map(|t| t.json(byte_steps)),
+            "parallel_ms": parallel.as_ref().map(|t| t.json(byte_steps)),
+            "speedup": speedup.map(|s| s.0),
+            "speedup_min": speedup.map(|s| s.1),
+            "every_thread_ms": args.ceiling.then_some(&every_thread_ms),
+            "rankings_equal": true,
+            "ranking": ranking,
+        });
+        return Ok(format!("{report:#}\n"));
+    }
+    let mut out = format!(
+        "bench: {} ({} products), target {:?}, {} iterations, top {}, {} thread(s), {} runs \
+         after one warm-up, {} kernel ({} lanes)\n",
+        source,
+        catalog.len(),
+        query.target,
+        query.iterations,
+        query.top,
+        threads,
+        args.runs,
+        kernel.name(),
+        kernel.lanes(),
+    );
+    for (name, timed) in [("serial:  ", &serial), ("parallel:", &parallel)] {
+        if let Some(t) = timed {
+            out.push_str(&format!(
+                "{name} median {:.2} ms, min {:.2} ms, {:.3} ns per byte-step\n",
+                t.median,
+                t.min,
+                t.median * 1e6 / byte_steps
+            ));
+        }
+    }
+    if let Some((median, min)) = speedup {
+        out.push_str(&format!(
+            "speedup:  {median:.2}x (medians), {min:.2}x (minimums)\n"
+        ));
+    }
+    if !every_thread_ms.is_empty() {
+        let mut each: Vec<f64> = every_thread_ms.iter().flatten().copied().collect();
+        each.sort_by(f64::total_cmp);
+        let line = match &serial {
+            Some(s) => format!(
+                "every thread at once, each a whole serial run: median {:.2} ms per thread \
+                 ({:.2}x a serial run alone)\n",
+                each[each.len() / 2],
+                each[each.len() / 2] / s.median
+            ),
+            None => format!(
+                "every thread at once, each a whole serial run: median {:.2} ms per thread\n",
+                each[each.len() / 2]
+            ),
+        };
+        out.push_str(&line);
+    }
+    out.push_str("rankings: identical in every run\n");
+    out.push_str(&ranking_table(&ranking));
+    Ok(out)
+}
+
+/// Every thread of the current pool scoring the whole catalog at once
+/// ([`score_serial_on_every_thread`]): each thread's time, by pool index. Every
+/// thread's scores must be the same.
+fn every_thread_serial(
+    catalog: &Catalog,
+    query: &Query,
+    kernel: Kernel,
+) -> Result<Vec<Duration>, CliError> {
+    let origin = Instant::now();
+    let every =
+        score_serial_on_every_thread(catalog, query, kernel, || origin.elapsed().as_secs_f64())?;
+    if !every.scores_agree {
+        return Err(CliError::ThreadsDisagree);
+    }
+    Ok(every
+        .times
+        .into_iter()
+        .map(Duration::from_secs_f64)
+        .collect())
+}
