@@ -1,0 +1,162 @@
+//! The top level of a catalog: an array of products, or an object whose `products` field
+//! is one; every other shape is rejected with what was found.
+
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use super::product::{Path, Prefix, ProductSeed};
+use super::{A_BOOLEAN, A_NUMBER, A_STRING, AN_OBJECT, Failure, NULL};
+use crate::catalog::{CatalogError, Product};
+
+/// The top level: an array of products, or an object with a `products` array.
+pub(super) struct TopLevel<'f> {
+    pub(super) failure: &'f Failure,
+    pub(super) limit: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for TopLevel<'_> {
+    type Value = Vec<Product>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl TopLevel<'_> {
+    fn wrong_shape<E: de::Error>(&self, found: &str) -> E {
+        self.failure.raise(CatalogError::WrongShape {
+            found: found.to_string(),
+        })
+    }
+}
+
+impl<'de> Visitor<'de> for TopLevel<'_> {
+    type Value = Vec<Product>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of products or an object with a \"products\" array")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        collect_products(seq, self.failure, Prefix::Array, self.limit)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut products = None;
+        while let Some(key) = map.next_key_seed(TopLevelKey)? {
+            if !key.is_products {
+                map.next_value::<IgnoredAny>()?;
+            } else if products.is_some() {
+                return Err(self.wrong_shape("an object with more than one \"products\" field"));
+            } else {
+                products = Some(map.next_value_seed(ProductsField {
+                    failure: self.failure,
+                    limit: self.limit,
+                })?);
+            }
+        }
+        products.ok_or_else(|| self.wrong_shape("an object without a \"products\" array"))
+    }
+
+    reject_kinds!('de, wrong_shape: boolean, number, string, null);
+}
+
+/// A top-level object key: `products` or something to skip. Borrowed, never allocated.
+struct TopLevelKey;
+
+struct TopLevelKeyValue {
+    is_products: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for TopLevelKey {
+    type Value = TopLevelKeyValue;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_identifier(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TopLevelKey {
+    type Value = TopLevelKeyValue;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a field name")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Self::Value, E> {
+        Ok(TopLevelKeyValue {
+            is_products: key == "products",
+        })
+    }
+}
+
+/// The value of the top-level `products` field, which must be an array.
+struct ProductsField<'f> {
+    failure: &'f Failure,
+    limit: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for ProductsField<'_> {
+    type Value = Vec<Product>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl ProductsField<'_> {
+    fn wrong_shape<E: de::Error>(&self, found: &str) -> E {
+        let found = format!("an object whose \"products\" is {found}");
+        self.failure.raise(CatalogError::WrongShape { found })
+    }
+}
+
+impl<'de> Visitor<'de> for ProductsField<'_> {
+    type Value = Vec<Product>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of products")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        collect_products(seq, self.failure, Prefix::Products, self.limit)
+    }
+
+    reject_kinds!('de, wrong_shape: object, boolean, number, string, null);
+}
+
+/// Reads the products array.
+///
+/// At most `limit` ([`MAX_PRODUCTS`]) products are kept: past that, elements are only
+/// counted (and their syntax checked), so an oversized catalog costs no more memory than
+/// a full one, and the error can still say how many products there were.
+fn collect_products<'de, A: SeqAccess<'de>>(
+    mut seq: A,
+    failure: &Failure,
+    prefix: Prefix,
+    limit: usize,
+) -> Result<Vec<Product>, A::Error> {
+    let mut products = Vec::new();
+    while products.len() < limit {
+        let seed = ProductSeed {
+            failure,
+            at: Path {
+                prefix,
+                index: products.len(),
+            },
+        };
+        match seq.next_element_seed(seed)? {
+            Some(product) => products.push(product),
+            None => return Ok(products),
+        }
+    }
+    let mut count = products.len();
+    while seq.next_element::<IgnoredAny>()?.is_some() {
+        count += 1;
+    }
+    if count > limit {
+        return Err(failure.raise(CatalogError::TooManyProducts { count, limit }));
+    }
+    Ok(products)
+}
