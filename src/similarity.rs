@@ -47,57 +47,23 @@
 
 use crate::catalog::TokenSet;
 
+mod combine;
+
+pub use combine::{ATTRIBUTE_WEIGHT, TEXT_WEIGHT, attribute_similarity, combined_score};
+
 /// 64-bit FNV-1a offset basis.
 pub const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 /// 64-bit FNV-1a prime.
 pub const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
 
-/// Weight of the text (MinHash) signal in [`combined_score`].
-///
-/// Chosen by category precision@5 on the real catalog
-/// (`../shared/catalogs/dummyjson-products.json`: 194 products, 24 categories), with
-/// 1500 iterations: for every product as target, the share of its top 5 that have the
-/// target's category, averaged over all targets. `tests/real_catalog.rs` recomputes it.
-///
-/// | text weight | attribute weight | precision@5 |
-/// |---|---|---|
-/// | 1.0 (text only) | 0.0 | 0.5299 |
-/// | 0.9 | 0.1 | 0.6309 |
-/// | 0.7 | 0.3 | 0.8010 |
-/// | 0.5 | 0.5 | 0.8433 |
-/// | 0.3 | 0.7 | 0.8567 |
-/// | 0.2 | 0.8 | 0.8557 |
-/// | **0.1** | **0.9** | **0.8588** |
-/// | 0.05 | 0.95 | 0.8588 |
-/// | 0.0 | 1.0 (attributes only) | 0.8588 |
-///
-/// The best figure is reached by every text weight from 0.0 to 0.1; 0.1 is the largest
-/// of them, so the description still orders candidates whose attribute overlap is equal
-/// (it moves no category hit in this catalog, and costs none). The ceiling is 0.9155:
-/// 19 of the 24 categories hold 5 products or fewer, so a target's top 5 cannot all
-/// share its category. Attribute words include the category's own words, which is why
-/// this measure favours the attribute signal so strongly.
-pub const TEXT_WEIGHT: f64 = 0.1;
-
-/// Weight of the attribute (Jaccard) signal in [`combined_score`]; see [`TEXT_WEIGHT`]
-/// for how it was chosen. The two weights sum to 1, so scores stay in `0.0..=1.0`.
-pub const ATTRIBUTE_WEIGHT: f64 = 0.9;
-
 /// Seeds hashed side by side in one pass over a word's bytes by the portable kernel
 /// ([`Kernel::PORTABLE`], the only one in wasm32).
 ///
 /// Each lane is an independent FNV chain, so the CPU overlaps their multiplies instead of
-/// waiting for one chain's latency per byte. Measured on this project's 2-core x86-64
-/// machines (1500 iterations, ~150 bytes of words per description, best of 9 runs):
-/// natively 4 lanes ran at 0.35 ns per byte-step; 6 and 7 lanes at 0.31 for both
-/// [`signature`] and [`text_similarity`], about one 64-bit multiply per cycle, the
-/// ceiling for portable scalar code; 8 lanes at 0.31 for `signature` but 0.40 for
-/// `text_similarity`, whose extra state no longer fits in registers; 12 lanes at 0.43.
-/// Compiled to wasm and run in Node 20, 4, 6 and 8 lanes were within noise of each other,
-/// all 2.1 to 2.3 times faster than [`signature_naive`]. In Chromium 156 the streaming
-/// comparison ([`text_similarity`], what scoring runs) took 0.362, 0.362 and 0.371 ns per
-/// byte-step with 4, 6 and 8 lanes, against 0.746 for the naive reference (best of 10,
-/// interleaved); `signature` alone was 5% faster with 4 lanes than with 6.
+/// waiting for one chain's latency per byte. Six is the most lanes whose state stays in
+/// registers in [`text_similarity`] (more spill and get slower), and about one 64-bit
+/// multiply per cycle, the ceiling for portable scalar code; the measurements that chose
+/// it are in `docs/kernel.md`.
 pub const LANES: usize = 6;
 
 /// One FNV-1a step: xor in the byte, then multiply by the prime (wrapping).
@@ -254,11 +220,10 @@ fn agreements_lanes<const L: usize>(
 /// The binary stays portable: the x86-64 forms are compiled in beside the portable one
 /// (`#[target_feature]`) and chosen at run time by [`Kernel::detect`], the way `memchr`
 /// does. A form can only be obtained on a CPU that runs it, which is what makes calling
-/// it sound. wasm32 has the portable form only: built with `simd128`, the compiler turns
-/// the lanes into `i64x2.mul`s, and that build ran the kernel about three times slower
-/// than the scalar lanes in Chromium 156 on these machines (x86-64 has no 64-bit lane
-/// multiply below AVX-512, so the browser has to build one from 32-bit multiplies);
-/// `scripts/bench.sh` measures it again every run (`bench/REPORT.md`).
+/// it sound. wasm32 has the portable form only: a `simd128` build was slower than the
+/// scalar lanes, because x86-64 has no 64-bit lane multiply below AVX-512 and the browser
+/// builds one from 32-bit multiplies (`docs/kernel.md`; `scripts/bench.sh` measures it
+/// again every run).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Kernel(Isa);
 
@@ -392,52 +357,8 @@ impl Kernel {
     }
 }
 
-/// The x86-64 forms of the kernel: the portable code, compiled with wider instruction
-/// sets enabled, and the run-time checks that make calling them sound.
 #[cfg(target_arch = "x86_64")]
-mod x86 {
-    use super::{TokenSet, agreements_lanes, signature_lanes};
-
-    /// Four 256-bit registers of hashes. 8 lanes measured 0.25 ns per byte-step and 16
-    /// lanes 0.20, on this project's AMD EPYC machines.
-    pub(super) const AVX2_LANES: usize = 16;
-    /// Four 512-bit registers of hashes. On the same machines (ns per byte-step,
-    /// `signature` / `text_similarity`): 8 lanes 0.082 / 0.081, 16 lanes 0.060 / 0.064,
-    /// 32 lanes 0.051 / 0.049. 24 lanes ran `signature` at 0.053 but `text_similarity`
-    /// at 0.485: with three registers the compiler left that loop scalar.
-    pub(super) const AVX512_LANES: usize = 32;
-
-    pub(super) fn has_avx2() -> bool {
-        is_x86_feature_detected!("avx2")
-    }
-
-    pub(super) fn has_avx512() -> bool {
-        is_x86_feature_detected!("avx2")
-            && is_x86_feature_detected!("avx512f")
-            && is_x86_feature_detected!("avx512dq")
-            && is_x86_feature_detected!("avx512vl")
-    }
-
-    #[target_feature(enable = "avx2")]
-    pub(super) fn signature_avx2(words: TokenSet<'_>, bases: &[u64]) -> Vec<u64> {
-        signature_lanes::<AVX2_LANES>(words, bases)
-    }
-
-    #[target_feature(enable = "avx2")]
-    pub(super) fn agreements_avx2(target: &[u64], bases: &[u64], words: TokenSet<'_>) -> usize {
-        agreements_lanes::<AVX2_LANES>(target, bases, words)
-    }
-
-    #[target_feature(enable = "avx2,avx512f,avx512dq,avx512vl")]
-    pub(super) fn signature_avx512(words: TokenSet<'_>, bases: &[u64]) -> Vec<u64> {
-        signature_lanes::<AVX512_LANES>(words, bases)
-    }
-
-    #[target_feature(enable = "avx2,avx512f,avx512dq,avx512vl")]
-    pub(super) fn agreements_avx512(target: &[u64], bases: &[u64], words: TokenSet<'_>) -> usize {
-        agreements_lanes::<AVX512_LANES>(target, bases, words)
-    }
-}
+mod x86;
 
 /// Returns the MinHash signature of `words` for the seeds whose bases are `bases`.
 ///
@@ -509,271 +430,5 @@ pub fn text_similarity(target_signature: &[u64], bases: &[u64], candidate: Token
     Kernel::detect().text_similarity(target_signature, bases, candidate)
 }
 
-/// Returns the Jaccard similarity `|a ∩ b| / |a ∪ b|` of two attribute word sets.
-///
-/// `a` and `b` must be sorted ascending and distinct, as
-/// [`Catalog::attribute_words`](crate::Catalog::attribute_words) returns them; they are
-/// intersected by one merge pass. Two empty sets give 0.0 (never NaN).
-///
-/// # Examples
-/// ```
-/// use shop_recs::similarity::attribute_similarity;
-/// assert_eq!(attribute_similarity(&[1, 2, 3], &[2, 3, 4]), 0.5);
-/// assert_eq!(attribute_similarity(&[], &[]), 0.0);
-/// ```
-pub fn attribute_similarity(a: &[u32], b: &[u32]) -> f64 {
-    let (mut i, mut j, mut common) = (0, 0, 0usize);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                common += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    let union = a.len() + b.len() - common;
-    if union == 0 {
-        return 0.0;
-    }
-    common as f64 / union as f64
-}
-
-/// Returns the combined score `TEXT_WEIGHT * text + ATTRIBUTE_WEIGHT * attribute`.
-///
-/// Evaluated in exactly that order in f64, so any reimplementation that does the same
-/// gets the same bits.
-///
-/// # Examples
-/// ```
-/// use shop_recs::similarity::{ATTRIBUTE_WEIGHT, TEXT_WEIGHT, combined_score};
-/// assert_eq!(combined_score(1.0, 1.0), TEXT_WEIGHT + ATTRIBUTE_WEIGHT);
-/// assert_eq!(combined_score(0.0, 0.0), 0.0);
-/// ```
-pub fn combined_score(text: f64, attribute: f64) -> f64 {
-    TEXT_WEIGHT * text + ATTRIBUTE_WEIGHT * attribute
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::catalog::{Catalog, Product};
-
-    fn catalog(descriptions: &[&str]) -> Catalog {
-        let products = descriptions
-            .iter()
-            .enumerate()
-            .map(|(i, description)| Product {
-                id: format!("p{i}"),
-                name: format!("product {i}"),
-                description: description.to_string(),
-                category: None,
-                tags: vec![],
-                price: None,
-            })
-            .collect();
-        Catalog::from_products(products).unwrap()
-    }
-
-    /// Plain FNV-1a 64 from the offset basis, written out once more for the vectors.
-    fn fnv1a(bytes: &[u8]) -> u64 {
-        let mut h = FNV_OFFSET;
-        for &b in bytes {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(FNV_PRIME);
-        }
-        h
-    }
-
-    #[test]
-    fn fnv1a_matches_published_test_vectors() {
-        // From the FNV reference test suite (fnv1a64 of "", "a", "foobar").
-        assert_eq!(hash_word(FNV_OFFSET, b""), 0xcbf29ce484222325);
-        assert_eq!(hash_word(FNV_OFFSET, b"a"), 0xaf63dc4c8601ec8c);
-        assert_eq!(hash_word(FNV_OFFSET, b"foobar"), 0x85944171f73967e8);
-    }
-
-    #[test]
-    fn seeded_hash_is_fnv1a_of_seed_bytes_then_word() {
-        for seed in [0u32, 1, 255, 256, 0x0102_0304, u32::MAX] {
-            let mut bytes = seed.to_le_bytes().to_vec();
-            bytes.extend_from_slice("café".as_bytes());
-            assert_eq!(
-                hash_word(seed_basis(seed), "café".as_bytes()),
-                fnv1a(&bytes)
-            );
-        }
-        // Little-endian: seed 1 hashes the bytes 01 00 00 00, not 00 00 00 01.
-        assert_eq!(seed_basis(1), fnv1a(&[1, 0, 0, 0]));
-        assert_ne!(seed_basis(1), fnv1a(&[0, 0, 0, 1]));
-    }
-
-    #[test]
-    fn seed_bases_are_the_bases_in_order() {
-        let bases = seed_bases(20);
-        assert_eq!(bases.len(), 20);
-        for (i, basis) in bases.iter().enumerate() {
-            assert_eq!(*basis, seed_basis(i as u32));
-        }
-    }
-
-    #[test]
-    fn kernel_equals_naive_on_odd_sizes() {
-        let c = catalog(&[
-            "a",
-            "The Essence Mascara Lash Princess is a popular mascara known for its volumizing \
-             and lengthening effects. Achieve dramatic lashes with this long-lasting formula.",
-            "Ärger über Café ١٢٣ 東京タワー x y z",
-            "one two three four five six seven",
-        ]);
-        for kernel in Kernel::available() {
-            // Every remainder modulo the lanes, over one to three whole blocks, and more.
-            let lanes = kernel.lanes() as u32;
-            let sizes = (1..=3 * lanes + 1).chain([100, 1499, 1500]);
-            for iterations in sizes {
-                let bases = seed_bases(iterations);
-                for i in 0..c.len() {
-                    let words = c.description_words(i);
-                    let naive = signature_naive(words, iterations);
-                    let name = kernel.name();
-                    assert_eq!(
-                        kernel.signature(words, &bases),
-                        naive,
-                        "{name}: product {i}, {iterations} iterations"
-                    );
-                    // The streaming form agrees with the stored one on every component.
-                    for j in 0..c.len() {
-                        let expected = naive
-                            .iter()
-                            .zip(&signature_naive(c.description_words(j), iterations))
-                            .filter(|(a, b)| a == b)
-                            .count() as f64
-                            / f64::from(iterations);
-                        let expected = if c.description_words(j).is_empty()
-                            || naive.iter().all(|&m| m == u64::MAX)
-                        {
-                            0.0
-                        } else {
-                            expected
-                        };
-                        assert_eq!(
-                            kernel.text_similarity(&naive, &bases, c.description_words(j)),
-                            expected,
-                            "{name}: products {i} and {j}, {iterations} iterations"
-                        );
-                    }
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn kernels_are_found_by_name_and_detect_picks_the_widest() {
-        let available = Kernel::available();
-        assert_eq!(available[0], Kernel::PORTABLE);
-        assert_eq!(Kernel::detect(), *available.last().unwrap());
-        for kernel in &available {
-            assert_eq!(Kernel::by_name(kernel.name()), Some(*kernel));
-            assert!(kernel.lanes() >= LANES);
-        }
-        assert_eq!(Kernel::PORTABLE.lanes(), LANES);
-        assert_eq!(Kernel::by_name("auto"), None);
-    }
-
-    #[test]
-    fn naive_signature_is_min_of_seeded_hashes() {
-        let c = catalog(&["beta alpha"]);
-        let sig = signature_naive(c.description_words(0), 5);
-        for (seed, component) in sig.iter().enumerate() {
-            let seed = seed as u32;
-            let alpha = fnv1a(&[&seed.to_le_bytes()[..], b"alpha"].concat());
-            let beta = fnv1a(&[&seed.to_le_bytes()[..], b"beta"].concat());
-            assert_eq!(*component, alpha.min(beta));
-        }
-    }
-
-    #[test]
-    fn empty_sets_give_max_signature_and_zero_similarity() {
-        let c = catalog(&["!!! ...", "red lipstick"]);
-        let bases = seed_bases(13);
-        let empty = c.description_words(0);
-        let full = c.description_words(1);
-        assert_eq!(signature(empty, &bases), vec![u64::MAX; 13]);
-        assert_eq!(signature_naive(empty, 13), vec![u64::MAX; 13]);
-        let empty_sig = signature(empty, &bases);
-        let full_sig = signature(full, &bases);
-        assert_eq!(text_similarity(&empty_sig, &bases, full), 0.0);
-        assert_eq!(text_similarity(&full_sig, &bases, empty), 0.0);
-        assert_eq!(text_similarity(&empty_sig, &bases, empty), 0.0);
-        assert_eq!(text_similarity(&[], &[], full), 0.0);
-    }
-
-    #[test]
-    fn a_set_is_fully_similar_to_itself() {
-        let c = catalog(&["matte red lipstick, long lasting", "x"]);
-        for iterations in [1, 9, 1500] {
-            let bases = seed_bases(iterations);
-            for i in 0..c.len() {
-                let sig = signature(c.description_words(i), &bases);
-                assert_eq!(text_similarity(&sig, &bases, c.description_words(i)), 1.0);
-            }
-        }
-    }
-
-    #[test]
-    fn streaming_similarity_counts_agreeing_components() {
-        let c = catalog(&[
-            "red matte lipstick long lasting formula",
-            "red glossy lipstick with a long lasting shine",
-            "steel claw hammer",
-        ]);
-        let iterations = 203;
-        let bases = seed_bases(iterations);
-        let target = signature_naive(c.description_words(0), iterations);
-        for i in 0..c.len() {
-            let candidate = signature_naive(c.description_words(i), iterations);
-            let agree = target
-                .iter()
-                .zip(&candidate)
-                .filter(|(a, b)| a == b)
-                .count();
-            let expected = agree as f64 / f64::from(iterations);
-            assert_eq!(
-                text_similarity(&target, &bases, c.description_words(i)),
-                expected
-            );
-        }
-        // Shared words make agreement likely; disjoint words almost never agree.
-        assert!(text_similarity(&target, &bases, c.description_words(1)) > 0.2);
-        assert!(text_similarity(&target, &bases, c.description_words(2)) < 0.05);
-    }
-
-    #[test]
-    #[should_panic(expected = "differ in length")]
-    fn mismatched_signature_length_panics() {
-        let c = catalog(&["a"]);
-        text_similarity(&[1, 2], &seed_bases(3), c.description_words(0));
-    }
-
-    #[test]
-    fn jaccard_of_attribute_sets() {
-        assert_eq!(attribute_similarity(&[], &[]), 0.0);
-        assert_eq!(attribute_similarity(&[1], &[]), 0.0);
-        assert_eq!(attribute_similarity(&[1, 5, 9], &[1, 5, 9]), 1.0);
-        assert_eq!(attribute_similarity(&[1, 2], &[3, 4]), 0.0);
-        assert_eq!(attribute_similarity(&[1, 2, 3, 4], &[2, 4, 6]), 2.0 / 5.0);
-        assert_eq!(attribute_similarity(&[2, 4, 6], &[1, 2, 3, 4]), 2.0 / 5.0);
-    }
-
-    #[test]
-    fn combined_score_is_the_documented_weighted_sum() {
-        assert_eq!(
-            combined_score(0.25, 0.75),
-            TEXT_WEIGHT * 0.25 + ATTRIBUTE_WEIGHT * 0.75
-        );
-        assert!((TEXT_WEIGHT + ATTRIBUTE_WEIGHT - 1.0).abs() < 1e-12);
-        const { assert!(TEXT_WEIGHT > 0.0 && ATTRIBUTE_WEIGHT > 0.0) };
-    }
-}
+mod tests;
