@@ -226,14 +226,7 @@ fn combine(target: usize, text: Vec<f64>, attribute: Vec<f64>) -> Scores {
 /// use shop_recs::rank::{Query, score_serial};
 /// use shop_recs::{Catalog, Product};
 ///
-/// let product = |id: &str| Product {
-///     id: id.into(),
-///     name: id.into(),
-///     description: "words".into(),
-///     category: None,
-///     tags: vec![],
-///     price: None,
-/// };
+/// let product = |id: &str| Product::new(id, id, "words");
 /// let catalog = Catalog::from_products(vec![product("a"), product("b"), product("c")])?;
 /// let scores = score_serial(&catalog, &Query::new("b"))?;
 /// assert_eq!(scores.target, 1);
@@ -382,14 +375,7 @@ fn ranking_order(catalog: &Catalog, a: &CandidateScore, b: &CandidateScore) -> O
 /// use shop_recs::rank::{Query, score_serial, top_k};
 /// use shop_recs::{Catalog, Product};
 ///
-/// let product = |id: &str, description: &str| Product {
-///     id: id.into(),
-///     name: id.into(),
-///     description: description.into(),
-///     category: None,
-///     tags: vec![],
-///     price: None,
-/// };
+/// let product = |id: &str, description: &str| Product::new(id, id, description);
 /// let catalog = Catalog::from_products(vec![
 ///     product("target", "red cotton scarf"),
 ///     product("other", "steel hammer"),
@@ -442,12 +428,8 @@ pub fn top_k(catalog: &Catalog, scores: &Scores, top: usize) -> Vec<Recommendati
 /// use shop_recs::{Catalog, Product, Query, recommend_parallel, recommend_serial};
 ///
 /// let product = |id: &str, category: &str, description: &str| Product {
-///     id: id.into(),
-///     name: id.into(),
-///     description: description.into(),
 ///     category: Some(category.into()),
-///     tags: vec![],
-///     price: None,
+///     ..Product::new(id, id, description)
 /// };
 /// let catalog = Catalog::from_products(vec![
 ///     product("red-lipstick", "beauty", "matte red lipstick"),

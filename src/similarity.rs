@@ -373,12 +373,8 @@ mod x86;
 /// use shop_recs::{Catalog, Product};
 ///
 /// let product = Product {
-///     id: "lipstick".into(),
-///     name: "Red Lipstick".into(),
-///     description: "A matte red lipstick.".into(),
 ///     category: Some("beauty".into()),
-///     tags: vec![],
-///     price: None,
+///     ..Product::new("lipstick", "Red Lipstick", "A matte red lipstick.")
 /// };
 /// let catalog = Catalog::from_products(vec![product])?;
 /// let words = catalog.description_words(0);
@@ -407,14 +403,7 @@ pub fn signature(words: TokenSet<'_>, bases: &[u64]) -> Vec<u64> {
 /// use shop_recs::similarity::{seed_bases, signature, text_similarity};
 /// use shop_recs::{Catalog, Product};
 ///
-/// let product = |id: &str, description: &str| Product {
-///     id: id.into(),
-///     name: id.into(),
-///     description: description.into(),
-///     category: None,
-///     tags: vec![],
-///     price: None,
-/// };
+/// let product = |id: &str, description: &str| Product::new(id, id, description);
 /// let catalog = Catalog::from_products(vec![
 ///     product("a", "soft red cotton scarf"),
 ///     product("b", "Soft, red cotton scarf!"),

@@ -257,14 +257,7 @@ fn each_rejection_has_its_variant_and_location() {
 fn too_many_products_are_rejected_before_any_other_check() {
     // Empty strings do not allocate, and an empty identifier would be the first
     // per-product error: seeing TooManyProducts shows the count is checked first.
-    let blank = Product {
-        id: String::new(),
-        name: String::new(),
-        description: String::new(),
-        category: None,
-        tags: Vec::new(),
-        price: None,
-    };
+    let blank = Product::new("", "", "");
     let products = vec![blank; MAX_PRODUCTS + 1];
     let error = Catalog::from_products(products).unwrap_err();
     assert_eq!(

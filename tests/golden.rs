@@ -10,12 +10,9 @@ use shop_recs::{Catalog, Product, Query, Recommendation, recommend_parallel, rec
 
 fn product(id: &str, name: &str, category: &str, tags: &[&str], description: &str) -> Product {
     Product {
-        id: id.to_string(),
-        name: name.to_string(),
-        description: description.to_string(),
         category: Some(category.to_string()),
         tags: tags.iter().map(|t| t.to_string()).collect(),
-        price: None,
+        ..Product::new(id, name, description)
     }
 }
 

@@ -15,13 +15,8 @@ fn catalog(descriptions: &[String]) -> Catalog {
     let products = descriptions
         .iter()
         .enumerate()
-        .map(|(i, description)| Product {
-            id: format!("p{i}"),
-            name: format!("product {i}"),
-            description: description.clone(),
-            category: None,
-            tags: vec![],
-            price: None,
+        .map(|(i, description)| {
+            Product::new(format!("p{i}"), format!("product {i}"), description.clone())
         })
         .collect();
     Catalog::from_products(products).expect("a valid catalog")

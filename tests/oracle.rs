@@ -120,12 +120,9 @@ fn product(
     tags: &[&str],
 ) -> Product {
     Product {
-        id: id.to_string(),
-        name: name.to_string(),
-        description: description.to_string(),
         category: category.map(str::to_string),
         tags: tags.iter().map(|t| t.to_string()).collect(),
-        price: None,
+        ..Product::new(id, name, description)
     }
 }
 

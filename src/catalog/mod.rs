@@ -359,12 +359,9 @@ mod tests {
 
     pub(crate) fn product(id: &str, description: &str) -> Product {
         Product {
-            id: id.to_string(),
-            name: format!("Name of {id}"),
-            description: description.to_string(),
             category: Some("misc".to_string()),
             tags: vec!["Tag One".to_string()],
-            price: None,
+            ..Product::new(id, format!("Name of {id}"), description)
         }
     }
 

@@ -5,12 +5,8 @@ use crate::catalog::Product;
 
 fn product(id: &str, category: &str, description: &str) -> Product {
     Product {
-        id: id.to_string(),
-        name: id.replace('-', " "),
-        description: description.to_string(),
         category: Some(category.to_string()),
-        tags: vec![],
-        price: None,
+        ..Product::new(id, id.replace('-', " "), description)
     }
 }
 

@@ -7,14 +7,7 @@ fn catalog(descriptions: &[&str]) -> Catalog {
     let products = descriptions
         .iter()
         .enumerate()
-        .map(|(i, description)| Product {
-            id: format!("p{i}"),
-            name: format!("product {i}"),
-            description: description.to_string(),
-            category: None,
-            tags: vec![],
-            price: None,
-        })
+        .map(|(i, description)| Product::new(format!("p{i}"), format!("product {i}"), *description))
         .collect();
     Catalog::from_products(products).unwrap()
 }

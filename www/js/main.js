@@ -4,7 +4,7 @@
 //
 // State hooks for tests and automation: document.body.dataset.state moves through
 // loading, ready, running, done and error; the data-testid elements in index.html
-// carry the figures (see the "Stable test hooks").
+// carry the figures (the README's "Test hooks" lists them).
 import { drawBars, drawScaling } from './chart.js';
 import { ProductChooser } from './chooser.js';
 import { detectThreadSupport, whyNoThreads } from './detect.js';
