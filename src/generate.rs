@@ -382,7 +382,12 @@ mod tests {
 
     #[test]
     fn same_category_descriptions_share_more_words_than_different_ones() {
-        use crate::tokens::word_set;
+        let word_set = |text: &str| {
+            let mut words = crate::tokens::WordBuffer::default();
+            words.fill(text);
+            words.sort_dedup();
+            words.iter().map(str::to_string).collect::<Vec<_>>()
+        };
         let catalog = generate(400, 21).unwrap();
         let products = catalog.products();
         let jaccard = |a: &str, b: &str| {

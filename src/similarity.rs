@@ -20,8 +20,8 @@
 //! `le_bytes(i as u32) ++ word`. Two signatures are compared component by component:
 //! text similarity = (components that agree) as f64 / `iterations` as f64, which
 //! estimates the Jaccard similarity of the two word sets; it is 0.0 (never NaN) when
-//! either set is empty. The words are those of [`crate::tokens::word_set`]: maximal runs
-//! of Unicode alphanumeric characters, split first and then lowercased, distinct.
+//! either set is empty. The words are those of [`crate::tokens::WordBuffer`], distinct:
+//! maximal runs of Unicode alphanumeric characters, split first and then lowercased.
 //!
 //! Signatures are **not cached**: every scoring run hashes every candidate's words afresh,
 //! `iterations` times. That CPU work, about `iterations x description bytes` FNV steps

@@ -199,15 +199,9 @@ fn set(object: &Object, key: &str, value: impl Into<JsValue>) -> Result<(), JsEr
 
 #[wasm_bindgen]
 impl Engine {
-    /// Parses and validates a JSON catalog. Errors carry the location of the problem.
-    #[wasm_bindgen(js_name = fromJson)]
-    pub fn from_json(text: &str) -> Result<Engine, JsError> {
-        let catalog = catalog::parse_catalog(text).map_err(to_js)?;
-        Ok(Engine { catalog })
-    }
-
     /// Parses and validates a catalog from the raw bytes of a file or HTTP body, which
-    /// must be UTF-8 JSON text ([`catalog::parse_catalog_bytes`]).
+    /// must be UTF-8 JSON text ([`catalog::parse_catalog_bytes`]). Errors carry the
+    /// location of the problem.
     #[wasm_bindgen(js_name = fromBytes)]
     pub fn from_bytes(bytes: &[u8]) -> Result<Engine, JsError> {
         let catalog = catalog::parse_catalog_bytes(bytes).map_err(to_js)?;

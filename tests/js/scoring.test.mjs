@@ -97,10 +97,10 @@ function oracleRecommend(fixture, target, iterations, top) {
 // ---------------------------------------------------------------------------------------
 // Fixtures: products tokenized like src/tokens.rs and packed like the wasm Engine's export.
 
-/** `tokens::words`: lowercased maximal runs of Unicode alphanumerics, repeats included. */
+/** `tokens::WordBuffer`: lowercased maximal runs of Unicode alphanumerics, repeats included. */
 const words = (text) => (text.match(/[\p{Alphabetic}\p{N}]+/gu) ?? []).map((w) => w.toLowerCase());
 
-/** `tokens::word_set`: distinct words sorted by their UTF-8 bytes, as Uint8Arrays. */
+/** `WordBuffer` after `sort_dedup`: distinct words sorted by their UTF-8 bytes, as Uint8Arrays. */
 function wordSet(text) {
   const distinct = [...new Set(words(text))].map(utf8);
   return distinct.sort(compareBytes);

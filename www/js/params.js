@@ -33,7 +33,6 @@ export const LIMITS = Object.freeze({
 export const DEFAULT_MODE = 'compare';
 /** The generator's seed: a generated catalog is fully described by its size. */
 export const GENERATE_SEED = 42;
-export const GENERATE_PRESETS = Object.freeze([30, 2000, 20_000, 200_000]);
 /** The core's MAX_CATALOG_BYTES: larger files are refused before they are read. */
 export const MAX_CATALOG_BYTES = 64 * 1024 * 1024;
 /** The catalog served with the page. */

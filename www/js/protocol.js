@@ -6,15 +6,15 @@
 // `fatal` is true when the wasm instance itself failed (a trap): the page then replaces
 // the worker. Before its answer a request may send any number of
 // `{ id, progress: { done, total, mode } }` messages (RUN does, after each run).
-// Payloads and results are small plain objects; a catalog travels as a URL, a File
-// (a cheap handle: the worker reads it) or text.
+// Payloads and results are small plain objects; a catalog travels as a URL or a File
+// (a cheap handle: the worker reads it).
 
 export const Request = Object.freeze({
   // {} -> { nestedWorkers }: whether this worker can start workers itself, which the
   //   pool's threads are (Safari 16 had wasm threads but no nested workers). Sent once,
   //   before the first INIT, so the page can pick the build. Loads no wasm.
   PROBE: 'probe',
-  // { build, threads } -> { build, poolThreads, wasmInitMs, poolStartMs, nestedWorkers }
+  // { build, threads } -> { build, poolThreads, wasmInitMs, poolStartMs }
   //   build: 'threaded' (../shop-recs.js: atomics, shared memory, rayon pool) or
   //   'single-thread' (../single-thread/shop-recs.js: the same source without atomics,
   //   for pages that cannot run threads). The page picks; the worker never upgrades.
@@ -23,7 +23,7 @@ export const Request = Object.freeze({
   //   Also { panicChannel, testHooks }: the BroadcastChannel name every panic of the
   //   instance (any thread) posts its message to, and whether DEBUG_* are allowed.
   INIT: 'init',
-  // { url } | { file } | { text } -> CatalogInfo
+  // { url } | { file } -> CatalogInfo
   //   url is absolute (same-origin or CORS-enabled); file is a File from an <input> or a drop.
   //   A file, or a body whose Content-Length is, over 64 MiB is refused before it is read.
   LOAD_CATALOG: 'load-catalog',

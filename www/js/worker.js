@@ -70,15 +70,11 @@ const handlers = {
       poolThreads: hasPool ? wasm.poolThreads() : 0,
       wasmInitMs: t1 - t0,
       poolStartMs: t2 - t1,
-      nestedWorkers: typeof Worker === 'function',
     };
   },
 
-  async [Request.LOAD_CATALOG]({ text, url, file }) {
+  async [Request.LOAD_CATALOG]({ url, file }) {
     const t0 = performance.now();
-    if (text !== undefined) {
-      return replaceEngine(() => Engine.fromJson(text), { readMs: 0, bytes: text.length });
-    }
     // Files and HTTP bodies go to the core as bytes: one copy, and a file that is not
     // UTF-8 text gets its own message instead of a JSON error about U+FFFD.
     let bytes;
