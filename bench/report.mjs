@@ -4,18 +4,14 @@
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fmtMs, median, plural } from '../www/js/format.js';
 import { serverGoals, serverSection } from './report-server.mjs';
+
+export { fmtMs };
 
 // ---------------------------------------------------------------------------------------
 // Formatting.
 
-/** Milliseconds with about three significant digits. */
-export function fmtMs(ms) {
-  if (ms === undefined || ms === null || Number.isNaN(ms)) return '—';
-  if (ms < 10) return ms.toFixed(2);
-  if (ms < 100) return ms.toFixed(1);
-  return Math.round(ms).toLocaleString('en-US');
-}
 const fmtX = (x, digits = 2) => (x === undefined || x === null || !Number.isFinite(x) ? '—' : `${x.toFixed(digits)}×`);
 const fmtNs = (ns) => (ns === undefined || ns === null ? '—' : ns.toFixed(3));
 const fmtInt = (n) => n.toLocaleString('en-US');
@@ -23,12 +19,6 @@ const fmtMiB = (bytes) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 const fmtKB = (bytes) => `${(bytes / 1000).toFixed(1)} kB`;
 /** "lo to hi" of the numbers `xs`, each written by `f`. */
 const fmtRange = (xs, f = (x) => x.toFixed(2)) => `${f(Math.min(...xs))} to ${f(Math.max(...xs))}`;
-const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const n = s.length;
-  return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-};
 
 export function table(header, rows, align) {
   const line = (cells) => `| ${cells.join(' | ')} |`;

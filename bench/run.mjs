@@ -33,6 +33,7 @@ import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 
 import { launchBrowser, openPage, startServer } from '../scripts/browser.mjs';
+import { median } from '../www/js/format.js';
 import { renderPlot } from './plot.mjs';
 
 const run = promisify(execFile);
@@ -120,11 +121,6 @@ const SEED = 42;
 // ---------------------------------------------------------------------------------------
 // Small helpers.
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const n = s.length;
-  return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-};
 const stats = (runs) => ({ median: median(runs), min: Math.min(...runs), max: Math.max(...runs), runs });
 /**
  * A page mode's timings, plus the medians of its phases as the scorer times them inside:

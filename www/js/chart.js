@@ -1,5 +1,6 @@
 // The two SVG charts: bars of the medians per mode, and speedup against threads with the
 // ideal line. Built with createElementNS and textContent only; no library.
+import { fmtMs } from './format.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -16,7 +17,6 @@ function chartWidth(svg) {
   return Math.max(300, Math.min(760, Math.round(available)));
 }
 
-const fmtMs = (ms) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
 
 /**
  * Draws one horizontal bar per mode into `svg`: the median, with a tick at the minimum.

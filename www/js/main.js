@@ -14,7 +14,8 @@ import {
   fmtInt, parseWholeNumber, readUrl, writeUrl,
 } from './params.js';
 import { Request } from './protocol.js';
-import { compareRankings, median, summarize } from './results.js';
+import { fmtBytes, fmtMs, median, plural } from './format.js';
+import { compareRankings, summarize } from './results.js';
 import { WorkerClient, WorkerError } from './worker-client.js';
 
 const $ = (id) => document.getElementById(id);
@@ -66,14 +67,6 @@ const TEST_HOOKS = new URLSearchParams(location.search).get('testhooks') === '1'
 
 // ---------------------------------------------------------------------------------------
 // Small DOM helpers.
-
-const fmtMs = (ms) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
-
-function fmtBytes(bytes) {
-  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
-  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${bytes} bytes`;
-}
 
 /** `text` cut to `max` characters with an ellipsis: names may be 64 KiB long. */
 function short(text, max = 120) {
@@ -338,14 +331,14 @@ async function recoverFrom(error, what, { rebuild: mustRebuild = false } = {}) {
 /** "pool of 2 threads" or "worker (no pool)", for messages. */
 function describePool() {
   const threads = page.pool?.poolThreads ?? 0;
-  return threads > 0 ? `pool of ${threads} ${threads === 1 ? 'thread' : 'threads'}` : 'worker (no pool)';
+  return threads > 0 ? `pool of ${plural(threads, 'thread')}` : 'worker (no pool)';
 }
 
 /** A fresh worker with `threads` threads, with the current catalog loaded again. */
 async function rebuild(threads) {
   const started = performance.now();
   setState('loading');
-  setStatus(`Starting a pool of ${threads} ${threads === 1 ? 'thread' : 'threads'}…`);
+  setStatus(`Starting a pool of ${plural(threads, 'thread')}…`);
   const pool = await startWorker(threads);
   const restarted = performance.now();
   if (page.source) {
@@ -355,7 +348,7 @@ async function rebuild(threads) {
   }
   const reloaded = performance.now();
   setState('ready');
-  setStatus(`Pool of ${pool.poolThreads} ${pool.poolThreads === 1 ? 'thread' : 'threads'} started in ${fmtMs(pool.poolStartMs)} ms.`);
+  setStatus(`Pool of ${plural(pool.poolThreads, 'thread')} started in ${fmtMs(pool.poolStartMs)} ms.`);
   // What it cost: a new worker with its wasm instance and pool, then the catalog again.
   return { restartMs: restarted - started, reloadMs: reloaded - restarted };
 }
@@ -560,7 +553,7 @@ function renderRun(out, request) {
   const threads = page.pool?.poolThreads ?? 0;
   $('timings-note').textContent = `Milliseconds: median and minimum of ${request.runs} timed ${request.runs === 1 ? 'run' : 'runs'} after one untimed warm-up, ` +
     `${request.modes.length > 1 ? 'interleaved run by run, ' : ''}timed with performance.now() in the worker` +
-    `${summaries.parallel ? `; parallel on ${threads} ${threads === 1 ? 'thread' : 'threads'}` : ''}. ` +
+    `${summaries.parallel ? `; parallel on ${plural(threads, 'thread')}` : ''}. ` +
     'Scoring (signatures and scoring) and Sorting (selecting the top K) are medians of the scorer\'s own split of each run.';
 
   showRatio('speedup', summaries.serial, summaries.parallel);
@@ -654,7 +647,7 @@ async function scaling() {
   const points = [];
   try {
     for (let threads = 1; threads <= hw; threads++) {
-      setStatus(`Scaling: starting a pool of ${threads} ${threads === 1 ? 'thread' : 'threads'} and reloading the catalog…`);
+      setStatus(`Scaling: starting a pool of ${plural(threads, 'thread')} and reloading the catalog…`);
       await startWorker(threads);
       page.catalog = await loadInto(page.client, page.source);
       setStatus(`Scaling: ${threads} of ${hw} threads, ${runs} timed ${runs === 1 ? 'run' : 'runs'}…`);
@@ -664,7 +657,7 @@ async function scaling() {
       progress.value = threads;
     }
     if (userThreads !== hw) {
-      setStatus(`Scaling done; restoring the pool of ${userThreads} ${userThreads === 1 ? 'thread' : 'threads'}…`);
+      setStatus(`Scaling done; restoring the pool of ${plural(userThreads, 'thread')}…`);
       await startWorker(userThreads);
       page.catalog = await loadInto(page.client, page.source);
     }

@@ -1,11 +1,6 @@
-// Pure helpers over run results: medians, and whether the modes agree. No DOM, no wasm.
+// Pure helpers over run results: summaries, and whether the modes agree. No DOM, no wasm.
 
-/** Median of a non-empty list of numbers (the mean of the middle two for even lengths). */
-export function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
+import { median } from './format.js';
 
 /** Summary of one mode's timed runs: `{ medianMs, minMs, scoreMs, rankMs }` (phase medians). */
 export function summarize(run) {
