@@ -15,6 +15,7 @@ import {
 } from './params.js';
 import { Request } from './protocol.js';
 import { fmtBytes, fmtMs, median, plural } from './format.js';
+import { ATTRIBUTE_WEIGHT, TEXT_WEIGHT } from './limits.js';
 import { compareRankings, summarize } from './results.js';
 import { WorkerClient, WorkerError } from './worker-client.js';
 
@@ -631,7 +632,7 @@ function renderRanking(items, out, mode) {
   body.replaceChildren(...rows);
   const target = out.target;
   note.textContent = `Top ${items.length} of ${fmtInt(out.candidates)} candidates for “${short(target.name)}” (${target.id}${target.category ? `, ${target.category}` : ''}), ` +
-    `from the ${MODE_NAMES[mode]} run. Score = 0.1 × text + 0.9 × attributes.`;
+    `from the ${MODE_NAMES[mode]} run. Score = ${TEXT_WEIGHT} × text + ${ATTRIBUTE_WEIGHT} × attributes.`;
 }
 
 async function scaling() {

@@ -1,9 +1,15 @@
 // The page's settings: their defaults and valid ranges, how they are read from the URL
 // (and from the form's fields), and how they are written back. No DOM and no wasm.
 //
-// The limits mirror the core's: src/rank.rs (MAX_ITERATIONS, MAX_TOP) and src/catalog
-// (MAX_PRODUCTS, MAX_CATALOG_BYTES). An invalid value is never clamped or guessed: it
-// gets a message naming the parameter and its valid range, and the default is used.
+// The core's limits come from limits.js, generated from the Rust constants. An invalid
+// value is never clamped or guessed: it gets a message naming the parameter and its valid
+// range, and the default is used.
+
+import {
+  DEFAULT_ITERATIONS, DEFAULT_TOP, MAX_CATALOG_BYTES, MAX_ITERATIONS, MAX_PRODUCTS, MAX_TOP,
+} from './limits.js';
+
+export { MAX_CATALOG_BYTES };
 
 export const MODES = Object.freeze(['serial', 'parallel', 'js', 'compare']);
 
@@ -24,17 +30,15 @@ export const MODE_LABELS = Object.freeze({
 
 /** Integer settings: default and inclusive range. */
 export const LIMITS = Object.freeze({
-  iterations: { min: 1, max: 100_000, default: 1500 },
+  iterations: { min: 1, max: MAX_ITERATIONS, default: DEFAULT_ITERATIONS },
   runs: { min: 1, max: 100, default: 5 },
-  top: { min: 1, max: 1000, default: 10 },
-  generate: { min: 1, max: 1_000_000, default: 2000 },
+  top: { min: 1, max: MAX_TOP, default: DEFAULT_TOP },
+  generate: { min: 1, max: MAX_PRODUCTS, default: 2000 },
 });
 
 export const DEFAULT_MODE = 'compare';
 /** The generator's seed: a generated catalog is fully described by its size. */
 export const GENERATE_SEED = 42;
-/** The core's MAX_CATALOG_BYTES: larger files are refused before they are read. */
-export const MAX_CATALOG_BYTES = 64 * 1024 * 1024;
 /** The catalog served with the page. */
 export const DEFAULT_CATALOG = 'catalog.json';
 

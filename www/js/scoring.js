@@ -6,7 +6,8 @@
 //
 // It reads the prepared token data the wasm Engine exports once per catalog load (the
 // mirror of Rust's `Catalog`: `description_words(i)` and `attribute_words(i)`); it never
-// tokenizes. No DOM, no imports: it runs in a module worker and in node alike.
+// tokenizes. No DOM, and no import but the core's limits (limits.js): it runs in a module
+// worker and in node alike.
 //
 // # 64-bit FNV-1a without BigInt
 // A u64 is a pair of 32-bit halves (hi, lo). FNV_PRIME = 2^40 + 0x1b3, so one step
@@ -32,6 +33,7 @@
 // overlaps them. A candidate's signature is streamed block by block against the target
 // signature and never stored, and every array is allocated once per run. LANES = 4 keeps
 // the 8 running halves in registers on x86-64; 8 lanes spilled and were no faster in node.
+import { MAX_ITERATIONS, MAX_TOP } from './limits.js';
 
 /** 64-bit FNV-1a offset basis, as halves. */
 const FNV_OFFSET_HI = 0xcbf29ce4 | 0;
@@ -49,9 +51,8 @@ const LANES = 4;
 /** Xor this into a half to turn unsigned order into signed int32 order. */
 const BIAS = 0x80000000 | 0;
 
-/** Limits of a query, as in src/rank.rs (MAX_ITERATIONS, MAX_TOP). */
-export const MAX_ITERATIONS = 100000;
-export const MAX_TOP = 1000;
+/** Limits of a query: the core's (limits.js). */
+export { MAX_ITERATIONS, MAX_TOP };
 
 /**
  * Returns 64-bit FNV-1a of `bytes` (a Uint8Array) from the offset basis, as

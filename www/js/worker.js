@@ -7,6 +7,7 @@
 // Every timing is `performance.now()` taken in this worker. Messages are listed in
 // protocol.js.
 
+import { MAX_CATALOG_BYTES } from './limits.js';
 import { Request } from './protocol.js';
 import { recommendJs } from './scoring.js';
 
@@ -27,8 +28,6 @@ let Engine = null;
 let memory = null;
 /** Whether the page enabled the test hooks (DEBUG_* requests) in INIT. */
 let testHooks = false;
-/** Catalogs larger than this are refused before they are read (the core's MAX_CATALOG_BYTES). */
-const MAX_CATALOG_BYTES = 64 * 1024 * 1024;
 
 // Two builds of the same source (scripts/build.sh), imported on demand because loading
 // the threaded one's glue is harmless but instantiating it without cross-origin
