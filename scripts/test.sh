@@ -4,8 +4,8 @@
 #   2. native tests: cargo test (unit, integration, property, doc tests; tests/server.rs
 #      runs `shop-recs serve` on a real socket), and the plain-JS scoring's unit tests in
 #      node (node --test tests/js/);
-#   3. wasm tests in headless Chrome and in headless Firefox ESR: wasm-pack test, including
-#      the rayon pool on workers;
+#   3. wasm tests in headless Chrome and in headless Firefox ESR: wasm-pack test, the
+#      rayon pool on workers and the Engine API, and the single-thread build's Engine;
 #   4. the catalog parser fuzzed for 30 s (scripts/fuzz.sh --seconds 30, libFuzzer);
 #   5. the release build (scripts/build.sh: trunk build --release, the single-thread
 #      fallback module, and the native binary);
@@ -79,14 +79,20 @@ else
   tier "native tests: cargo test" cargo test --locked
   tier "JS unit tests: node --test tests/js/" node --test tests/js/
   # Chrome and its flags come from webdriver.json; the runner's server sends COOP/COEP.
+  # The pool on real workers (wasm_threads.rs) and the Engine API (wasm_engine.rs).
   tier "wasm tests in headless Chrome: wasm-pack test" "${wasm_env[@]}" \
     CHROMEDRIVER=/usr/bin/chromedriver \
-    wasm-pack test --headless --chrome --release -- --locked --test wasm_threads
+    wasm-pack test --headless --chrome --release -- --locked --test wasm_threads --test wasm_engine
   # Firefox ESR from webdriver.json's moz:firefoxOptions; geckodriver given by path, so
   # wasm-pack never downloads one.
   tier "wasm tests in headless Firefox ESR: wasm-pack test" "${wasm_env[@]}" \
     wasm-pack test --headless --firefox --geckodriver "$(command -v geckodriver)" --release \
-    -- --locked --test wasm_threads
+    -- --locked --test wasm_threads --test wasm_engine
+  # The single-thread build (no atomics, no build-std): the Engine API, which refuses a
+  # parallel run there.
+  tier "wasm tests of the single-thread build in headless Chrome: wasm-pack test" \
+    env CARGO_TARGET_DIR=target/single-thread RUSTFLAGS= CHROMEDRIVER=/usr/bin/chromedriver \
+    wasm-pack test --headless --chrome --release -- --locked --no-default-features --test wasm_engine
   tier "fuzz: the catalog parser for 30 s (scripts/fuzz.sh --seconds 30)" scripts/fuzz.sh --seconds 30
   if tier "release build: scripts/build.sh" scripts/build.sh; then
     e2e_tiers

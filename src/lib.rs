@@ -18,8 +18,9 @@ pub mod rank;
 pub mod similarity;
 pub mod tokens;
 
+/// The JavaScript binding (wasm32 only): the `Engine` the page's worker calls.
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;
 /// The pool starter JS calls as `initThreadPool(n)`; public so the export is linked.
 /// Only in the threaded build (feature `threads`, on by default).
 #[cfg(all(target_arch = "wasm32", feature = "threads"))]

@@ -15,6 +15,7 @@
 //! | a name, category or tag | [`MAX_FIELD_BYTES`] (64 KiB) | [`CatalogError::FieldTooLong`] |
 
 mod error;
+mod flat;
 mod parse;
 mod search;
 
@@ -23,6 +24,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 pub use error::CatalogError;
+pub use flat::{FlatTokens, FlatTokensTooLarge};
 pub use parse::{parse_catalog, parse_catalog_bytes};
 pub use search::SearchResult;
 

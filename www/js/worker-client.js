@@ -3,11 +3,16 @@
 
 /** A request's failure; `fatal` when the worker's wasm instance can no longer be used. */
 export class WorkerError extends Error {
-  constructor(message, { fatal = false, stopped = false } = {}) {
+  /**
+   * `fatal`: the worker's wasm instance can no longer be used. `stopped`: the worker was
+   * terminated on purpose; `cancelled` is then the AbortSignal's reason when an abort did it.
+   */
+  constructor(message, { fatal = false, stopped = false, cancelled = null } = {}) {
     super(message);
     this.name = 'WorkerError';
     this.fatal = fatal;
     this.stopped = stopped;
+    this.cancelled = cancelled;
   }
 }
 
@@ -81,14 +86,29 @@ export class WorkerClient {
   /**
    * Sends one request; resolves with its result or rejects with a WorkerError.
    * `onProgress(update)` receives the request's progress messages, if it sends any.
+   * Aborting `signal` stops the request the only way wasm can be stopped mid-call, as
+   * Squoosh's WorkerBridge does: the worker (and its pool) is terminated, and every
+   * pending request fails with a stopped WorkerError whose `cancelled` is the abort's
+   * reason. The session then starts a fresh worker.
    */
-  call(type, payload = {}, onProgress = null) {
+  call(type, payload = {}, { onProgress = null, signal = null } = {}) {
     if (!this.alive) return Promise.reject(this.endError);
+    if (signal?.aborted) {
+      this.cancel(signal.reason);
+      return Promise.reject(this.endError);
+    }
     const id = this.nextId++;
+    const onAbort = () => this.cancel(signal.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, onProgress });
       this.worker.postMessage({ id, type, payload });
-    });
+    }).finally(() => signal?.removeEventListener('abort', onAbort));
+  }
+
+  /** Terminates the worker for an aborted call; `reason` is the abort's. */
+  cancel(reason) {
+    this.end(new WorkerError('cancelled by the user', { stopped: true, cancelled: reason }));
   }
 
   failAll(error) {

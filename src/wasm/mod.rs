@@ -5,7 +5,8 @@
 //! installs the panic hook once. Results cross as plain JS objects (serde-wasm-bindgen).
 //!
 //! Everything here is called from `www/js/worker.js`, a module worker that owns the wasm
-//! instance and the rayon pool; nothing here runs on the page's UI thread.
+//! instance and the rayon pool; nothing here runs on the page's UI thread. The test hooks
+//! and the benchmark hooks live apart, in `test_hooks.rs` and `bench_hooks.rs`.
 
 use std::fmt::Display;
 use std::sync::{Mutex, Once};
@@ -17,7 +18,10 @@ use wasm_bindgen::prelude::*;
 use crate::catalog::{self, Catalog};
 use crate::generate;
 use crate::rank::{self, Query, Recommendation};
-use crate::similarity::{self, ATTRIBUTE_WEIGHT, Kernel, TEXT_WEIGHT};
+use crate::similarity::{ATTRIBUTE_WEIGHT, TEXT_WEIGHT};
+
+mod bench_hooks;
+mod test_hooks;
 
 /// Re-exported so the worker can start the pool: `await initThreadPool(n)`. Only the
 /// threaded build (feature `threads`) has it.
@@ -34,6 +38,30 @@ extern "C" {
 /// The one place a Rust error becomes a JS `Error`, keeping its message.
 fn to_js(error: impl Display) -> JsError {
     JsError::new(&error.to_string())
+}
+
+/// What the binding itself refuses, beside the core's own errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BindingError {
+    /// `Reflect::set` failed while building the token data object.
+    TokenDataObject,
+    /// `everyThreadSerial`: the pool's threads scored the catalog differently (a bug).
+    ThreadsDisagree,
+    /// A parallel run asked of the single-thread build.
+    NoPool,
+}
+
+impl Display for BindingError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            BindingError::TokenDataObject => "could not build the token data object",
+            BindingError::ThreadsDisagree => "the pool's threads scored the catalog differently",
+            BindingError::NoPool => {
+                "parallel runs need the threaded wasm build; this is the single-thread build \
+                 (no atomics, no rayon pool)"
+            }
+        })
+    }
 }
 
 fn to_value(value: &impl Serialize) -> Result<JsValue, JsError> {
@@ -113,42 +141,6 @@ pub fn set_panic_channel(name: &str) {
     }
 }
 
-/// TEST HOOK, not reachable from the page's controls: panics with `message` on the
-/// calling thread (the worker's own), so the end-to-end tests can check that a panic's
-/// message is shown and the worker comes back. The page only asks for it when opened
-/// with `?testhooks=1` (see `www/js/main.js`).
-#[wasm_bindgen(js_name = debugPanic)]
-pub fn debug_panic(message: &str) {
-    panic!("{message}");
-}
-
-/// TEST HOOK, like [`debug_panic`] but on a thread of the rayon pool, as a panic inside
-/// a parallel run would: the calling thread waits for the pool forever, so the message
-/// reaches the page only through the panic channel. Only the threaded build has a pool.
-#[cfg(feature = "threads")]
-#[wasm_bindgen(js_name = debugPanicInPool)]
-pub fn debug_panic_in_pool(message: &str) {
-    let message = message.to_string();
-    rayon::scope(|scope| scope.spawn(move |_| panic!("{message}")));
-}
-
-/// TEST HOOK: allocates (without touching) 256 MiB blocks until the allocator fails,
-/// which aborts the instance as a real out-of-memory does: an `unreachable` trap with
-/// no panic message. The shared memory can grow to its maximum without using RAM,
-/// because the blocks are never written.
-#[wasm_bindgen(js_name = debugExhaustMemory)]
-pub fn debug_exhaust_memory() -> usize {
-    let mut blocks: Vec<Vec<u8>> = Vec::new();
-    loop {
-        // black_box: the blocks are never read, and must not be optimized away.
-        blocks.push(std::hint::black_box(Vec::with_capacity(256 << 20)));
-        // Unreachable in practice: 4 GiB is at most 16 blocks.
-        if blocks.len() > 64 {
-            return blocks.len();
-        }
-    }
-}
-
 /// Number of threads in the rayon pool this instance runs on (1 before the pool starts).
 /// Only the threaded build (feature `threads`) has it.
 #[cfg(feature = "threads")]
@@ -185,16 +177,11 @@ struct Labels<'a> {
     categories: Vec<Option<&'a str>>,
 }
 
-/// Converts an offset into the flat token arrays to the `u32` the JS side indexes with.
-fn offset(length: usize) -> Result<u32, JsError> {
-    u32::try_from(length).map_err(|_| JsError::new("token data over 4 GiB cannot be exported"))
-}
-
 /// Sets `object[key] = value`.
 fn set(object: &Object, key: &str, value: impl Into<JsValue>) -> Result<(), JsError> {
     Reflect::set(object, &JsValue::from_str(key), &value.into())
         .map(|_| ())
-        .map_err(|_| JsError::new("could not build the token data object"))
+        .map_err(|_| to_js(BindingError::TokenDataObject))
 }
 
 #[wasm_bindgen]
@@ -218,57 +205,6 @@ impl Engine {
     #[wasm_bindgen(getter)]
     pub fn count(&self) -> usize {
         self.catalog.len()
-    }
-
-    /// BENCHMARK HOOK, not used by the page: computes the MinHash signature of every
-    /// product's description words under seeds `0..iterations`, with the kernel
-    /// ([`similarity::signature`]) or, when `naive`, with the one-seed-at-a-time reference
-    /// ([`similarity::signature_naive`]), and returns a digest of every component.
-    /// `bench/run.mjs` times the two with `performance.now()` in the worker and checks
-    /// that their digests agree.
-    #[wasm_bindgen(js_name = signatureDigest)]
-    pub fn signature_digest(&self, iterations: u32, naive: bool) -> u64 {
-        let bases = similarity::seed_bases(iterations);
-        let mut digest = 0u64;
-        for index in 0..self.catalog.len() {
-            let words = self.catalog.description_words(index);
-            let signature = if naive {
-                similarity::signature_naive(words, iterations)
-            } else {
-                similarity::signature(words, &bases)
-            };
-            for component in signature {
-                digest = (digest ^ component).wrapping_mul(similarity::FNV_PRIME);
-            }
-        }
-        digest
-    }
-
-    /// BENCHMARK HOOK, not used by the page: the machine's own ceiling for parallel
-    /// scoring ([`rank::score_serial_on_every_thread`]): every pool thread scores the
-    /// whole catalog at once. Returns each thread's time in ms (`performance.now()` on
-    /// that thread), by pool index. Fails if the query is invalid or if any thread's
-    /// scores differ.
-    #[wasm_bindgen(js_name = everyThreadSerial)]
-    pub fn every_thread_serial(&self, target: &str, iterations: u32) -> Result<Vec<f64>, JsError> {
-        let query = Query {
-            target: target.to_string(),
-            iterations,
-            top: 1,
-        };
-        let every = rank::score_serial_on_every_thread(
-            &self.catalog,
-            &query,
-            Kernel::detect(),
-            performance_now,
-        )
-        .map_err(to_js)?;
-        if !every.scores_agree {
-            return Err(JsError::new(
-                "the pool's threads scored the catalog differently",
-            ));
-        }
-        Ok(every.times)
     }
 
     /// Identifier of the product at `index`, or `undefined` past the end.
@@ -308,43 +244,24 @@ impl Engine {
     /// tie-break); `textWeight` and `attributeWeight`, the weights of `combined_score`.
     #[wasm_bindgen(js_name = tokenData)]
     pub fn token_data(&self) -> Result<Object, JsError> {
-        let catalog = &self.catalog;
-        let count = catalog.len();
-        let (mut bytes, mut ends, mut attr_ids) = (Vec::new(), Vec::new(), Vec::new());
-        let mut byte_starts = Vec::with_capacity(count + 1);
-        let mut end_starts = Vec::with_capacity(count + 1);
-        let mut attr_starts = Vec::with_capacity(count + 1);
-        byte_starts.push(0);
-        end_starts.push(0);
-        attr_starts.push(0);
-        for index in 0..count {
-            let words = catalog.description_words(index);
-            bytes.extend_from_slice(words.bytes());
-            ends.extend_from_slice(words.ends());
-            attr_ids.extend_from_slice(catalog.attribute_words(index));
-            byte_starts.push(offset(bytes.len())?);
-            end_starts.push(offset(ends.len())?);
-            attr_starts.push(offset(attr_ids.len())?);
-        }
-
-        // Identifiers are unique, so this order is total.
-        let products = catalog.products();
-        let mut by_id: Vec<usize> = (0..count).collect();
-        by_id.sort_unstable_by(|&a, &b| products[a].id.as_bytes().cmp(products[b].id.as_bytes()));
-        let mut id_order = vec![0u32; count];
-        for (rank, &index) in by_id.iter().enumerate() {
-            id_order[index] = offset(rank)?;
-        }
-
+        let flat = self.catalog.flat_tokens().map_err(to_js)?;
         let data = Object::new();
-        set(&data, "count", count as f64)?;
-        set(&data, "bytes", Uint8Array::from(&bytes[..]))?;
-        set(&data, "ends", Uint32Array::from(&ends[..]))?;
-        set(&data, "byteStarts", Uint32Array::from(&byte_starts[..]))?;
-        set(&data, "endStarts", Uint32Array::from(&end_starts[..]))?;
-        set(&data, "attrIds", Uint32Array::from(&attr_ids[..]))?;
-        set(&data, "attrStarts", Uint32Array::from(&attr_starts[..]))?;
-        set(&data, "idOrder", Uint32Array::from(&id_order[..]))?;
+        set(&data, "count", flat.count as f64)?;
+        set(&data, "bytes", Uint8Array::from(&flat.bytes[..]))?;
+        set(&data, "ends", Uint32Array::from(&flat.ends[..]))?;
+        set(
+            &data,
+            "byteStarts",
+            Uint32Array::from(&flat.byte_starts[..]),
+        )?;
+        set(&data, "endStarts", Uint32Array::from(&flat.end_starts[..]))?;
+        set(&data, "attrIds", Uint32Array::from(&flat.attr_ids[..]))?;
+        set(
+            &data,
+            "attrStarts",
+            Uint32Array::from(&flat.attr_starts[..]),
+        )?;
+        set(&data, "idOrder", Uint32Array::from(&flat.id_order[..]))?;
         set(&data, "textWeight", TEXT_WEIGHT)?;
         set(&data, "attributeWeight", ATTRIBUTE_WEIGHT)?;
         Ok(data)
@@ -368,9 +285,7 @@ impl Engine {
         // then rayon's into_par_iter() runs sequentially on the current thread: a
         // "parallel" run would be a serial one under another name, so it is refused.
         if parallel && !cfg!(feature = "threads") {
-            return Err(JsError::new(
-                "parallel runs need the threaded wasm build; this is the single-thread build (no atomics, no rayon pool)",
-            ));
+            return Err(to_js(BindingError::NoPool));
         }
         let started = performance_now();
         let scores = if parallel {

@@ -1,0 +1,113 @@
+//! Browser tier: the Engine API itself, the binding the page's worker calls
+//! (`src/wasm/mod.rs`), in both builds: the threaded one (`wasm-pack test`, as
+//! `wasm_threads.rs`) and the single-thread one (`--no-default-features`, no atomics).
+//! The end-to-end tests reach it only through the page; these check its messages, its
+//! refusals and the token data's layout directly.
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::{Object, Reflect, Uint32Array};
+use shop_recs::similarity::{ATTRIBUTE_WEIGHT, TEXT_WEIGHT};
+use shop_recs::wasm::Engine;
+use wasm_bindgen::{JsCast, JsError, JsValue};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_dedicated_worker);
+
+/// The message of the JS `Error` a binding call failed with.
+fn message(error: JsError) -> String {
+    let value: JsValue = error.into();
+    value
+        .dyn_into::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .unwrap_or_else(|v| format!("not an Error: {v:?}"))
+}
+
+fn field(object: &Object, key: &str) -> JsValue {
+    Reflect::get(object, &JsValue::from_str(key)).expect("a field")
+}
+
+#[wasm_bindgen_test]
+fn catalog_errors_carry_their_location() {
+    let Err(error) = Engine::from_bytes(b"{\n  \"products\": [\n    {,") else {
+        panic!("invalid JSON must be refused");
+    };
+    let text = message(error);
+    assert!(text.contains("line 3"), "{text}");
+    let Err(error) = Engine::from_bytes(br#"{"products": [{"slug": "a", "description": 7}]}"#)
+    else {
+        panic!("a number description must be refused");
+    };
+    assert!(message(error).contains("products[0].description"));
+    let Err(error) = Engine::from_bytes(&[0x7b, 0xff, 0xfe]) else {
+        panic!("bytes that are not UTF-8 must be refused");
+    };
+    assert!(!message(error).is_empty());
+}
+
+#[wasm_bindgen_test]
+fn the_token_data_has_the_layout_the_js_scorer_reads() {
+    let engine = Engine::generate(40, 3).expect("generated");
+    assert_eq!(engine.count(), 40);
+    let data = engine.token_data().expect("token data");
+    assert_eq!(field(&data, "count").as_f64(), Some(40.0));
+    for key in ["byteStarts", "endStarts", "attrStarts"] {
+        let starts: Uint32Array = field(&data, key).dyn_into().expect("a Uint32Array");
+        assert_eq!(starts.length(), 41, "{key}: count + 1 entries");
+    }
+    let bytes: js_sys::Uint8Array = field(&data, "bytes").dyn_into().expect("a Uint8Array");
+    let byte_starts: Uint32Array = field(&data, "byteStarts").dyn_into().expect("array");
+    assert_eq!(
+        byte_starts.get_index(40),
+        bytes.length(),
+        "the last start is the end"
+    );
+    let id_order: Uint32Array = field(&data, "idOrder").dyn_into().expect("array");
+    let mut ranks = id_order.to_vec();
+    ranks.sort_unstable();
+    assert_eq!(
+        ranks,
+        (0..40).collect::<Vec<u32>>(),
+        "a permutation of the products"
+    );
+    assert_eq!(field(&data, "textWeight").as_f64(), Some(TEXT_WEIGHT));
+    assert_eq!(
+        field(&data, "attributeWeight").as_f64(),
+        Some(ATTRIBUTE_WEIGHT)
+    );
+}
+
+#[wasm_bindgen_test]
+fn a_serial_run_ranks_and_a_bad_query_is_refused_with_the_core_message() {
+    let engine = Engine::generate(50, 4).expect("generated");
+    let target = engine.id_at(0).expect("a product");
+    assert_eq!(engine.index_of(&target), Some(0));
+    let out: Object = engine
+        .recommend(&target, 50, 5, false)
+        .expect("a serial run")
+        .dyn_into()
+        .expect("an object");
+    let items: js_sys::Array = field(&out, "items").dyn_into().expect("an array");
+    assert_eq!(items.length(), 5);
+    assert_eq!(field(&out, "candidates").as_f64(), Some(49.0));
+    let Err(error) = engine.recommend("no-such-product", 50, 5, false) else {
+        panic!("an unknown target must be refused");
+    };
+    assert!(message(error).contains("unknown product"));
+    let Err(error) = engine.recommend(&target, 0, 5, false) else {
+        panic!("0 iterations must be refused");
+    };
+    assert!(message(error).contains("iterations must be between 1 and 100000"));
+}
+
+/// The single-thread build has no pool: a parallel run would be a serial one under
+/// another name, so the binding refuses it.
+#[cfg(not(feature = "threads"))]
+#[wasm_bindgen_test]
+fn the_single_thread_build_refuses_a_parallel_run() {
+    let engine = Engine::generate(20, 1).expect("generated");
+    let target = engine.id_at(0).expect("a product");
+    let Err(error) = engine.recommend(&target, 10, 3, true) else {
+        panic!("a parallel run must be refused without a pool");
+    };
+    assert!(message(error).contains("parallel runs need the threaded wasm build"));
+}

@@ -1,0 +1,69 @@
+// The environment panel: isolation, threads, the wasm build and pool, memory, browser.
+import { fmtBytes, fmtMs, plural } from './format.js';
+import {
+  $, hw, isolation, page, runtime, support,
+} from './state.js';
+import { hasPool, node } from './ui.js';
+import { WorkerClient } from './worker-client.js';
+
+export function browserName() {
+  const data = navigator.userAgentData;
+  if (data?.brands?.length) {
+    const brands = data.brands.filter((b) => !/not.?a.?brand/i.test(b.brand));
+    const names = brands.map((b) => `${b.brand} ${b.version}`).join(', ');
+    return `${names}${data.platform ? ` on ${data.platform}` : ''}${data.mobile ? ' (mobile)' : ''}`;
+  }
+  return navigator.userAgent;
+}
+
+export function renderEnv() {
+  const env = $('env');
+  env.dataset.isolated = String(support.isolated);
+  env.dataset.hw = String(hw);
+  env.dataset.threads = String(page.pool?.poolThreads ?? 0);
+  // For tests and benchmarks: the wasm memory's size, and how many workers this page runs.
+  env.dataset.wasmMemoryBytes = String(page.memoryBytes);
+  if (page.pool) {
+    env.dataset.poolStartMs = String(page.pool.poolStartMs);
+    env.dataset.wasmInitMs = String(page.pool.wasmInitMs);
+  } else {
+    delete env.dataset.poolStartMs;
+    delete env.dataset.wasmInitMs;
+  }
+  env.dataset.liveWorkers = String(WorkerClient.live);
+  env.dataset.isolatedVia = isolation.via ?? 'none';
+  if (page.pool) env.dataset.build = page.pool.build;
+  else delete env.dataset.build;
+  const pool = page.pool
+    ? hasPool()
+      ? `${plural(page.pool.poolThreads, 'thread')}, started in ${fmtMs(page.pool.poolStartMs)} ms`
+      : 'none (single-thread build)'
+    : page.session.state === 'failed' ? 'none' : 'starting…';
+  const builds = {
+    threaded: 'threaded (atomics, shared memory, rayon pool)',
+    'single-thread': 'single-thread build (no atomics, no pool)',
+  };
+  const isolated = isolation.via === 'service-worker' ? 'yes, through the service worker' : 'yes';
+  const fields = [
+    ['crossOriginIsolated', support.isolated ? isolated : 'no'],
+    ['hardwareConcurrency', String(hw)],
+    ['wasm build', page.pool ? builds[page.pool.build] : '—'],
+    ['Pool size', pool],
+    ['wasm start', page.pool ? `${fmtMs(page.pool.wasmInitMs)} ms` : '—'],
+    ['wasm memory', page.memoryBytes ? `${fmtBytes(page.memoryBytes)} (after the last load or run)` : '—'],
+    ['WebAssembly threads', support.wasmThreads ? 'supported' : 'not supported'],
+    ['SharedArrayBuffer', support.sharedMemory ? 'available' : 'not available'],
+    ['Nested workers', support.nestedWorkers === null ? '—' : support.nestedWorkers ? 'yes' : 'no'],
+    ['Browser', browserName()],
+  ];
+  env.replaceChildren(...fields.flatMap(([label, value]) => [node('dt', label), node('dd', value)]));
+  if (runtime.noPoolReason) {
+    const problem = $('env-problem');
+    problem.textContent = `The rayon pool cannot start: ${runtime.noPoolReason}. The page runs the single-thread build of the same code instead: ` +
+      'Serial and JavaScript work; Parallel runs, Compare\'s parallel part, Scaling and the thread count are disabled.';
+    problem.hidden = false;
+  }
+  $('threads-hint').textContent = hasPool()
+    ? `pool of ${page.pool.poolThreads} started in ${fmtMs(page.pool.poolStartMs)} ms`
+    : runtime.noPoolReason ? 'no pool here (see Environment)' : '';
+}

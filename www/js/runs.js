@@ -1,0 +1,127 @@
+// Runs: reading the number fields, a Run (one or more modes, interleaved in the worker),
+// and Scaling (a parallel run on a fresh pool of each size).
+import { median, plural } from './format.js';
+import { LIMITS, MODE_RUNS, fmtInt, parseWholeNumber } from './params.js';
+import { Request } from './protocol.js';
+import { renderRun, renderScaling } from './render-run.js';
+import { responsiveness } from './responsiveness.js';
+import {
+  loadInto, noteMemory, recoverFrom, renderCatalog, startWorker,
+} from './session.js';
+import { $, MODE_NAMES, hw, page } from './state.js';
+import {
+  hasPool, setSession, setState, setStatus, syncUrl,
+} from './ui.js';
+
+/** Reads and checks the three number fields; returns false (and focuses one) if any is invalid. */
+export function checkFields() {
+  let firstBad = null;
+  for (const name of ['iterations', 'runs', 'top']) {
+    if (!checkField(name) && !firstBad) firstBad = $(name);
+  }
+  if (firstBad) {
+    firstBad.focus();
+    setStatus(`Fix ${firstBad.id} first: see the message under it.`);
+    return false;
+  }
+  return true;
+}
+
+/** Validates one number field, shows or clears its message, and stores a valid value. */
+export function checkField(name) {
+  const input = $(name);
+  const error = $(`${name}-error`);
+  const { value, error: problem } = input.validity.badInput
+    ? { error: `${name} must be a whole number from ${fmtInt(LIMITS[name].min)} to ${fmtInt(LIMITS[name].max)}; got text that is not a number` }
+    : parseWholeNumber(name, input.value, LIMITS[name]);
+  if (problem) {
+    error.textContent = `${problem}. Runs keep using ${fmtInt(page.settings[name])} until this is fixed.`;
+    error.hidden = false;
+    input.setAttribute('aria-invalid', 'true');
+    return false;
+  }
+  error.hidden = true;
+  input.removeAttribute('aria-invalid');
+  if (page.settings[name] !== value) {
+    page.settings[name] = value;
+    syncUrl();
+  }
+  return true;
+}
+
+/** The modes a Run performs here: Compare leaves parallel out when there is no pool. */
+export function modesToRun() {
+  return MODE_RUNS[page.settings.mode].filter((mode) => mode !== 'parallel' || hasPool());
+}
+
+export async function run() {
+  if (!checkFields()) return;
+  const { iterations, runs, top } = page.settings;
+  const modes = modesToRun();
+  const request = { modes, product: page.product.id, iterations, top, runs };
+  const signal = setSession('running');
+  setState('running');
+  responsiveness.begin();
+  const progress = $('progress');
+  progress.max = modes.length * (runs + 1);
+  progress.value = 0;
+  setStatus(`Running ${modes.map((m) => MODE_NAMES[m]).join(', ')}: 1 warm-up and ${runs} timed ${runs === 1 ? 'run' : 'runs'} each…`);
+  try {
+    const out = await page.client.call(Request.RUN, request, {
+      signal,
+      onProgress: ({ done, total, mode }) => {
+        progress.value = done;
+        setStatus(`Running: ${done} of ${total} done (last: ${MODE_NAMES[mode]})…`);
+      },
+    });
+    noteMemory(page.client, out.memoryBytes);
+    renderRun(out, request);
+    setState('done');
+    setStatus(`Done: ${fmtInt(out.candidates)} candidates scored ${runs + 1} times per mode, ${fmtInt(iterations)} iterations.`);
+  } catch (e) {
+    await recoverFrom(e, 'The run failed');
+  } finally {
+    setSession('busy');
+    responsiveness.finish();
+  }
+}
+
+export async function scaling() {
+  if (!checkFields()) return;
+  const { iterations, runs, top, threads: userThreads } = page.settings;
+  const request = { modes: ['parallel'], product: page.product.id, iterations, top, runs };
+  const signal = setSession('running');
+  setState('running');
+  responsiveness.begin();
+  const progress = $('progress');
+  progress.max = hw;
+  progress.value = 0;
+  const points = [];
+  try {
+    for (let threads = 1; threads <= hw; threads++) {
+      setStatus(`Scaling: starting a pool of ${plural(threads, 'thread')} and reloading the catalog…`);
+      await startWorker(threads, signal);
+      page.catalog = await loadInto(page.client, page.source, signal);
+      setStatus(`Scaling: ${threads} of ${hw} threads, ${runs} timed ${runs === 1 ? 'run' : 'runs'}…`);
+      const out = await page.client.call(Request.RUN, request, { signal });
+      const medianMs = median(out.results.parallel.timesMs);
+      points.push({ threads, medianMs, speedup: points.length ? points[0].medianMs / medianMs : 1 });
+      progress.value = threads;
+    }
+    if (userThreads !== hw) {
+      setStatus(`Scaling done; restoring the pool of ${plural(userThreads, 'thread')}…`);
+      await startWorker(userThreads, signal);
+      page.catalog = await loadInto(page.client, page.source, signal);
+    }
+    renderCatalog(page.catalog, page.source);
+    renderScaling(points);
+    setState('done');
+    setStatus(`Scaling done: ${points.map((p) => `${p.threads}: ${p.speedup.toFixed(2)}×`).join(', ')} (speedup against 1 thread).`);
+  } catch (e) {
+    // Whatever failed, the pool must be the user's size again.
+    await recoverFrom(e, 'Scaling failed', { rebuild: true });
+  } finally {
+    setSession('busy');
+    responsiveness.finish();
+  }
+}

@@ -1,0 +1,117 @@
+// Small DOM helpers, the state and status lines, the controls' enabled state, the one
+// task under way, and the URL (written after every change, so the address bar is always
+// a working link).
+import { writeUrl } from './params.js';
+import { $, page, runtime } from './state.js';
+
+/** `text` cut to `max` characters with an ellipsis: names may be 64 KiB long. */
+export function short(text, max = 120) {
+  const chars = Array.from(text);
+  return chars.length > max ? `${chars.slice(0, max).join('')}…` : text;
+}
+
+export function node(tag, text = null, className = null) {
+  const element = document.createElement(tag);
+  if (text !== null) element.textContent = text;
+  if (className) element.className = className;
+  return element;
+}
+
+export function setState(state) {
+  document.body.dataset.state = state;
+  // The first 'ready' ends the page's start-up; bench/run.mjs reads this mark's time.
+  if (state === 'ready' && performance.getEntriesByName('shop-recs:ready').length === 0) {
+    performance.mark('shop-recs:ready');
+  }
+  if (state !== 'error') $('error').hidden = true;
+  updateControls();
+}
+
+export function setStatus(text) {
+  $('status').textContent = text;
+}
+
+export function showError(message) {
+  const error = $('error');
+  error.textContent = message;
+  error.hidden = false;
+  setState('error');
+  setStatus('Something went wrong; see the message below.');
+}
+
+/** Adds a notice about an invalid parameter or a fallback the page made. */
+export function addNotice(param, text) {
+  const li = node('li', text);
+  li.dataset.param = param;
+  $('notices').append(li);
+  $('notices').hidden = false;
+}
+
+export function hasPool() {
+  return (page.pool?.poolThreads ?? 0) > 0;
+}
+
+export function updateControls() {
+  const { state } = page.session;
+  const idle = state === 'idle';
+  const failed = state === 'failed';
+  const haveCatalog = idle && page.catalog !== null;
+  for (const id of ['catalog-file', 'catalog-url', 'load-url', 'generate-n', 'generate', 'load-default']) {
+    $(id).disabled = !idle;
+  }
+  for (const preset of document.querySelectorAll('.preset')) preset.disabled = !idle;
+  $('run').disabled = !haveCatalog;
+  $('scaling').disabled = !haveCatalog || !hasPool();
+  $('threads').disabled = !idle || runtime.noPoolReason !== null;
+  $('product-search').disabled = page.catalog === null || failed;
+  for (const radio of document.querySelectorAll('input[name=mode]')) {
+    radio.disabled = failed || (radio.value === 'parallel' && runtime.noPoolReason !== null);
+  }
+  $('cancel').hidden = page.session.abort === null;
+  $('progress').hidden = state !== 'running';
+}
+
+/** Moves the session to `state`; `loading` and `running` get a fresh AbortController. */
+export function setSession(state) {
+  const cancellable = state === 'loading' || state === 'running';
+  page.session = { state, abort: cancellable ? new AbortController() : null };
+  updateControls();
+  return page.session.abort?.signal ?? null;
+}
+
+/**
+ * Runs `cancellable(signal)`, the part of a task that Cancel may stop (a run, a load),
+ * in the session state `state`; back to `busy` after it.
+ */
+export async function cancellably(state, cancellable) {
+  const signal = setSession(state);
+  try {
+    return await cancellable(signal);
+  } finally {
+    setSession('busy');
+  }
+}
+
+/** Runs `work` as the one task under way; ignored (with a word) while another runs. */
+export async function task(work) {
+  if (page.session.state !== 'idle') {
+    setStatus('Busy: wait for the current task to finish, or cancel it.');
+    return;
+  }
+  setSession('busy');
+  try {
+    await work();
+  } finally {
+    setSession('idle');
+  }
+}
+
+
+export function syncUrl() {
+  const state = { settings: page.settings, source: page.source, product: page.product?.id };
+  history.replaceState(null, '', writeUrl(state));
+  $('share-link').href = writeUrl(state, { autorun: true });
+  $('share-link').title = page.source?.kind === 'file'
+    ? 'A file cannot be linked to: this link opens the bundled catalog.'
+    : 'Opens this page with these settings and runs at once.';
+}
