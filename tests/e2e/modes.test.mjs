@@ -3,11 +3,9 @@
 // identically (and, in the perf tier, is faster in parallel); and the plain-JS scorer's
 // rows equal the wasm's, score for score.
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   test,
-  browser, chooseMode, ENGINE, openPage, REPO, resultRows, run, screenshotPath, server, timings, useServerAndBrowser, waitForState,
+  browser, chooseMode, ENGINE, openPage, resultRows, run, screenshotPath, server, timings, useServerAndBrowser, waitForState,
 } from './harness.mjs';
 
 useServerAndBrowser();
@@ -86,14 +84,8 @@ test('Compare on 2,000 products and 2 threads: identical results, every figure f
   assert.equal(await page.locator('#bars rect').count(), 3, 'one bar per mode');
   assert.equal(await page.locator('[data-testid=result-row]').count(), 10);
 
-  // The README's screenshot: always into test-results/, and into docs/ (a tracked file)
-  // only when asked, so that running the tests leaves the checkout as it was.
-  const path = screenshotPath('compare');
-  await page.screenshot({ path, fullPage: true });
-  if (process.env.UPDATE_DOCS_SCREENSHOT === '1' && ENGINE.name === 'chromium') {
-    mkdirSync(join(REPO, 'docs'), { recursive: true });
-    copyFileSync(path, join(REPO, 'docs', 'screenshot-compare.png'));
-  }
+  // Into test-results/ (git-ignored); the README's picture comes from scripts/screenshot.mjs.
+  await page.screenshot({ path: screenshotPath('compare'), fullPage: true });
   assertClean();
   await context.close();
 });
