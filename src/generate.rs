@@ -7,7 +7,7 @@
 //! while products of different categories share almost none: the similarity signals have
 //! something real to find.
 //!
-//! Determinism: the only randomness is [`SplitMix64`], seeded from `seed` and the product
+//! Determinism: the only randomness is `SplitMix64` (`rng.rs`), seeded from `seed` and the product
 //! index, and all arithmetic is on integers (a price is an integer number of cents
 //! divided by 100 once, which IEEE 754 rounds the same way everywhere). The same `n` and
 //! `seed` give the same catalog on every platform, wasm32 included.

@@ -17,10 +17,12 @@ use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
 use rayon::prelude::*;
 use serde::Serialize;
 
-mod every_thread;
+mod bench;
 mod stop;
 
-pub use every_thread::{EveryThread, score_serial_on_every_thread};
+pub use bench::{
+    EveryThread, score_parallel_with, score_serial_on_every_thread, score_serial_with,
+};
 pub use stop::score_until_stopped;
 
 use crate::catalog::Catalog;
@@ -235,24 +237,14 @@ fn combine(target: usize, text: Vec<f64>, attribute: Vec<f64>) -> Scores {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn score_serial(catalog: &Catalog, query: &Query) -> Result<Scores, QueryError> {
-    score_serial_with(catalog, query, Kernel::detect())
-}
-
-/// [`score_serial`] with a chosen [`Kernel`] instead of the fastest this CPU runs; the
-/// result is the same, only the time differs (the benchmark compares kernels with it).
-pub fn score_serial_with(
-    catalog: &Catalog,
-    query: &Query,
-    kernel: Kernel,
-) -> Result<Scores, QueryError> {
-    score_serial_checking(catalog, query, kernel, &NEVER)
+    score_serial_checking(catalog, query, Kernel::detect(), &NEVER)
 }
 
 /// A stop flag that nobody sets: the plain scorers pass it, so the stoppable and the
 /// plain runs are one code path.
 static NEVER: AtomicBool = AtomicBool::new(false);
 
-/// Scores like [`score_serial_with`], except that a candidate met after `stop` was set is
+/// Scores like [`score_serial`] with a chosen kernel, except that a candidate met after `stop` was set is
 /// skipped (scored 0). Callers check `stop` afterwards; the result is only the real
 /// scores when it was never set.
 fn score_serial_checking(
@@ -301,16 +293,7 @@ fn unless_stopped(stop: &AtomicBool, score: impl FnOnce() -> f64) -> f64 {
 /// When wasm is built without atomics, rayon runs everything on the calling thread and
 /// this is simply a slower [`score_serial`].
 pub fn score_parallel(catalog: &Catalog, query: &Query) -> Result<Scores, QueryError> {
-    score_parallel_with(catalog, query, Kernel::detect())
-}
-
-/// [`score_parallel`] with a chosen [`Kernel`]; see [`score_serial_with`].
-pub fn score_parallel_with(
-    catalog: &Catalog,
-    query: &Query,
-    kernel: Kernel,
-) -> Result<Scores, QueryError> {
-    score_parallel_checking(catalog, query, kernel, &NEVER)
+    score_parallel_checking(catalog, query, Kernel::detect(), &NEVER)
 }
 
 /// [`score_parallel_with`] that skips candidates once `stop` is set, like

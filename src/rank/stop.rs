@@ -7,8 +7,8 @@ use super::{Query, QueryError, Scores, score_parallel_checking, score_serial_che
 use crate::catalog::Catalog;
 use crate::similarity::Kernel;
 
-/// Scores like [`score_serial_with`] (`parallel: false`, on the calling thread) or
-/// [`score_parallel_with`] (`parallel: true`, on the current rayon pool), and gives up
+/// Scores like [`super::score_serial_with`] (`parallel: false`, on the calling thread) or
+/// [`super::score_parallel_with`] (`parallel: true`, on the current rayon pool), and gives up
 /// early once `stop` is set by another thread: every candidate met after that is skipped.
 ///
 /// Returns `Ok(None)` when `stop` was set during the run, else the same scores as the

@@ -1,9 +1,29 @@
-//! Benchmark only: the parallel-ceiling probe, every pool thread running a whole serial
-//! scoring at once. Kept apart from the scorers, as benches are; `rank` re-exports it.
+//! The benchmark's API, kept apart from the scorers as benches are (`rank` re-exports it):
+//! scoring with a chosen kernel, and the parallel-ceiling probe, every pool thread running
+//! a whole serial scoring at once.
 
-use super::{Query, QueryError, Scores, score_serial_with};
+use super::{NEVER, Query, QueryError, Scores, score_parallel_checking, score_serial_checking};
 use crate::catalog::Catalog;
 use crate::similarity::Kernel;
+
+/// [`score_serial`](super::score_serial) with a chosen [`Kernel`] instead of the fastest this CPU runs; the
+/// result is the same, only the time differs (the benchmark compares kernels with it).
+pub fn score_serial_with(
+    catalog: &Catalog,
+    query: &Query,
+    kernel: Kernel,
+) -> Result<Scores, QueryError> {
+    score_serial_checking(catalog, query, kernel, &NEVER)
+}
+
+/// [`score_parallel`](super::score_parallel) with a chosen [`Kernel`]; see [`score_serial_with`].
+pub fn score_parallel_with(
+    catalog: &Catalog,
+    query: &Query,
+    kernel: Kernel,
+) -> Result<Scores, QueryError> {
+    score_parallel_checking(catalog, query, kernel, &NEVER)
+}
 
 /// Every thread of the current rayon pool scoring the whole catalog at once: see
 /// [`score_serial_on_every_thread`].
