@@ -16,9 +16,8 @@
 //! - shedding: 4 x max-inflight clients; the share of 503s and the accepted requests' waits.
 //! - memory: resident memory after 20 distinct uploads of about 5 MB under a 64 MiB budget.
 
-use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
@@ -64,31 +63,12 @@ fn options() -> Result<Options, String> {
     })
 }
 
-struct Server {
-    child: Child,
-    url: String,
-}
+#[path = "../tests/support/serve_process.rs"]
+mod serve_process;
+
+use serve_process::{ServeProcess as Server, agent};
 
 impl Server {
-    fn start(bin: &PathBuf, dist: &PathBuf, args: &[String]) -> Server {
-        let mut child = Command::new(bin)
-            .args(["serve", "--port", "0", "--dist"])
-            .arg(dist)
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start shop-recs serve");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout"))
-            .read_line(&mut line)
-            .expect("the URL line");
-        Server {
-            child,
-            url: line.trim().trim_end_matches('/').to_string(),
-        }
-    }
-
     /// Resident memory, from /proc (Linux), in bytes.
     fn rss(&self) -> Option<u64> {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
@@ -96,21 +76,6 @@ impl Server {
         let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
         Some(kib * 1024)
     }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .max_idle_connections_per_host(64)
-        .build()
-        .into()
 }
 
 /// One request's outcome: status, round trip, and the server's compute when it said.
@@ -257,7 +222,7 @@ fn latency(opts: &Options) -> Vec<Value> {
             "--max-inflight".into(),
             "64".into(),
         ]);
-        let server = Server::start(&opts.bin, &opts.dist, &args);
+        let server = Server::spawn(&opts.bin, &opts.dist, &args);
         let cli_ms = cli_compute_ms(opts, &cli_args, &product);
         let url = format!(
             "{}/products/{product}/recommendations?iterations=1500&top=10",
@@ -339,7 +304,7 @@ fn reactor(opts: &Options, bin: &PathBuf, build: &str, big: &[Value]) -> Vec<Val
     let threads = opts.threads.to_string();
     // Saturated scoring: 4 x threads clients on 2,000 x 1,500.
     {
-        let server = Server::start(
+        let server = Server::spawn(
             bin,
             &opts.dist,
             &[
@@ -374,7 +339,7 @@ fn reactor(opts: &Options, bin: &PathBuf, build: &str, big: &[Value]) -> Vec<Val
     }
     // 64 MiB uploads, two at a time, each distinct (so each is hashed and parsed).
     {
-        let server = Server::start(
+        let server = Server::spawn(
             bin,
             &opts.dist,
             &[
@@ -440,7 +405,7 @@ fn reactor_row(build: &str, load: &str, times: Vec<f64>, load_requests: usize) -
 fn shedding(opts: &Options) -> Value {
     let max_inflight = 2 * opts.threads;
     let clients = 4 * max_inflight;
-    let server = Server::start(
+    let server = Server::spawn(
         &opts.bin,
         &opts.dist,
         &[
@@ -494,7 +459,7 @@ fn shedding(opts: &Options) -> Value {
 
 fn memory(opts: &Options) -> Value {
     let budget: u64 = 64 << 20;
-    let server = Server::start(
+    let server = Server::spawn(
         &opts.bin,
         &opts.dist,
         &[

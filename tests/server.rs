@@ -4,10 +4,10 @@
 //! with many iterations keeps a request in flight for seconds: that is how the tests
 //! below hold requests deterministically, never with a sleep.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
@@ -39,34 +39,15 @@ fn dist() -> PathBuf {
     .clone()
 }
 
-struct Server {
-    child: Child,
-    url: String,
-}
+#[path = "support/serve_process.rs"]
+mod serve_process;
+
+use serve_process::{ServeProcess as Server, agent};
 
 impl Server {
+    /// `shop-recs serve` on the stand-in dist/ with `args`.
     fn start(args: &[&str]) -> Server {
-        let dist = dist();
-        let mut child = Command::new(BIN)
-            .args(["serve", "--port", "0", "--dist"])
-            .arg(&dist)
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start shop-recs serve");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout"))
-            .read_line(&mut line)
-            .expect("read the URL line");
-        assert!(
-            line.starts_with("http://127.0.0.1:"),
-            "first line is the URL: {line:?}"
-        );
-        Server {
-            child,
-            url: line.trim().trim_end_matches('/').to_string(),
-        }
+        Server::spawn(BIN, &dist(), args)
     }
 
     fn address(&self) -> String {
@@ -108,20 +89,6 @@ impl Server {
             .expect("kill");
         assert!(status.success());
     }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .build()
-        .into()
 }
 
 struct Reply {
