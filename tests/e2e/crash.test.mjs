@@ -21,7 +21,7 @@ useServerAndBrowser({
  * or "unreachable executed" (Firefox); "Uncaught Error: ..." (Chromium) or "Error: ..."
  * (Firefox).
  */
-const EXPECTED = [/panicked at src\/wasm\.rs/, /unreachable/, /Uncaught Error: deliberate/, /deliberate/];
+const EXPECTED = [/panicked at src\/wasm\/test_hooks\.rs/, /unreachable/, /Uncaught Error: deliberate/, /deliberate/];
 
 function unexpectedProblems(problems) {
   return problems.filter((p) => !EXPECTED.some((re) => re.test(p)));
@@ -66,7 +66,7 @@ test('a panic shows its message, the worker comes back with the same pool and ca
     assert.equal(await page.evaluate(() => document.body.dataset.state), 'error');
     const error = await page.locator('[data-testid=error]').textContent();
     console.log(`${where} panic: recovered in ${recoveredMs} ms; the page says: ${error}`);
-    assert.match(error, new RegExp(`^The worker failed: the wasm instance panicked: ${message} \\(at src/wasm\\.rs:\\d+\\)`));
+    assert.match(error, new RegExp(`^The worker failed: the wasm instance panicked: ${message} \\(at src/wasm/test_hooks\\.rs:\\d+\\)`));
     assert.match(error, /The pool of 2 threads restarted in [\d.]+ ms and 500 generated products reloaded in [\d.]+ ms: you can carry on\.$/);
     if (where === 'worker') await page.screenshot({ path: screenshotPath('crash-panic'), fullPage: true });
     assert.deepEqual(await snapshot(page), before, `${where}: same pool size, catalog, product and mode`);
@@ -78,7 +78,7 @@ test('a panic shows its message, the worker comes back with the same pool and ca
   // Each panic reached the worker's console through console_error_panic_hook (only
   // Playwright sees a worker's console), and nothing else went wrong.
   if (ENGINE.playwright) {
-    assert.ok(problems.some((p) => /panicked at src\/wasm\.rs.*\n*deliberate test panic #1/s.test(p)));
+    assert.ok(problems.some((p) => /panicked at src\/wasm\/test_hooks\.rs.*\n*deliberate test panic #1/s.test(p)));
     assert.ok(problems.some((p) => /deliberate test panic #2/.test(p)));
   }
   assert.deepEqual(unexpectedProblems(problems), []);

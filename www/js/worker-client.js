@@ -38,7 +38,7 @@ export class WorkerClient {
     this.nextId = 1;
     this.pending = new Map();
     // Every panic of this worker's instance, on any of its threads, is posted here
-    // (src/wasm.rs). A panic on a pool thread leaves the worker waiting forever for the
+    // (src/wasm/mod.rs). A panic on a pool thread leaves the worker waiting forever for the
     // pool, so this is the only news of it. One channel per worker: other tabs and
     // earlier workers post elsewhere.
     this.panicChannel = `shop-recs-panic-${crypto.randomUUID?.() ?? `${Date.now()}-${Math.random()}`}`;
