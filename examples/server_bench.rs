@@ -191,31 +191,25 @@ fn cli_compute_ms(opts: &Options, source: &[String], product: &str) -> Option<f6
 }
 
 fn latency(opts: &Options) -> Vec<Value> {
+    // Each catalog as the server and the CLI both take it (`--catalog FILE` or
+    // `--generate N`), and the product to recommend for.
+    let arg = |a: &str, b: &str| vec![a.to_string(), b.to_string()];
     let mut catalogs = vec![(
         "default",
-        vec![],
-        "velvet-matte-lipstick".to_string(),
-        vec!["--catalog".to_string(), "www/catalog.json".to_string()],
+        arg("--catalog", "www/catalog.json"),
+        "velvet-matte-lipstick",
     )];
     if let Some(real) = &opts.real {
-        let path = real.display().to_string();
-        catalogs.push((
-            "real",
-            vec!["--catalog".into(), path.clone()],
-            "1".into(),
-            vec!["--catalog".into(), path],
-        ));
+        catalogs.push(("real", arg("--catalog", &real.display().to_string()), "1"));
     }
-    let generated = vec!["--generate".to_string(), "2000".to_string()];
     catalogs.push((
         "generated 2,000",
-        generated.clone(),
-        "sports-breathable-durable-football-0".into(),
-        generated,
+        arg("--generate", "2000"),
+        "sports-breathable-durable-football-0",
     ));
     let mut rows = Vec::new();
-    for (name, serve_args, product, cli_args) in catalogs {
-        let mut args = serve_args.clone();
+    for (name, source, product) in catalogs {
+        let mut args = source.clone();
         args.extend([
             "--threads".into(),
             opts.threads.to_string(),
@@ -223,7 +217,7 @@ fn latency(opts: &Options) -> Vec<Value> {
             "64".into(),
         ]);
         let server = Server::spawn(&opts.bin, &opts.dist, &args);
-        let cli_ms = cli_compute_ms(opts, &cli_args, &product);
+        let cli_ms = cli_compute_ms(opts, &source, product);
         let url = format!(
             "{}/products/{product}/recommendations?iterations=1500&top=10",
             server.url

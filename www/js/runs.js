@@ -10,7 +10,7 @@ import {
 } from './session.js';
 import { $, MODE_NAMES, hw, page } from './state.js';
 import {
-  hasPool, setSession, setState, setStatus, syncUrl,
+  cancellably, hasPool, setState, setStatus, syncUrl,
 } from './ui.js';
 
 /** Reads and checks the three number fields; returns false (and focuses one) if any is invalid. */
@@ -54,19 +54,36 @@ export function modesToRun() {
   return MODE_RUNS[page.settings.mode].filter((mode) => mode !== 'parallel' || hasPool());
 }
 
-export async function run() {
-  if (!checkFields()) return;
+/**
+ * The frame of a run and of Scaling: `work(signal, progress)` is the cancellable part
+ * (cancellably: Cancel aborts `signal`), with the page in state 'running', its
+ * responsiveness measured and the progress bar reset to `steps`; a failure goes to
+ * `recover(error)` once the run is over.
+ */
+async function asRun(steps, work, recover) {
+  try {
+    await cancellably('running', (signal) => {
+      setState('running');
+      responsiveness.begin();
+      const progress = $('progress');
+      progress.max = steps;
+      progress.value = 0;
+      return work(signal, progress);
+    });
+  } catch (e) {
+    await recover(e);
+  } finally {
+    responsiveness.finish();
+  }
+}
+
+export function run() {
+  if (!checkFields()) return undefined;
   const { iterations, runs, top } = page.settings;
   const modes = modesToRun();
   const request = { modes, product: page.product.id, iterations, top, runs };
-  const signal = setSession('running');
-  setState('running');
-  responsiveness.begin();
-  const progress = $('progress');
-  progress.max = modes.length * (runs + 1);
-  progress.value = 0;
-  setStatus(`Running ${modes.map((m) => MODE_NAMES[m]).join(', ')}: 1 warm-up and ${runs} timed ${runs === 1 ? 'run' : 'runs'} each…`);
-  try {
+  return asRun(modes.length * (runs + 1), async (signal, progress) => {
+    setStatus(`Running ${modes.map((m) => MODE_NAMES[m]).join(', ')}: 1 warm-up and ${runs} timed ${runs === 1 ? 'run' : 'runs'} each…`);
     const out = await page.client.call(Request.RUN, request, {
       signal,
       onProgress: ({ done, total, mode }) => {
@@ -78,26 +95,15 @@ export async function run() {
     renderRun(out, request);
     setState('done');
     setStatus(`Done: ${fmtInt(out.candidates)} candidates scored ${runs + 1} times per mode, ${fmtInt(iterations)} iterations.`);
-  } catch (e) {
-    await recoverFrom(e, 'The run failed');
-  } finally {
-    setSession('busy');
-    responsiveness.finish();
-  }
+  }, (e) => recoverFrom(e, 'The run failed'));
 }
 
-export async function scaling() {
-  if (!checkFields()) return;
+export function scaling() {
+  if (!checkFields()) return undefined;
   const { iterations, runs, top, threads: userThreads } = page.settings;
   const request = { modes: ['parallel'], product: page.product.id, iterations, top, runs };
-  const signal = setSession('running');
-  setState('running');
-  responsiveness.begin();
-  const progress = $('progress');
-  progress.max = hw;
-  progress.value = 0;
-  const points = [];
-  try {
+  return asRun(hw, async (signal, progress) => {
+    const points = [];
     for (let threads = 1; threads <= hw; threads++) {
       setStatus(`Scaling: starting a pool of ${plural(threads, 'thread')} and reloading the catalog…`);
       await startWorker(threads, signal);
@@ -117,11 +123,5 @@ export async function scaling() {
     renderScaling(points);
     setState('done');
     setStatus(`Scaling done: ${points.map((p) => `${p.threads}: ${p.speedup.toFixed(2)}×`).join(', ')} (speedup against 1 thread).`);
-  } catch (e) {
-    // Whatever failed, the pool must be the user's size again.
-    await recoverFrom(e, 'Scaling failed', { rebuild: true });
-  } finally {
-    setSession('busy');
-    responsiveness.finish();
-  }
+  }, (e) => recoverFrom(e, 'Scaling failed', { rebuild: true })); // the user's pool size again, whatever failed
 }

@@ -66,7 +66,7 @@ impl Mode {
 
 /// Everything that can go wrong, each shown as one line.
 #[derive(Debug)]
-enum CliError {
+pub(crate) enum CliError {
     Read {
         path: PathBuf,
         source: io::Error,
@@ -214,7 +214,9 @@ fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn load_catalog(path: &Path) -> Result<Catalog, CliError> {
+/// Reads and parses a catalog file, refusing one over the size limit before reading it.
+/// `shop-recs serve` loads its `--catalog` with it too.
+pub(crate) fn load_catalog(path: &Path) -> Result<Catalog, CliError> {
     let read_error = |source| CliError::Read {
         path: path.to_path_buf(),
         source,

@@ -45,9 +45,8 @@ pub async fn catalog_for(state: &Shared, id: &str) -> Result<Arc<Catalog>, ApiEr
         let catalog = generate(n, seed).map_err(|e| ApiError::invalid_catalog(&e))?;
         let ms = started.elapsed().as_secs_f64() * 1e3;
         let stored = job_state.store().insert(&id, Arc::new(catalog), ms);
-        if job_state.store().evicted_since() {
-            release_freed_memory();
-        }
+        // The generator's scratch space is freed now, and perhaps evicted catalogs.
+        release_freed_memory();
         stored.map_err(|over| over_budget(over.bytes, over.budget))
     })
     .await?

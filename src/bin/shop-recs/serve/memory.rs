@@ -18,8 +18,8 @@ pub fn tune_allocator() {
 }
 
 /// Hands the heap memory the allocator holds but no longer uses back to the operating
-/// system. Called on a blocking thread after a job that freed a large body or evicted
-/// catalogs.
+/// system. Called on a blocking thread after a job that stored a catalog (an upload or a
+/// generated one): its body or scratch space is freed then, and perhaps evicted catalogs.
 pub fn release_freed_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim takes no pointers and only rearranges the allocator's own free

@@ -221,19 +221,7 @@ pub fn run(args: ServeArgs) -> Result<(), ServeError> {
 /// The server's own catalog: `--catalog`, `--generate`, or the bundled one.
 fn own_catalog(args: &ServeArgs) -> Result<Catalog, ServeError> {
     if let Some(path) = &args.catalog {
-        let bytes = std::fs::metadata(path)
-            .map_err(|e| ServeError::Catalog(format!("cannot read {}: {e}", path.display())))?
-            .len();
-        if bytes > MAX_CATALOG_BYTES as u64 {
-            return Err(ServeError::Catalog(format!(
-                "{}: the catalog is {bytes} bytes; the limit is {MAX_CATALOG_BYTES} bytes",
-                path.display()
-            )));
-        }
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| ServeError::Catalog(format!("cannot read {}: {e}", path.display())))?;
-        return parse_catalog(&text)
-            .map_err(|e| ServeError::Catalog(format!("{}: {e}", path.display())));
+        return crate::cli::load_catalog(path).map_err(|e| ServeError::Catalog(e.to_string()));
     }
     if let Some(n) = args.generate {
         return generate(n, args.seed)

@@ -24,8 +24,6 @@ pub struct CatalogStore {
     used: usize,
     budget: usize,
     clock: u64,
-    /// Set when a catalog was evicted, until [`CatalogStore::evicted_since`] reads it.
-    evicted: bool,
 }
 
 /// A catalog larger than the whole budget: it cannot be kept even alone.
@@ -42,7 +40,6 @@ impl CatalogStore {
             used: 0,
             budget,
             clock: 0,
-            evicted: false,
         }
     }
 
@@ -82,10 +79,7 @@ impl CatalogStore {
                 .min_by_key(|(_, entry)| entry.last_used)
                 .map(|(id, _)| id.clone());
             match oldest.and_then(|id| self.entries.remove(&id)) {
-                Some(evicted) => {
-                    self.used -= evicted.bytes;
-                    self.evicted = true;
-                }
+                Some(evicted) => self.used -= evicted.bytes,
                 None => break,
             }
         }
@@ -101,11 +95,6 @@ impl CatalogStore {
             },
         );
         Ok(catalog)
-    }
-
-    /// Whether the last [`CatalogStore::insert`] evicted a catalog.
-    pub fn evicted_since(&mut self) -> bool {
-        std::mem::take(&mut self.evicted)
     }
 
     /// Bytes counted against the budget, and how many catalogs are stored.
