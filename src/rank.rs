@@ -19,11 +19,13 @@ use serde::Serialize;
 
 mod bench;
 mod stop;
+mod timeline;
 
 pub use bench::{
     EveryThread, score_parallel_with, score_serial_on_every_thread, score_serial_with,
 };
 pub use stop::score_until_stopped;
+pub use timeline::{Span, ThreadSummary, Timeline, score_parallel_timeline};
 
 use crate::catalog::Catalog;
 use crate::similarity::{Kernel, attribute_similarity, combined_score, seed_bases};
@@ -304,32 +306,83 @@ fn score_parallel_checking(
     kernel: Kernel,
     stop: &AtomicBool,
 ) -> Result<Scores, QueryError> {
+    score_parallel_probed(catalog, query, kernel, stop, &Unprobed).map(|(scores, ..)| scores)
+}
+
+/// What a parallel run records beside each candidate's score, in the candidate's own
+/// slot. [`Unprobed`] records nothing (`()`, which costs nothing) and is what every
+/// timed run uses; the timeline's probe records which thread scored it and when.
+trait Probe: Sync {
+    type Record: Send;
+    /// Runs `score` for one candidate of `branch` and returns its result with the record.
+    fn around(&self, branch: Branch, score: impl FnOnce() -> f64) -> (f64, Self::Record);
+}
+
+/// The two branches of a parallel run's [`rayon::join`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Branch {
+    /// MinHash text similarity: the CPU-bound branch.
+    Text,
+    /// Attribute Jaccard similarity: the cheap one.
+    Attribute,
+}
+
+/// The probe of plain runs: records nothing.
+struct Unprobed;
+
+impl Probe for Unprobed {
+    type Record = ();
+    #[inline(always)]
+    fn around(&self, _: Branch, score: impl FnOnce() -> f64) -> (f64, ()) {
+        (score(), ())
+    }
+}
+
+/// The parallel scorer, with `probe` around every candidate of each branch: the scores,
+/// then the text branch's records and the attribute branch's, in candidate order.
+fn score_parallel_probed<P: Probe>(
+    catalog: &Catalog,
+    query: &Query,
+    kernel: Kernel,
+    stop: &AtomicBool,
+    probe: &P,
+) -> Result<(Scores, Vec<P::Record>, Vec<P::Record>), QueryError> {
     query.validate()?;
     let (text, attribute) = rayon::join(
-        || -> Result<(usize, Vec<f64>), QueryError> {
+        || -> Result<(usize, Vec<f64>, Vec<P::Record>), QueryError> {
             let target = resolve_target(catalog, query)?;
             let text_scorer = TextScorer::new(catalog, target, query.iterations, kernel);
-            let text = (0..catalog.len() - 1)
+            let (text, records) = (0..catalog.len() - 1)
                 .into_par_iter()
                 .map(|k| {
-                    unless_stopped(stop, || {
-                        text_scorer.score(catalog, candidate_index(k, target))
+                    probe.around(Branch::Text, || {
+                        unless_stopped(stop, || {
+                            text_scorer.score(catalog, candidate_index(k, target))
+                        })
                     })
                 })
-                .collect();
-            Ok((target, text))
+                .unzip();
+            Ok((target, text, records))
         },
-        || -> Result<(usize, Vec<f64>), QueryError> {
+        || -> Result<(usize, Vec<f64>, Vec<P::Record>), QueryError> {
             let target = resolve_target(catalog, query)?;
-            let attribute = (0..catalog.len() - 1)
+            let (attribute, records) = (0..catalog.len() - 1)
                 .into_par_iter()
-                .map(|k| attribute_score(catalog, target, candidate_index(k, target)))
-                .collect();
-            Ok((target, attribute))
+                .map(|k| {
+                    probe.around(Branch::Attribute, || {
+                        attribute_score(catalog, target, candidate_index(k, target))
+                    })
+                })
+                .unzip();
+            Ok((target, attribute, records))
         },
     );
     match (text, attribute) {
-        (Ok((target, text)), Ok((_, attribute))) => Ok(combine(target, text, attribute)),
+        (Ok((target, text, text_records)), Ok((_, attribute, attribute_records))) => Ok((
+            combine(target, text, attribute),
+            text_records,
+            attribute_records,
+        )),
         (Err(e), _) | (_, Err(e)) => Err(e),
     }
 }

@@ -122,6 +122,72 @@ fn recommend_json_is_one_object_with_the_ranking() {
 }
 
 #[test]
+fn recommend_timeline_writes_every_candidate_once_per_branch() {
+    let catalog = temp_file("timeline.json", CATALOG);
+    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli-timeline-out.json");
+    let _ = std::fs::remove_file(&out);
+    let output = run_ok(&[
+        "recommend",
+        "--catalog",
+        catalog.to_str().unwrap(),
+        "--product",
+        "claw-hammer",
+        "--threads",
+        "2",
+        "--iterations",
+        "64",
+        "--timeline",
+        out.to_str().unwrap(),
+    ]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("timeline: ") && stdout.contains("instrumentation overhead"),
+        "{stdout}"
+    );
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&out).expect("the timeline file")).expect("JSON");
+    assert_eq!(report["threads"], 2);
+    assert_eq!(report["candidates"], 2);
+    assert_eq!(report["identical_to_serial"], true);
+    for branch in ["text", "attribute"] {
+        let spans = report["spans"][branch].as_array().expect("spans");
+        // The candidates are catalog indices 0 and 2 (1 is the target), each once.
+        let mut indices: Vec<u64> = spans.iter().map(|s| s[0].as_u64().unwrap()).collect();
+        indices.sort();
+        assert_eq!(indices, [0, 2], "{branch}");
+        for span in spans {
+            assert!(
+                span[1].as_u64().unwrap() < 2,
+                "{branch}: thread in the pool"
+            );
+            assert!(span[2].as_f64().unwrap() <= span[3].as_f64().unwrap());
+        }
+    }
+    let rows = report["per_thread"].as_array().unwrap();
+    let sum = |key: &str| rows.iter().map(|r| r[key].as_u64().unwrap()).sum::<u64>();
+    assert_eq!(
+        (sum("text_candidates"), sum("attribute_candidates")),
+        (2, 2)
+    );
+    assert!(report["overhead"]["ratio"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
+fn an_unwritable_timeline_file_is_one_line() {
+    let catalog = temp_file("timeline-bad.json", CATALOG);
+    let output = run(&[
+        "recommend",
+        "--catalog",
+        catalog.to_str().unwrap(),
+        "--product",
+        "claw-hammer",
+        "--timeline",
+        "/nonexistent-folder/timeline.json",
+    ]);
+    assert_fails_with(&output, "cannot write /nonexistent-folder/timeline.json");
+}
+
+#[test]
 fn bench_reports_both_modes_and_the_speedup() {
     let catalog = temp_file("bench.json", CATALOG);
     let output = run_ok(&[

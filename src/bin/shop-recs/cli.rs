@@ -12,6 +12,7 @@ use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 mod bench;
 mod kernel;
 mod recommend;
+mod timeline;
 
 use bench::{BenchArgs, bench};
 use kernel::{KernelArgs, kernel};
@@ -86,6 +87,8 @@ pub(crate) enum CliError {
     RankingsDiffer {
         run: usize,
     },
+    /// The instrumented run (`--timeline`) scored differently from the serial run.
+    TimelineDiffers,
     /// The pool's threads, each scoring the whole catalog (`--ceiling`), got different scores.
     ThreadsDisagree,
     SignaturesDiffer {
@@ -93,6 +96,10 @@ pub(crate) enum CliError {
         product: usize,
     },
     Output(io::Error),
+    Write {
+        path: PathBuf,
+        source: io::Error,
+    },
     Serve(crate::serve::ServeError),
 }
 
@@ -122,6 +129,10 @@ impl fmt::Display for CliError {
                 f,
                 "serial and parallel rankings differ (timed run {run}); this is a bug"
             ),
+            CliError::TimelineDiffers => write!(
+                f,
+                "the instrumented run (--timeline) and the serial run scored differently; this is a bug"
+            ),
             CliError::ThreadsDisagree => write!(
                 f,
                 "the pool's threads scored the same catalog differently (--ceiling); this is a bug"
@@ -132,6 +143,9 @@ impl fmt::Display for CliError {
              this is a bug"
             ),
             CliError::Output(source) => write!(f, "cannot write the output: {source}"),
+            CliError::Write { path, source } => {
+                write!(f, "cannot write {}: {source}", path.display())
+            }
             CliError::Serve(source) => write!(f, "{source}"),
         }
     }
@@ -140,7 +154,9 @@ impl fmt::Display for CliError {
 impl std::error::Error for CliError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            CliError::Read { source, .. } | CliError::Output(source) => Some(source),
+            CliError::Read { source, .. }
+            | CliError::Write { source, .. }
+            | CliError::Output(source) => Some(source),
             CliError::Catalog { source, .. } | CliError::Generate(source) => Some(source),
             CliError::Query(source) => Some(source),
             CliError::ThreadPool(source) => Some(source),

@@ -24,6 +24,10 @@ pub(super) struct RecommendArgs {
     /// Print one JSON object instead of a table.
     #[arg(long)]
     json: bool,
+    /// After the timed run, an instrumented parallel run: write which pool thread scored
+    /// each candidate in each branch, and when, to FILE as JSON (see the README).
+    #[arg(long, value_name = "FILE")]
+    timeline: Option<PathBuf>,
 }
 
 pub(super) fn recommend(args: RecommendArgs) -> Result<String, CliError> {
@@ -52,6 +56,22 @@ pub(super) fn recommend(args: RecommendArgs) -> Result<String, CliError> {
     let ranking = top_k(&catalog, &scores, query.top);
     let ranked = Instant::now();
 
+    let timeline = match &args.timeline {
+        None => None,
+        Some(path) => {
+            let serial = match args.mode {
+                Mode::Serial => scores.clone(),
+                Mode::Parallel => score_serial(&catalog, &query)?,
+            };
+            Some(super::timeline::write_timeline(
+                path,
+                &catalog,
+                &query,
+                pool.as_ref(),
+                &serial,
+            )?)
+        }
+    };
     let target = catalog.product(scores.target);
     let (load, score, sort, total) = (
         ms(loaded - started),
@@ -72,6 +92,7 @@ pub(super) fn recommend(args: RecommendArgs) -> Result<String, CliError> {
             "candidates": scores.candidates.len(),
             "timings_ms": { "load": load, "score": score, "sort": sort, "total": total },
             "recommendations": ranking,
+            "timeline": args.timeline.as_ref().map(|path| path.display().to_string()),
         });
         return Ok(format!("{report:#}\n"));
     }
@@ -90,6 +111,7 @@ pub(super) fn recommend(args: RecommendArgs) -> Result<String, CliError> {
         "time: load {load:.2} ms, signatures and scoring {score:.2} ms, sorting {sort:.3} ms, \
          total {total:.2} ms\n"
     ));
+    out.push_str(timeline.as_deref().unwrap_or_default());
     Ok(out)
 }
 
