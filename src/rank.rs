@@ -306,7 +306,7 @@ fn score_parallel_checking(
     kernel: Kernel,
     stop: &AtomicBool,
 ) -> Result<Scores, QueryError> {
-    score_parallel_probed(catalog, query, kernel, stop, &Unprobed).map(|(scores, ..)| scores)
+    score_parallel_probed(catalog, query, kernel, stop, &Unprobed).map(|probed| probed.scores)
 }
 
 /// What a parallel run records beside each candidate's score, in the candidate's own
@@ -338,21 +338,34 @@ impl Probe for Unprobed {
     }
 }
 
-/// The parallel scorer, with `probe` around every candidate of each branch: the scores,
-/// then the text branch's records and the attribute branch's, in candidate order.
+/// A parallel run's scores and, per branch, each candidate's probe record in candidate order.
+struct Probed<R> {
+    scores: Scores,
+    text: Vec<R>,
+    attribute: Vec<R>,
+}
+
+/// One branch's result: the target's index, each candidate's value and its record.
+struct BranchRun<R> {
+    target: usize,
+    values: Vec<f64>,
+    records: Vec<R>,
+}
+
+/// The parallel scorer, with `probe` around every candidate of each branch.
 fn score_parallel_probed<P: Probe>(
     catalog: &Catalog,
     query: &Query,
     kernel: Kernel,
     stop: &AtomicBool,
     probe: &P,
-) -> Result<(Scores, Vec<P::Record>, Vec<P::Record>), QueryError> {
+) -> Result<Probed<P::Record>, QueryError> {
     query.validate()?;
     let (text, attribute) = rayon::join(
-        || -> Result<(usize, Vec<f64>, Vec<P::Record>), QueryError> {
+        || -> Result<BranchRun<P::Record>, QueryError> {
             let target = resolve_target(catalog, query)?;
             let text_scorer = TextScorer::new(catalog, target, query.iterations, kernel);
-            let (text, records) = (0..catalog.len() - 1)
+            let (values, records) = (0..catalog.len() - 1)
                 .into_par_iter()
                 .map(|k| {
                     probe.around(Branch::Text, || {
@@ -362,11 +375,15 @@ fn score_parallel_probed<P: Probe>(
                     })
                 })
                 .unzip();
-            Ok((target, text, records))
+            Ok(BranchRun {
+                target,
+                values,
+                records,
+            })
         },
-        || -> Result<(usize, Vec<f64>, Vec<P::Record>), QueryError> {
+        || -> Result<BranchRun<P::Record>, QueryError> {
             let target = resolve_target(catalog, query)?;
-            let (attribute, records) = (0..catalog.len() - 1)
+            let (values, records) = (0..catalog.len() - 1)
                 .into_par_iter()
                 .map(|k| {
                     probe.around(Branch::Attribute, || {
@@ -374,17 +391,19 @@ fn score_parallel_probed<P: Probe>(
                     })
                 })
                 .unzip();
-            Ok((target, attribute, records))
+            Ok(BranchRun {
+                target,
+                values,
+                records,
+            })
         },
     );
-    match (text, attribute) {
-        (Ok((target, text, text_records)), Ok((_, attribute, attribute_records))) => Ok((
-            combine(target, text, attribute),
-            text_records,
-            attribute_records,
-        )),
-        (Err(e), _) | (_, Err(e)) => Err(e),
-    }
+    let (text, attribute) = (text?, attribute?);
+    Ok(Probed {
+        scores: combine(text.target, text.values, attribute.values),
+        text: text.records,
+        attribute: attribute.records,
+    })
 }
 
 /// The ranking order: score descending, then identifier ascending (byte order).

@@ -171,13 +171,13 @@ pub fn score_parallel_timeline(
 ) -> Result<Timeline, QueryError> {
     let origin = now();
     let probe = Clocked { now: &now, origin };
-    let (scores, text, attribute) = score_parallel_probed(catalog, query, kernel, &NEVER, &probe)?;
+    let probed = score_parallel_probed(catalog, query, kernel, &NEVER, &probe)?;
     let wall = now() - origin;
     Ok(Timeline {
         threads: rayon::current_num_threads(),
         wall,
-        text,
-        attribute,
-        scores,
+        text: probed.text,
+        attribute: probed.attribute,
+        scores: probed.scores,
     })
 }
