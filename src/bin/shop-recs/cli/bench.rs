@@ -48,15 +48,9 @@ pub(super) struct BenchArgs {
 
 /// Median and minimum of some timings, in milliseconds.
 fn summary(times: &[Duration]) -> (f64, f64) {
-    let mut sorted: Vec<f64> = times.iter().copied().map(ms).collect();
-    sorted.sort_by(f64::total_cmp);
-    let n = sorted.len();
-    let median = if n % 2 == 1 {
-        sorted[n / 2]
-    } else {
-        (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
-    };
-    (median, sorted[0])
+    let values: Vec<f64> = times.iter().copied().map(ms).collect();
+    let min = values.iter().copied().fold(f64::INFINITY, f64::min);
+    (median(values), min)
 }
 
 /// The kernel `--kernel` names: `auto` is the fastest this CPU runs.

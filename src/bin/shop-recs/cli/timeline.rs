@@ -61,16 +61,6 @@ pub(super) fn write_timeline(
     ))
 }
 
-fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    let mid = values.len() / 2;
-    if values.len() % 2 == 0 {
-        (values[mid - 1] + values[mid]) / 2.0
-    } else {
-        values[mid]
-    }
-}
-
 /// The file's content. Spans are rows `[index, thread, start_ms, end_ms]` (catalog index
 /// of the candidate; pool thread, or null outside the pool; times since the run's start),
 /// in candidate order, one list per branch.
