@@ -22,6 +22,7 @@ use crate::similarity::{ATTRIBUTE_WEIGHT, TEXT_WEIGHT};
 
 mod bench_hooks;
 mod test_hooks;
+mod timeline;
 
 /// Re-exported so the worker can start the pool: `await initThreadPool(n)`. Only the
 /// threaded build (feature `threads`) has it.
@@ -43,7 +44,7 @@ fn to_js(error: impl Display) -> JsError {
 /// What the binding itself refuses, beside the core's own errors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum BindingError {
-    /// `Reflect::set` failed while building the token data object.
+    /// `Reflect::set` failed while building a result object (token data, a timeline).
     TokenDataObject,
     /// `everyThreadSerial`: the pool's threads scored the catalog differently (a bug).
     ThreadsDisagree,

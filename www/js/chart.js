@@ -1,6 +1,8 @@
-// The two SVG charts: bars of the medians per mode, and speedup against threads with the
-// ideal line. Built with createElementNS and textContent only; no library.
+// The SVG charts: bars of the medians per mode, speedup against threads with the ideal
+// line, and the pool at work (one row per thread). Built with createElementNS and
+// textContent only; no library.
 import { fmtMs } from './format.js';
+import { BRANCH_LABELS, barsOf, spansByThread } from './timeline-data.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -97,4 +99,71 @@ export function drawScaling(svg, points) {
     svg.append(dot,
       el('text', { x: x(p.threads), y: y(p.speedup) - 10, 'text-anchor': 'middle', class: 'chart-value' }, `${p.speedup.toFixed(2)}×`));
   }
+}
+
+/**
+ * Draws the pool at work: one row per pool thread, time left to right, each candidate a
+ * bar coloured by branch (aggregated when there are more than the row has room for:
+ * timeline-data.js's barsOf). Returns `{ bars, spans }`, the numbers drawn and scored.
+ */
+export function drawTimeline(svg, timeline) {
+  const width = Math.max(300, Math.min(1000, Math.round(svg.parentElement?.clientWidth || 760)));
+  const left = 78;
+  const right = 16;
+  const top = 30;
+  const rowHeight = 26;
+  const bottom = 34;
+  const rows = spansByThread(timeline);
+  const height = top + rows.length * rowHeight + bottom;
+  const plotPx = width - left - right;
+  const wall = Math.max(timeline.wallMs, 1e-9);
+  const x = (ms) => left + (ms / wall) * plotPx;
+  svg.replaceChildren();
+  svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
+  svg.append(el('title', {}, 'What each pool thread scored, and when: one row per thread, time left to right.'));
+  // Legend.
+  let legendX = left;
+  for (const branch of ['text', 'attribute']) {
+    svg.append(
+      el('rect', { x: legendX, y: 6, width: 14, height: 12, class: `span-${branch}` }),
+      el('text', { x: legendX + 20, y: 16, class: 'chart-note' }, BRANCH_LABELS[branch]),
+    );
+    legendX += 170;
+  }
+  let drawn = 0;
+  let scored = 0;
+  rows.forEach((spans, thread) => {
+    const y = top + thread * rowHeight;
+    const row = el('g', { class: 'timeline-row' });
+    const busy = spans.reduce((sum, span) => sum + (span.end - span.start), 0);
+    row.append(
+      el('title', {}, `Thread ${thread}: ${spans.length.toLocaleString('en-US')} candidates, busy ${fmtMs(busy)} ms of ${fmtMs(timeline.wallMs)} ms`),
+      el('rect', { x: left, y: y + 2, width: plotPx, height: rowHeight - 6, class: 'lane' }),
+      el('text', { x: left - 8, y: y + rowHeight / 2 + 3, 'text-anchor': 'end', class: 'chart-label' }, `thread ${thread}`),
+    );
+    for (const bar of barsOf(spans, { msPerPx: wall / plotPx, plotPx })) {
+      const barWidth = Math.max(0.75, x(bar.end) - x(bar.start));
+      // Bars wide enough get an edge, so that neighbours stay apart.
+      const rect = el('rect', {
+        x: x(bar.start), y: y + 2, width: barWidth, height: rowHeight - 6,
+        class: `span span-${bar.branch}${bar.count === 1 ? ' single' : ''}${barWidth >= 3 ? ' edged' : ''}`,
+      });
+      rect.append(el('title', {}, bar.count === 1
+        ? `Thread ${thread}, ${BRANCH_LABELS[bar.branch]}: candidate ${bar.first.toLocaleString('en-US')}, ${fmtMs(bar.start)}–${fmtMs(bar.end)} ms`
+        : `Thread ${thread}, ${BRANCH_LABELS[bar.branch]}: ${bar.count.toLocaleString('en-US')} candidates (${bar.first.toLocaleString('en-US')}…${bar.last.toLocaleString('en-US')}), ${fmtMs(bar.start)}–${fmtMs(bar.end)} ms`));
+      row.append(rect);
+      drawn++;
+      scored += bar.count;
+    }
+    svg.append(row);
+  });
+  // The time axis: 0, the middle and the end of the run.
+  const axisY = top + rows.length * rowHeight + 4;
+  svg.append(el('line', { x1: left, x2: left + plotPx, y1: axisY, y2: axisY, class: 'grid' }));
+  for (const fraction of [0, 0.5, 1]) {
+    const anchor = fraction === 0 ? 'start' : fraction === 1 ? 'end' : 'middle';
+    svg.append(el('text', { x: left + fraction * plotPx, y: axisY + 16, 'text-anchor': anchor, class: 'chart-tick' },
+      `${fmtMs(fraction * timeline.wallMs)} ms`));
+  }
+  return { bars: drawn, spans: scored };
 }

@@ -20,6 +20,7 @@ export function fillControls() {
   threads.value = String(settings.threads);
   for (const name of ['iterations', 'runs', 'top']) $(name).value = String(settings[name]);
   for (const radio of document.querySelectorAll('input[name=mode]')) radio.checked = radio.value === settings.mode;
+  $('timeline-toggle').checked = settings.timeline;
   for (const [mode, label] of Object.entries(MODE_LABELS)) {
     const radio = document.querySelector(`input[name=mode][value=${mode}]`);
     radio.closest('label').title = label;
@@ -52,6 +53,10 @@ export function wire() {
       syncUrl();
     });
   }
+  $('timeline-toggle').addEventListener('change', () => {
+    page.settings.timeline = $('timeline-toggle').checked;
+    syncUrl();
+  });
   $('threads').addEventListener('change', () => {
     const threads = Number($('threads').value);
     page.settings.threads = threads;

@@ -26,7 +26,7 @@ import {
   chooseProduct, describeSource, loadInto, recoverFrom, renderCatalog, startWorker,
 } from './session.js';
 import {
-  TEST_HOOKS, initial, page, runtime,
+  $, TEST_HOOKS, initial, page, runtime,
 } from './state.js';
 import {
   addNotice, setSession, setState, setStatus, showError, task,
@@ -55,6 +55,14 @@ async function start() {
     addNotice('mode', 'mode parallel needs the rayon pool, which cannot start here (see Environment); using compare, which runs serial and JavaScript.');
     page.settings.mode = 'compare';
     fillControls();
+  }
+  if (runtime.noPoolReason) {
+    $('timeline-hint').textContent = `Needs the rayon pool, which cannot start here: ${runtime.noPoolReason}.`;
+    if (page.settings.timeline) {
+      addNotice('timeline', 'timeline=1 shows the rayon pool at work, and there is no pool here (see Environment); runs go on without it.');
+      page.settings.timeline = false;
+      fillControls();
+    }
   }
 
   setStatus(`Loading ${describeSource(initial.source)}…`);

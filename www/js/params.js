@@ -69,8 +69,9 @@ export function fmtInt(n) {
  * Reads the page's state from a URL query string.
  *
  * Returns `{ settings, source, product, autorun, messages }`:
- * - `settings`: `{ mode, threads, iterations, runs, top }`, each valid (the default when
- *   the URL's value is missing or invalid);
+ * - `settings`: `{ mode, threads, iterations, runs, top, timeline }`, each valid (the
+ *   default when the URL's value is missing or invalid); `timeline`: show the pool at work
+ *   after each run;
  * - `source`: `{ kind: 'url', url }` or `{ kind: 'generate', n }`;
  * - `product`: the requested identifier, or null (checked once the catalog is loaded);
  * - `messages`: `[{ param, text }]`, one per invalid parameter.
@@ -85,6 +86,7 @@ export function readUrl(search, hw) {
     iterations: LIMITS.iterations.default,
     runs: LIMITS.runs.default,
     top: LIMITS.top.default,
+    timeline: false,
   };
 
   if (params.has('mode')) {
@@ -128,11 +130,14 @@ export function readUrl(search, hw) {
   }
 
   const product = params.get('product');
-  const autorunText = params.get('autorun');
-  if (autorunText !== null && autorunText !== '1' && autorunText !== '0') {
-    note('autorun', `autorun must be 1 (or 0); got "${autorunText}". Not running automatically.`);
-  }
-  return { settings, source, product: product || null, autorun: autorunText === '1', messages };
+  const flag = (name, otherwise) => {
+    const text = params.get(name);
+    if (text !== null && text !== '1' && text !== '0') note(name, `${name} must be 1 (or 0); got "${text}". ${otherwise}`);
+    return text === '1';
+  };
+  settings.timeline = flag('timeline', 'Not showing the pool at work.');
+  const autorun = flag('autorun', 'Not running automatically.');
+  return { settings, source, product: product || null, autorun, messages };
 }
 
 /**
@@ -149,6 +154,7 @@ export function writeUrl({ settings, source, product }, { autorun = false } = {}
   params.set('iterations', String(settings.iterations));
   params.set('runs', String(settings.runs));
   params.set('top', String(settings.top));
+  if (settings.timeline) params.set('timeline', '1');
   if (autorun) params.set('autorun', '1');
   return `?${params}`;
 }

@@ -41,6 +41,12 @@ export const Request = Object.freeze({
   //   One untimed warm-up per mode, then `runs` rounds that run the modes in turn
   //   (interleaved, so a slow moment of the machine hurts each mode alike).
   RUN: 'run',
+  // { product, iterations, top } -> Timeline (threaded build with a pool only)
+  //   The pool at work: TIMELINE_ROUNDS rounds of a plain parallel run then an
+  //   instrumented one (interleaved, each timed with performance.now()), then an untimed
+  //   serial run whose ranking the last instrumented run's must equal. Progress
+  //   `{ done, total, step }` after each.
+  TIMELINE: 'timeline',
   // Test hooks, sent only when the page was opened with ?testhooks=1 (main.js) and
   // refused unless INIT had testHooks: true. Each makes the worker fail on purpose.
   // { message }: a Rust panic with this message on the worker's own thread.
@@ -69,3 +75,13 @@ export const Request = Object.freeze({
 //   timesMs: performance.now() in the worker around each timed call; phases: the
 //   scorer's own split into signatures and scoring (scoreMs) and sorting (rankMs).
 // Item = { rank, index, id, name, category, score, text, attribute }
+// Timeline = { threads, wallMs, busyMs, efficiency, candidates, items: [Item],
+//   perThread: [{ thread, textCandidates, attributeCandidates, busyMs, idleMs, share }],
+//   text, attribute: { thread: Int32Array, start: Float64Array, end: Float64Array }
+//     (one entry per candidate in candidate order; times in ms since the run's start on
+//     performance.timeOrigin + performance.now(), which all the pool's workers share;
+//     thread -1: outside the pool),
+//   plainMs: [ms], instrumentedMs: [ms], identical, difference }
+
+/** Rounds of (plain parallel, instrumented parallel) in a TIMELINE request. */
+export const TIMELINE_ROUNDS = 3;

@@ -2,8 +2,9 @@
 // and Scaling (a parallel run on a fresh pool of each size).
 import { median, plural } from './format.js';
 import { LIMITS, MODE_RUNS, fmtInt, parseWholeNumber } from './params.js';
-import { Request } from './protocol.js';
+import { Request, TIMELINE_ROUNDS } from './protocol.js';
 import { renderRun, renderScaling } from './render-run.js';
+import { hideTimeline, renderTimeline } from './render-timeline.js';
 import { responsiveness } from './responsiveness.js';
 import {
   loadInto, noteMemory, recoverFrom, renderCatalog, startWorker,
@@ -82,7 +83,11 @@ export function run() {
   const { iterations, runs, top } = page.settings;
   const modes = modesToRun();
   const request = { modes, product: page.product.id, iterations, top, runs };
-  return asRun(modes.length * (runs + 1), async (signal, progress) => {
+  // The pool at work, after the timed runs and apart from them (only with a pool).
+  const timeline = page.settings.timeline && hasPool();
+  const timelineSteps = timeline ? 2 * TIMELINE_ROUNDS + 1 : 0;
+  hideTimeline();
+  return asRun(modes.length * (runs + 1) + timelineSteps, async (signal, progress) => {
     setStatus(`Running ${modes.map((m) => MODE_NAMES[m]).join(', ')}: 1 warm-up and ${runs} timed ${runs === 1 ? 'run' : 'runs'} each…`);
     const out = await page.client.call(Request.RUN, request, {
       signal,
@@ -93,6 +98,18 @@ export function run() {
     });
     noteMemory(page.client, out.memoryBytes);
     renderRun(out, request);
+    if (timeline) {
+      const steps = progress.value;
+      setStatus('Showing the pool at work: plain and instrumented parallel runs, then a serial one to check the ranking…');
+      const shown = await page.client.call(Request.TIMELINE, { product: page.product.id, iterations, top }, {
+        signal,
+        onProgress: ({ done, total }) => {
+          progress.value = steps + done;
+          setStatus(`Showing the pool at work: ${done} of ${total} runs done…`);
+        },
+      });
+      renderTimeline(shown);
+    }
     setState('done');
     setStatus(`Done: ${fmtInt(out.candidates)} candidates scored ${runs + 1} times per mode, ${fmtInt(iterations)} iterations.`);
   }, (e) => recoverFrom(e, 'The run failed'));

@@ -67,6 +67,7 @@ export function updateControls() {
   for (const radio of document.querySelectorAll('input[name=mode]')) {
     radio.disabled = failed || (radio.value === 'parallel' && runtime.noPoolReason !== null);
   }
+  $('timeline-toggle').disabled = failed || runtime.noPoolReason !== null;
   $('cancel').hidden = page.session.abort === null;
   $('progress').hidden = state !== 'running';
 }

@@ -8,7 +8,8 @@
 // protocol.js.
 
 import { MAX_CATALOG_BYTES } from './limits.js';
-import { Request } from './protocol.js';
+import { Request, TIMELINE_ROUNDS } from './protocol.js';
+import { compareRankings } from './results.js';
 import { recommendJs } from './scoring.js';
 
 /** The loaded catalog (a wasm `Engine`), or null before the first load. */
@@ -139,6 +140,36 @@ const handlers = {
       }
     }
     return { target: product(index), candidates, results, memoryBytes: memoryBytes() };
+  },
+
+  async [Request.TIMELINE]({ product: id, iterations, top }, progress) {
+    requireCatalog();
+    if (!hasPool) throw new Error('the pool at work needs the rayon pool, which is not running here');
+    if (engine.indexOf(id) === undefined) throw new Error(`unknown product "${id}": no product has this identifier`);
+    const total = 2 * TIMELINE_ROUNDS + 1;
+    let done = 0;
+    // Plain and instrumented parallel runs, interleaved: the overhead is the ratio of
+    // their medians. The last instrumented run is the one shown.
+    const plainMs = [];
+    const instrumentedMs = [];
+    let timeline = null;
+    for (let round = 0; round < TIMELINE_ROUNDS; round++) {
+      let t0 = performance.now();
+      engine.recommend(id, iterations, top, true);
+      plainMs.push(performance.now() - t0);
+      progress({ done: ++done, total, step: 'plain' });
+      t0 = performance.now();
+      timeline = engine.timeline(id, iterations, top);
+      instrumentedMs.push(performance.now() - t0);
+      progress({ done: ++done, total, step: 'instrumented' });
+    }
+    // The instrumented run's own ranking against the uninstrumented serial one.
+    const serial = engine.recommend(id, iterations, top, false);
+    progress({ done: ++done, total, step: 'serial' });
+    const verdict = compareRankings({ serial, instrumented: timeline });
+    return {
+      ...timeline, plainMs, instrumentedMs, identical: verdict.identical, difference: verdict.difference,
+    };
   },
 
   // Test hooks (protocol.js): refused unless INIT enabled them.
