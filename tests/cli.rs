@@ -173,6 +173,27 @@ fn recommend_timeline_writes_every_candidate_once_per_branch() {
 }
 
 #[test]
+fn recommend_on_a_generated_catalog_defaults_to_its_first_product() {
+    let output = run_ok(&[
+        "recommend",
+        "--generate",
+        "30",
+        "--seed",
+        "7",
+        "--iterations",
+        "32",
+        "--json",
+    ]);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(report["catalog"], "generated catalog (seed 7)");
+    assert_eq!(report["target"]["index"], 0);
+    assert_eq!(report["candidates"], 29);
+    let neither = run(&["recommend", "--product", "x"]);
+    assert!(!neither.status.success());
+    assert!(String::from_utf8_lossy(&neither.stderr).contains("--catalog"));
+}
+
+#[test]
 fn an_unwritable_timeline_file_is_one_line() {
     let catalog = temp_file("timeline-bad.json", CATALOG);
     let output = run(&[

@@ -111,3 +111,15 @@ fn the_single_thread_build_refuses_a_parallel_run() {
     };
     assert!(message(error).contains("parallel runs need the threaded wasm build"));
 }
+
+/// Nor is there a pool to show at work.
+#[cfg(not(feature = "threads"))]
+#[wasm_bindgen_test]
+fn the_single_thread_build_refuses_a_timeline() {
+    let engine = Engine::generate(20, 1).expect("generated");
+    let target = engine.id_at(0).expect("a product");
+    let Err(error) = engine.timeline(&target, 10, 3) else {
+        panic!("a timeline must be refused without a pool");
+    };
+    assert!(message(error).contains("parallel runs need the threaded wasm build"));
+}

@@ -12,10 +12,12 @@
 //   session.js         the worker's life: start, load, choose the target, recover, rebuild
 //   runs.js            the number fields, Run and Scaling
 //   render-run.js      timings, ratios, Compare's verdict, bars, ranking, scaling chart
+//   render-timeline.js the pool at work: its chart, caption, figures and per-thread table
 //   responsiveness.js  long tasks and timer lag during a run
 //   env-panel.js       the environment panel
 //   controls.js        filling the controls and wiring them
 //   format.js, params.js, limits.js, results.js, protocol.js, chart.js, chooser.js,
+//   timeline-data.js,
 //   detect.js, isolate.js, worker-client.js: pure helpers and the pieces they name
 import { renderEnv } from './env-panel.js';
 import { fillControls, wire } from './controls.js';

@@ -65,6 +65,38 @@ impl Mode {
     }
 }
 
+/// Where `recommend` and `bench` get their catalog: a file, or the generator.
+#[derive(Args)]
+#[command(group(ArgGroup::new("source").required(true).args(["catalog", "generate"])))]
+struct SourceArgs {
+    /// Catalog JSON: an array of products or an object with a "products" array.
+    #[arg(long, value_name = "FILE")]
+    catalog: Option<PathBuf>,
+    /// Use a generated catalog of N products instead of a file.
+    #[arg(long, value_name = "N")]
+    generate: Option<usize>,
+    /// Seed of the generated catalog.
+    #[arg(long, value_name = "S", default_value_t = 42)]
+    seed: u64,
+}
+
+impl SourceArgs {
+    /// The catalog, and how to name it in reports.
+    fn load(&self) -> Result<(Catalog, String), CliError> {
+        match (&self.catalog, self.generate) {
+            (Some(path), _) => Ok((load_catalog(path)?, path.display().to_string())),
+            (None, Some(n)) => Ok((
+                generate(n, self.seed).map_err(CliError::Generate)?,
+                format!("generated catalog (seed {})", self.seed),
+            )),
+            // clap's "source" group already demands one of them.
+            (None, None) => Err(CliError::Argument(
+                "give --catalog FILE or --generate N".into(),
+            )),
+        }
+    }
+}
+
 /// Everything that can go wrong, each shown as one line.
 #[derive(Debug)]
 pub(crate) enum CliError {

@@ -5,17 +5,9 @@ use super::recommend::ranking_table;
 use super::*;
 
 #[derive(Args)]
-#[command(group(ArgGroup::new("source").required(true).args(["catalog", "generate"])))]
 pub(super) struct BenchArgs {
-    /// Catalog JSON file to score.
-    #[arg(long, value_name = "FILE")]
-    catalog: Option<PathBuf>,
-    /// Score a generated catalog of N products instead of a file.
-    #[arg(long, value_name = "N")]
-    generate: Option<usize>,
-    /// Seed of the generated catalog.
-    #[arg(long, value_name = "S", default_value_t = 42)]
-    seed: u64,
+    #[command(flatten)]
+    source: SourceArgs,
     /// Target product (default: the first product).
     #[arg(long, value_name = "ID")]
     product: Option<String>,
@@ -96,19 +88,7 @@ pub(super) fn bench(args: BenchArgs) -> Result<String, CliError> {
     }
     let kernel = chosen_kernel(&args.kernel)?;
     let pool = thread_pool(args.threads)?;
-    let (catalog, source) = match (&args.catalog, args.generate) {
-        (Some(path), _) => (load_catalog(path)?, path.display().to_string()),
-        (None, Some(n)) => (
-            generate(n, args.seed).map_err(CliError::Generate)?,
-            format!("generated catalog (seed {})", args.seed),
-        ),
-        // clap's "source" group already demands one of them.
-        (None, None) => {
-            return Err(CliError::Argument(
-                "give --catalog FILE or --generate N".into(),
-            ));
-        }
-    };
+    let (catalog, source) = args.source.load()?;
     let target = args
         .product
         .unwrap_or_else(|| catalog.product(0).id.clone());
@@ -186,9 +166,9 @@ pub(super) fn bench(args: BenchArgs) -> Result<String, CliError> {
     if args.json {
         let report = json!({
             "command": "bench",
-            "catalog": args.catalog.as_ref().map(|p| p.display().to_string()),
-            "generated": args.generate,
-            "seed": args.generate.map(|_| args.seed),
+            "catalog": args.source.catalog.as_ref().map(|p| p.display().to_string()),
+            "generated": args.source.generate,
+            "seed": args.source.generate.map(|_| args.source.seed),
             "products": catalog.len(),
             "candidates": catalog.len() - 1,
             "target": query.target,

@@ -4,12 +4,11 @@ use super::*;
 
 #[derive(Args)]
 pub(super) struct RecommendArgs {
-    /// Catalog JSON: an array of products or an object with a "products" array.
-    #[arg(long, value_name = "FILE")]
-    catalog: PathBuf,
-    /// Identifier of the target product (its slug, or its id).
+    #[command(flatten)]
+    source: SourceArgs,
+    /// Identifier of the target product (its slug, or its id); default: the first product.
     #[arg(long, value_name = "ID")]
-    product: String,
+    product: Option<String>,
     #[arg(long, value_enum, default_value_t = Mode::Parallel)]
     mode: Mode,
     /// Threads of a dedicated rayon pool (default: rayon's global pool).
@@ -33,10 +32,12 @@ pub(super) struct RecommendArgs {
 pub(super) fn recommend(args: RecommendArgs) -> Result<String, CliError> {
     let pool = thread_pool(args.threads)?;
     let started = Instant::now();
-    let catalog = load_catalog(&args.catalog)?;
+    let (catalog, source) = args.source.load()?;
     let loaded = Instant::now();
     let query = Query {
-        target: args.product,
+        target: args
+            .product
+            .unwrap_or_else(|| catalog.product(0).id.clone()),
         iterations: args.iterations,
         top: args.top,
     };
@@ -82,7 +83,7 @@ pub(super) fn recommend(args: RecommendArgs) -> Result<String, CliError> {
     if args.json {
         let report = json!({
             "command": "recommend",
-            "catalog": args.catalog.display().to_string(),
+            "catalog": source,
             "target": { "index": scores.target, "id": target.id, "name": target.name,
                         "category": target.category },
             "mode": args.mode.name(),
