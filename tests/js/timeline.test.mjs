@@ -100,7 +100,7 @@ test('the caption says what the spans show: the join, the halves, the idle time'
   assert.match(text, /thread 1 began exactly at candidate 500, the first of the second half/);
   assert.match(text, /\(after its attribute work\)/);
   assert.match(text, /efficiency of 0\.90/);
-  assert.match(text, /Thread 0 sat idle longest, 125 ms, 125 ms of it at the end/);
+  assert.match(text, /Of the threads that worked, thread 0 sat idle longest, 125 ms, 125 ms of it at the end/);
   // Two runs for two threads: no sentence about more pieces.
   assert.doesNotMatch(text, /runs of consecutive candidates/);
 });
@@ -120,4 +120,21 @@ test('no halving sentence when no thread began at the middle', () => {
 test('a catalog of one product has nothing to show, and says so', () => {
   const timeline = timelineOf({ threads: 2, wallMs: 0.01, text: [], attribute: [] });
   assert.deepEqual(captionOf(timeline), ['This catalog has one product: there was nothing to score, so nothing to show.']);
+});
+
+test('a run too short to wake the other thread: one thread ran both branches, the other nothing', () => {
+  // Thread 0 wakes at 1 ms, scores the text branch, then the attribute branch it had
+  // left for others; thread 1 never scores.
+  const timeline = timelineOf({
+    threads: 2,
+    wallMs: 5,
+    text: [[0, 1, 2], [0, 2, 3], [0, 3, 4]],
+    attribute: [[0, 4, 4.25], [0, 4.25, 4.5], [0, 4.5, 4.75]],
+  });
+  const text = captionOf(timeline).join(' ');
+  assert.match(text, /No thread scored anything for the first 1\.00 ms/);
+  assert.match(text, /no other thread took it: thread 0 ran both, the text branch and then the attribute branch/);
+  assert.doesNotMatch(text, /side by side/);
+  assert.match(text, /Thread 1 scored nothing: it found no work before the run was over/);
+  assert.doesNotMatch(text, /sat idle longest/, 'with one thread working, no comparison of idle times');
 });

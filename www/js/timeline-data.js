@@ -113,14 +113,28 @@ export function captionOf(timeline) {
   ];
   const text = branchExtent(timeline, 'text');
   const attribute = branchExtent(timeline, 'attribute');
-  sentences.push(
-    `rayon::join ran the two branches side by side: the attribute branch's ${count(attribute.count, 'candidate')} took ` +
-      `${fmtMs(attribute.busy)} ms of work (on ${list(attribute.threads)}), the text branch's ${fmtMs(text.busy)} ms ` +
-      `(on ${list(text.threads)})` +
+  const firstStart = Math.min(text.first, attribute.first);
+  if (firstStart > 0.05 * wallMs) {
+    sentences.push(`No thread scored anything for the first ${fmtMs(firstStart)} ms: the caller hands the job to the pool, ` +
+      'and a sleeping pool thread has to wake up and take it.');
+  }
+  const work = `the attribute branch's ${count(attribute.count, 'candidate')} took ${fmtMs(attribute.busy)} ms of work` +
+    ` (on ${list(attribute.threads)}), the text branch's ${fmtMs(text.busy)} ms (on ${list(text.threads)})`;
+  const sideBySide = attribute.first < text.last && text.first < attribute.last
+    && new Set([...attribute.threads, ...text.threads]).size > 1;
+  if (sideBySide) {
+    sentences.push(`rayon::join ran the two branches side by side: ${work}` +
       (attribute.last < text.last
         ? `; the cheap attribute branch was done at ${fmtMs(attribute.last)} ms, long before the text branch at ${fmtMs(text.last)} ms.`
-        : '.'),
-  );
+        : '.'));
+  } else {
+    const [before, after] = attribute.first >= text.last ? ['text', 'attribute'] : ['attribute', 'text'];
+    const one = attribute.threads.length === 1 && text.threads.length === 1 && attribute.threads[0] === text.threads[0];
+    sentences.push(one
+      ? `rayon::join left one branch for another thread to take, and no other thread took it: thread ${text.threads[0]} ` +
+        `ran both, the ${before} branch and then the ${after} branch; ${work}.`
+      : `rayon::join's two branches ran one after the other, the ${before} branch first: ${work}.`);
+  }
 
   const rows = spansByThread(timeline);
   const runs = textRuns(rows);
@@ -144,12 +158,21 @@ export function captionOf(timeline) {
   }
 
   let worst = null;
+  const unused = [];
   for (const [thread, spans] of rows.entries()) {
-    const before = spans.length ? spans[0].start : wallMs;
-    const after = spans.length ? wallMs - spans[spans.length - 1].end : 0;
+    if (spans.length === 0) {
+      unused.push(thread);
+      continue;
+    }
+    const before = spans[0].start;
+    const after = wallMs - spans[spans.length - 1].end;
     const busy = spans.reduce((sum, s) => sum + (s.end - s.start), 0);
     const idle = wallMs - busy;
     if (!worst || idle > worst.idle) worst = { thread, idle, before, after };
+  }
+  if (unused.length) {
+    sentences.push(`${unused.length === 1 ? 'Thread' : 'Threads'} ${unused.join(', ')} scored nothing: ` +
+      `${unused.length === 1 ? 'it' : 'they'} found no work before the run was over.`);
   }
   const busy = timeline.busyMs;
   const idleShare = Math.round((1 - timeline.efficiency) * 100);
@@ -157,8 +180,8 @@ export function captionOf(timeline) {
     `Busy time summed over the threads is ${fmtMs(busy)} ms out of ${threads} × ${fmtMs(wallMs)} ms, an efficiency of ` +
       `${timeline.efficiency.toFixed(2)}` +
       (threads > 1 ? `: the pool sat idle ${idleShare}% of its time, one reason ${threads} threads are not ${threads} times as fast as one.` : '.') +
-      (threads > 1 && worst
-        ? ` Thread ${worst.thread} sat idle longest, ${fmtMs(worst.idle)} ms, ` +
+      (threads > 1 && worst && rows.length - unused.length > 1
+        ? ` Of the threads that worked, thread ${worst.thread} sat idle longest, ${fmtMs(worst.idle)} ms, ` +
           `${worst.after >= worst.before ? `${fmtMs(worst.after)} ms of it at the end, waiting for the last candidates on other threads` : `${fmtMs(worst.before)} ms of it at the start, before it found work`}.`
         : ''),
   );
