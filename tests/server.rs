@@ -272,6 +272,13 @@ fn uploads_are_identified_by_content_and_scored_like_the_core() {
         target.as_str(),
         "the exact identifier first"
     );
+    // The default (bundled) catalog's bytes hash to the id an upload of them would get,
+    // which /info gives, so that a client holding them need not upload them.
+    let bundled = server.post_json("/catalogs", BUNDLED.as_bytes()).json();
+    assert_eq!(
+        server.get("/info").json()["catalog"]["sha256"],
+        bundled["id"]
+    );
 }
 
 #[test]

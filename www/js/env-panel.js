@@ -3,7 +3,7 @@ import { fmtBytes, fmtMs, plural } from './format.js';
 import {
   $, hw, isolation, page, runtime, support,
 } from './state.js';
-import { hasPool, node } from './ui.js';
+import { hasPool, hasServer, noServerReason, node } from './ui.js';
 import { WorkerClient } from './worker-client.js';
 
 export function browserName() {
@@ -34,6 +34,16 @@ export function renderEnv() {
   env.dataset.isolatedVia = isolation.via ?? 'none';
   if (page.pool) env.dataset.build = page.pool.build;
   else delete env.dataset.build;
+  const server = hasServer() ? runtime.server.info : null;
+  if (server) {
+    env.dataset.serverThreads = String(server.pool_threads);
+    env.dataset.serverKernel = server.kernel;
+    env.dataset.serverCores = String(server.cores);
+  } else {
+    delete env.dataset.serverThreads;
+    delete env.dataset.serverKernel;
+    delete env.dataset.serverCores;
+  }
   const pool = page.pool
     ? hasPool()
       ? `${plural(page.pool.poolThreads, 'thread')}, started in ${fmtMs(page.pool.poolStartMs)} ms`
@@ -55,6 +65,9 @@ export function renderEnv() {
     ['SharedArrayBuffer', support.sharedMemory ? 'available' : 'not available'],
     ['Nested workers', support.nestedWorkers === null ? '—' : support.nestedWorkers ? 'yes' : 'no'],
     ['Browser', browserName()],
+    ['Server', server
+      ? `shop-recs ${server.version}: ${plural(server.cores, 'core')}, pool of ${plural(server.pool_threads, 'thread')}, ${server.kernel} kernel`
+      : runtime.server ? `none: ${noServerReason()}` : '…'],
   ];
   env.replaceChildren(...fields.flatMap(([label, value]) => [node('dt', label), node('dd', value)]));
   if (runtime.noPoolReason) {

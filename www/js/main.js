@@ -58,6 +58,17 @@ async function start() {
     page.settings.mode = 'compare';
     fillControls();
   }
+  try {
+    runtime.server = await page.client.call(Request.SERVER_INFO, { base: document.baseURI });
+  } catch (e) {
+    runtime.server = { available: false, reason: `asking the page's host for the API failed: ${e.message}` };
+  }
+  renderEnv();
+  if (!runtime.server.available && page.settings.mode === 'server') {
+    addNotice('mode', `mode server needs the shop-recs API at this page's host: ${runtime.server.reason}. Using compare, which runs the browser's modes.`);
+    page.settings.mode = 'compare';
+    fillControls();
+  }
   if (runtime.noPoolReason) {
     $('timeline-hint').textContent = `Needs the rayon pool, which cannot start here: ${runtime.noPoolReason}.`;
     if (page.settings.timeline) {

@@ -11,21 +11,23 @@ import {
 
 export { MAX_CATALOG_BYTES };
 
-export const MODES = Object.freeze(['serial', 'parallel', 'js', 'compare']);
+export const MODES = Object.freeze(['serial', 'parallel', 'js', 'server', 'compare']);
 
 /** What each mode runs, in the order Compare interleaves them. */
 export const MODE_RUNS = Object.freeze({
   serial: ['serial'],
   parallel: ['parallel'],
   js: ['js'],
-  compare: ['serial', 'parallel', 'js'],
+  server: ['server'],
+  compare: ['serial', 'parallel', 'js', 'server'],
 });
 
 export const MODE_LABELS = Object.freeze({
   serial: 'Serial (wasm, 1 thread)',
   parallel: 'Parallel (wasm, rayon pool)',
   js: 'JavaScript (1 thread)',
-  compare: 'Compare all three',
+  server: 'Server (native, shop-recs serve, over HTTP)',
+  compare: 'Compare every mode that can run here',
 });
 
 /** Integer settings: default and inclusive range. */

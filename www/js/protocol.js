@@ -29,6 +29,10 @@ export const Request = Object.freeze({
   LOAD_CATALOG: 'load-catalog',
   // { n, seed } -> CatalogInfo
   GENERATE: 'generate',
+  // { base } -> { available: true, base, info } | { available: false, reason }
+  //   Whether the page's site serves the shop-recs API: GET {base}info, where base is
+  //   the page's URL (server-client.js). info is the server's /info answer.
+  SERVER_INFO: 'server-info',
   // { query, limit } -> { matches: [Product], total }
   //   Products whose lowercased name or identifier contains every word of the query:
   //   an exact identifier first, then names starting with the query, then catalog order;
@@ -36,10 +40,15 @@ export const Request = Object.freeze({
   SEARCH: 'search',
   // { id } -> Product | null: the product with exactly this identifier.
   PRODUCT: 'product',
-  // { modes: ['serial' | 'parallel' | 'js', ...], product, iterations, top, runs }
-  //   -> { target: Product, candidates, results: { [mode]: ModeRun }, memoryBytes }
+  // { modes: ['serial' | 'parallel' | 'js' | 'server', ...], product, iterations, top, runs,
+  //   server?: { base, defaultSha, catalogId } }
+  //   -> { target: Product, candidates, results: { [mode]: ModeRun }, memoryBytes, serverCatalogId }
   //   One untimed warm-up per mode, then `runs` rounds that run the modes in turn
-  //   (interleaved, so a slow moment of the machine hurts each mode alike).
+  //   (interleaved, so a slow moment of the machine hurts each mode alike). With
+  //   'server', the worker first makes the catalog known to the server: `catalogId` when
+  //   an earlier run found it, else `default` (the same bytes as the server's own),
+  //   `generated-{n}-{seed}`, or an upload, reported as `{ done, total, upload: { sent,
+  //   total } }` progress; serverCatalogId is the id used, for the next run.
   RUN: 'run',
   // { product, iterations, top } -> Timeline (threaded build with a pool only)
   //   The pool at work: TIMELINE_ROUNDS rounds of a plain parallel run then an
@@ -71,9 +80,13 @@ export const Request = Object.freeze({
 //   (in bytes for a file or URL); memoryBytes: the wasm memory's size afterwards, as in
 //   RUN's result (`memory.buffer.byteLength`).
 // Product = { index, id, name, category }  (category is null when there is none)
-// ModeRun = { timesMs: [ms], phases: [{ scoreMs, rankMs }], items: [Item] }
-//   timesMs: performance.now() in the worker around each timed call; phases: the
-//   scorer's own split into signatures and scoring (scoreMs) and sorting (rankMs).
+// ModeRun = { timesMs: [ms], phases: [{ scoreMs, rankMs }], items: [Item], server? }
+//   timesMs: performance.now() in the worker around each timed call (for 'server', around
+//   the request and the reading of its JSON: the round trip); phases: the scorer's own
+//   split into signatures and scoring (scoreMs) and sorting (rankMs), for 'server' the
+//   server's own timing (its compute); server: { poolThreads, kernel } of the answer.
+// A failed request's answer may carry `code`: 'server-unreachable' (the server did not
+//   answer at all), 'busy' (503), 'too-large' (413), or the API's error code.
 // Item = { rank, index, id, name, category, score, text, attribute }
 // Timeline = { threads, wallMs, busyMs, efficiency, candidates, items: [Item],
 //   perThread: [{ thread, textCandidates, attributeCandidates, busyMs, idleMs, share }],

@@ -4,7 +4,7 @@ import { drawBars, drawScaling } from './chart.js';
 import { fmtMs, plural } from './format.js';
 import { ATTRIBUTE_WEIGHT, TEXT_WEIGHT } from './limits.js';
 import { fmtInt } from './params.js';
-import { compareRankings, summarize } from './results.js';
+import { breakEven, compareRankings, summarize } from './results.js';
 import { $, MODE_NAMES, page } from './state.js';
 import { node, short } from './ui.js';
 
@@ -23,7 +23,7 @@ export function showRatio(id, top, bottom) {
 
 export function renderRun(out, request) {
   const summaries = {};
-  for (const mode of ['serial', 'parallel', 'js']) {
+  for (const mode of ['serial', 'parallel', 'js', 'server']) {
     const row = $(`time-${mode}`);
     const result = out.results[mode];
     const header = node('th', MODE_NAMES[mode]);
@@ -33,6 +33,7 @@ export function renderRun(out, request) {
       delete row.dataset.minMs;
       delete row.dataset.runsMs;
       delete row.dataset.phasesMs;
+      delete row.dataset.computeMs;
       const cell = node('td', 'not run', 'muted');
       cell.colSpan = 5;
       row.replaceChildren(header, cell);
@@ -45,6 +46,10 @@ export function renderRun(out, request) {
     // Raw figures for bench/run.mjs: every timed run, and its split into phases.
     row.dataset.runsMs = JSON.stringify(result.timesMs);
     row.dataset.phasesMs = JSON.stringify(result.phases);
+    if (mode === 'server') {
+      row.dataset.computeMs = String(summary.computeMs);
+      header.title = `shop-recs serve: pool of ${result.server.poolThreads} threads, ${result.server.kernel} kernel`;
+    }
     const details = node('details');
     details.append(node('summary', `${result.timesMs.length}`),
       node('span', result.timesMs.map((ms) => fmtMs(ms)).join(', '), 'raw-runs'));
@@ -61,10 +66,16 @@ export function renderRun(out, request) {
   $('timings-note').textContent = `Milliseconds: median and minimum of ${request.runs} timed ${request.runs === 1 ? 'run' : 'runs'} after one untimed warm-up, ` +
     `${request.modes.length > 1 ? 'interleaved run by run, ' : ''}timed with performance.now() in the worker` +
     `${summaries.parallel ? `; parallel on ${plural(threads, 'thread')}` : ''}. ` +
-    'Scoring (signatures and scoring) and Sorting (selecting the top K) are medians of the scorer\'s own split of each run.';
+    'Scoring (signatures and scoring) and Sorting (selecting the top K) are medians of the scorer\'s own split of each run.' +
+    (summaries.server
+      ? ` Server: the round trip, from the worker's fetch to its parsed JSON; Scoring and Sorting are the server's own timing (pool of ${out.results.server.server.poolThreads} threads, ` +
+        `${out.results.server.server.kernel} kernel); network + JSON = ${fmtMs(summaries.server.medianMs - summaries.server.computeMs)} ms (median round trip − median compute).`
+      : '');
 
   showRatio('speedup', summaries.serial, summaries.parallel);
   showRatio('wasm-vs-js', summaries.js, summaries.serial);
+  showRatio('server-vs-parallel', summaries.parallel, summaries.server);
+  showBreakEven(breakEven(summaries));
   const identical = $('identical');
   if (request.modes.length > 1) {
     const verdict = compareRankings(out.results);
@@ -90,6 +101,26 @@ export function renderRun(out, request) {
   // Every mode ranks alike when identical; show the first (serial in Compare).
   const shown = request.modes[0];
   renderRanking(out.results[shown].items, out, shown);
+}
+
+/** The break-even card: the round trip under which the server beats the browser's best. */
+function showBreakEven(even) {
+  const card = $('break-even');
+  if (!even) {
+    delete card.dataset.ms;
+    $('break-even-value').textContent = '—';
+    $('break-even-note').textContent = 'run Compare with the server to see';
+    return;
+  }
+  card.dataset.ms = String(even.ms);
+  const best = `${MODE_NAMES[even.best]} ${fmtMs(even.bestMs)} ms`;
+  if (even.ms > 0) {
+    $('break-even-value').textContent = `${fmtMs(even.ms)} ms`;
+    $('break-even-note').textContent = `the server wins while the network round trip is under this: browser best (${best}) − server compute (${fmtMs(even.serverComputeMs)} ms)`;
+  } else {
+    $('break-even-value').textContent = 'none';
+    $('break-even-note').textContent = `the browser wins on any network: its best (${best}) beats the server's compute alone (${fmtMs(even.serverComputeMs)} ms)`;
+  }
 }
 
 export function renderRanking(items, out, mode) {

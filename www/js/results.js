@@ -2,13 +2,36 @@
 
 import { median } from './format.js';
 
-/** Summary of one mode's timed runs: `{ medianMs, minMs, scoreMs, rankMs }` (phase medians). */
+/**
+ * Summary of one mode's timed runs: `{ medianMs, minMs, scoreMs, rankMs, computeMs }`
+ * (phase medians; computeMs the median of each run's scoring plus sorting, which for the
+ * server is its own compute, without the network).
+ */
 export function summarize(run) {
   return {
     medianMs: median(run.timesMs),
     minMs: Math.min(...run.timesMs),
     scoreMs: median(run.phases.map((p) => p.scoreMs)),
     rankMs: median(run.phases.map((p) => p.rankMs)),
+    computeMs: median(run.phases.map((p) => p.scoreMs + p.rankMs)),
+  };
+}
+
+export const BROWSER_MODES = Object.freeze(['serial', 'parallel', 'js']);
+
+/**
+ * Where running on the server starts to pay: the browser's best median (of the browser
+ * modes in `summaries`) minus the server's compute. The server wins while the network
+ * round trip (with JSON) is under `ms`; at `ms <= 0` the browser wins on any network.
+ * Null unless the server and at least one browser mode ran.
+ */
+export function breakEven(summaries) {
+  const server = summaries.server;
+  const browser = BROWSER_MODES.filter((mode) => summaries[mode]);
+  if (!server || browser.length === 0) return null;
+  const best = browser.reduce((a, b) => (summaries[b].medianMs < summaries[a].medianMs ? b : a));
+  return {
+    ms: summaries[best].medianMs - server.computeMs, best, bestMs: summaries[best].medianMs, serverComputeMs: server.computeMs,
   };
 }
 

@@ -1,7 +1,9 @@
 // Runs: reading the number fields, a Run (one or more modes, interleaved in the worker),
 // and Scaling (a parallel run on a fresh pool of each size).
-import { median, plural } from './format.js';
-import { LIMITS, MODE_RUNS, fmtInt, parseWholeNumber } from './params.js';
+import { fmtBytes, median, plural } from './format.js';
+import {
+  LIMITS, MAX_CATALOG_BYTES, MODE_RUNS, fmtInt, parseWholeNumber,
+} from './params.js';
 import { Request, TIMELINE_ROUNDS } from './protocol.js';
 import { renderRun, renderScaling } from './render-run.js';
 import { hideTimeline, renderTimeline } from './render-timeline.js';
@@ -9,10 +11,13 @@ import { responsiveness } from './responsiveness.js';
 import {
   loadInto, noteMemory, recoverFrom, renderCatalog, startWorker,
 } from './session.js';
-import { $, MODE_NAMES, hw, page } from './state.js';
 import {
-  cancellably, hasPool, setState, setStatus, syncUrl,
+  $, MODE_NAMES, hw, page, runtime,
+} from './state.js';
+import {
+  addNotice, cancellably, hasPool, hasServer, setState, setStatus, syncUrl, updateControls,
 } from './ui.js';
+import { renderEnv } from './env-panel.js';
 
 /** Reads and checks the three number fields; returns false (and focuses one) if any is invalid. */
 export function checkFields() {
@@ -50,9 +55,33 @@ export function checkField(name) {
   return true;
 }
 
-/** The modes a Run performs here: Compare leaves parallel out when there is no pool. */
+/** The modes a Run performs here: Compare leaves out parallel without a pool, server without a server. */
 export function modesToRun() {
-  return MODE_RUNS[page.settings.mode].filter((mode) => mode !== 'parallel' || hasPool());
+  return MODE_RUNS[page.settings.mode]
+    .filter((mode) => (mode !== 'parallel' || hasPool()) && (mode !== 'server' || hasServer()));
+}
+
+/** What a RUN with Server mode needs to know: where, the server's own catalog, and our catalog's id there. */
+function serverRequest() {
+  const { base, info } = runtime.server;
+  return { base, defaultSha: info.catalog?.sha256 ?? null, catalogId: page.source?.serverId ?? null };
+}
+
+/**
+ * After a failed run: a server that did not answer at all is taken as gone for this
+ * session (Server mode is disabled with the reason; the browser's modes carry on).
+ */
+function noteServerGone(error) {
+  if (error.code !== 'server-unreachable' || !hasServer()) return;
+  runtime.server = { available: false, reason: `the server stopped answering during this session (${error.message.split(' (')[0]}); reload the page once it is back` };
+  if (page.settings.mode === 'server') {
+    addNotice('mode', 'The server stopped answering, so Server mode is off; using compare, which runs the browser\'s modes.');
+    page.settings.mode = 'compare';
+    document.querySelector('input[name=mode][value=compare]').checked = true;
+    syncUrl();
+  }
+  renderEnv();
+  updateControls();
 }
 
 /**
@@ -82,7 +111,14 @@ export function run() {
   if (!checkFields()) return undefined;
   const { iterations, runs, top } = page.settings;
   const modes = modesToRun();
-  const request = { modes, product: page.product.id, iterations, top, runs };
+  if (modes.length === 0) {
+    setStatus('Nothing can run in this mode here: see the hint under Mode.');
+    return undefined;
+  }
+  const request = {
+    modes, product: page.product.id, iterations, top, runs, server: modes.includes('server') ? serverRequest() : undefined,
+  };
+  const source = page.source;
   // The pool at work, after the timed runs and apart from them (only with a pool).
   const timeline = page.settings.timeline && hasPool();
   const timelineSteps = timeline ? 2 * TIMELINE_ROUNDS + 1 : 0;
@@ -91,11 +127,15 @@ export function run() {
     setStatus(`Running ${modes.map((m) => MODE_NAMES[m]).join(', ')}: 1 warm-up and ${runs} timed ${runs === 1 ? 'run' : 'runs'} each…`);
     const out = await page.client.call(Request.RUN, request, {
       signal,
-      onProgress: ({ done, total, mode }) => {
+      onProgress: ({ done, total, mode, upload }) => {
         progress.value = done;
-        setStatus(`Running: ${done} of ${total} done (last: ${MODE_NAMES[mode]})…`);
+        setStatus(upload
+          ? `Uploading the catalog to the server (once; at most ${fmtBytes(MAX_CATALOG_BYTES)}): ${fmtBytes(upload.sent)} of ${fmtBytes(upload.total)}…`
+          : `Running: ${done} of ${total} done (last: ${MODE_NAMES[mode]})…`);
       },
     });
+    // The id the server knows this catalog by: the next run needs no upload.
+    if (out.serverCatalogId && source) source.serverId = out.serverCatalogId;
     noteMemory(page.client, out.memoryBytes);
     renderRun(out, request);
     if (timeline) {
@@ -112,7 +152,10 @@ export function run() {
     }
     setState('done');
     setStatus(`Done: ${fmtInt(out.candidates)} candidates scored ${runs + 1} times per mode, ${fmtInt(iterations)} iterations.`);
-  }, (e) => recoverFrom(e, 'The run failed'));
+  }, (e) => {
+    noteServerGone(e);
+    return recoverFrom(e, 'The run failed');
+  });
 }
 
 export function scaling() {

@@ -19,10 +19,18 @@ export const runtime = {
    * adds the nested-worker check only a worker can make; the build follows from it.
    */
   noPoolReason: whyNoThreads(support, isolation.note),
+  /**
+   * The shop-recs API at the page's site, as the worker's SERVER_INFO found it:
+   * `{ available: true, base, info }` or `{ available: false, reason }`; null until asked.
+   * A server that stops answering mid-session becomes unavailable, with the reason.
+   */
+  server: null,
 };
 /** Most matches the chooser shows at once. */
 export const SEARCH_LIMIT = 20;
-export const MODE_NAMES = { serial: 'Serial', parallel: 'Parallel', js: 'JavaScript' };
+export const MODE_NAMES = {
+  serial: 'Serial', parallel: 'Parallel', js: 'JavaScript', server: 'Server',
+};
 
 export const initial = readUrl(location.search, hw);
 

@@ -51,6 +51,17 @@ export function hasPool() {
   return (page.pool?.poolThreads ?? 0) > 0;
 }
 
+/** Whether the page's site serves the shop-recs API (found at start, and still answering). */
+export function hasServer() {
+  return runtime.server?.available === true;
+}
+
+/** Why Server mode cannot run, or null. */
+export function noServerReason() {
+  if (hasServer()) return null;
+  return runtime.server ? runtime.server.reason : 'the page has not yet asked its host for the API';
+}
+
 export function updateControls() {
   const { state } = page.session;
   const idle = state === 'idle';
@@ -65,8 +76,13 @@ export function updateControls() {
   $('threads').disabled = !idle || runtime.noPoolReason !== null;
   $('product-search').disabled = page.catalog === null || failed;
   for (const radio of document.querySelectorAll('input[name=mode]')) {
-    radio.disabled = failed || (radio.value === 'parallel' && runtime.noPoolReason !== null);
+    radio.disabled = failed || (radio.value === 'parallel' && runtime.noPoolReason !== null)
+      || (radio.value === 'server' && !hasServer());
   }
+  const serverReason = runtime.server ? noServerReason() : null;
+  $('server-hint').textContent = serverReason ? `Server mode is off: ${serverReason}.` : '';
+  document.querySelector('input[name=mode][value=server]').closest('label').title = serverReason
+    ? `Server mode is off: ${serverReason}` : 'Server (native, shop-recs serve, over HTTP)';
   $('timeline-toggle').disabled = failed || runtime.noPoolReason !== null;
   $('cancel').hidden = page.session.abort === null;
   $('progress').hidden = state !== 'running';

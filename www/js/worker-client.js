@@ -7,10 +7,14 @@ export class WorkerError extends Error {
    * `fatal`: the worker's wasm instance can no longer be used. `stopped`: the worker was
    * terminated on purpose; `cancelled` is then the AbortSignal's reason when an abort did it.
    */
-  constructor(message, { fatal = false, stopped = false, cancelled = null } = {}) {
+  constructor(message, {
+    fatal = false, stopped = false, cancelled = null, code = null,
+  } = {}) {
     super(message);
     this.name = 'WorkerError';
     this.fatal = fatal;
+    /** What kind of failure, when the worker names one: a server error's (server-client.js). */
+    this.code = code;
     this.stopped = stopped;
     this.cancelled = cancelled;
   }
@@ -57,7 +61,7 @@ export class WorkerClient {
       }
       this.pending.delete(data.id);
       if (data.ok) pending.resolve(data.result);
-      else pending.reject(new WorkerError(data.error, { fatal: data.fatal }));
+      else pending.reject(new WorkerError(data.error, { fatal: data.fatal, code: data.code }));
     };
     this.worker.onerror = (event) => {
       event.preventDefault();

@@ -11,6 +11,9 @@ import { MAX_CATALOG_BYTES } from './limits.js';
 import { Request, TIMELINE_ROUNDS } from './protocol.js';
 import { compareRankings } from './results.js';
 import { recommendJs } from './scoring.js';
+import {
+  ServerError, probeServer, recommendFrom, sha256Hex, upload,
+} from './server-client.js';
 
 /** The loaded catalog (a wasm `Engine`), or null before the first load. */
 let engine = null;
@@ -29,6 +32,11 @@ let Engine = null;
 let memory = null;
 /** Whether the page enabled the test hooks (DEBUG_* requests) in INIT. */
 let testHooks = false;
+/**
+ * What the loaded catalog was loaded from, to make it known to the server on the first
+ * Server run: `{ url }`, `{ file }` or `{ generate: { n, seed } }`.
+ */
+let catalogSource = null;
 
 // Two builds of the same source (scripts/build.sh), imported on demand because loading
 // the threaded one's glue is harmless but instantiating it without cross-origin
@@ -86,11 +94,19 @@ const handlers = {
       bytes = new Uint8Array(await file.arrayBuffer());
     }
     const readMs = performance.now() - t0;
-    return replaceEngine(() => Engine.fromBytes(bytes), { readMs, bytes: bytes.length });
+    const info = replaceEngine(() => Engine.fromBytes(bytes), { readMs, bytes: bytes.length });
+    catalogSource = url !== undefined ? { url } : { file };
+    return info;
   },
 
   async [Request.GENERATE]({ n, seed }) {
-    return replaceEngine(() => Engine.generate(n, seed), { readMs: 0, bytes: 0 });
+    const info = replaceEngine(() => Engine.generate(n, seed), { readMs: 0, bytes: 0 });
+    catalogSource = { generate: { n, seed } };
+    return info;
+  },
+
+  async [Request.SERVER_INFO]({ base }) {
+    return probeServer(base);
   },
 
   async [Request.SEARCH]({ query, limit }) {
@@ -104,24 +120,33 @@ const handlers = {
     return index === undefined ? null : product(index);
   },
 
-  async [Request.RUN]({ modes, product: id, iterations, top, runs }, progress) {
+  async [Request.RUN]({
+    modes, product: id, iterations, top, runs, server,
+  }, progress) {
     requireCatalog();
     const index = engine.indexOf(id);
     if (index === undefined) throw new Error(`unknown product "${id}": no product has this identifier`);
+    const total = modes.length * (runs + 1);
+    let done = 0;
     const runners = {
       serial: () => engine.recommend(id, iterations, top, false),
       parallel: () => engine.recommend(id, iterations, top, true),
       js: () => labelled(recommendJs(tokenData, index, iterations, top)),
     };
+    let onServer = null;
+    if (modes.includes('server')) {
+      if (!server?.base) throw new Error('Server mode needs the server, and the page found none');
+      onServer = await serverRun(server, { product: id, iterations, top }, (upload) => progress({ done, total, upload }));
+      runners.server = onServer.run;
+    }
     for (const mode of modes) {
       if (!runners[mode]) throw new Error(`unknown mode ${mode}`);
       if (mode === 'parallel' && !hasPool) throw new Error('the rayon pool is not running, so there is no parallel mode here');
     }
-    const total = modes.length * (runs + 1);
-    let done = 0;
-    // One untimed warm-up per mode: compiles and warms caches and the pool's threads.
+    // One untimed warm-up per mode: compiles and warms caches and the pool's threads (and
+    // the connection to the server).
     for (const mode of modes) {
-      runners[mode]();
+      await runners[mode]();
       progress({ done: ++done, total, mode });
     }
     const results = Object.fromEntries(modes.map((mode) => [mode, { timesMs: [], phases: [], items: [] }]));
@@ -129,17 +154,22 @@ const handlers = {
     for (let round = 0; round < runs; round++) {
       for (const mode of modes) {
         const t0 = performance.now();
-        const out = runners[mode]();
+        const called = runners[mode]();
         const ms = performance.now() - t0;
+        // The server's runner is the only asynchronous one, and times its own round trip.
+        const out = called instanceof Promise ? await called : called;
         const result = results[mode];
-        result.timesMs.push(ms);
+        result.timesMs.push(out.roundTripMs ?? ms);
         result.phases.push({ scoreMs: out.scoreMs, rankMs: out.rankMs });
         result.items = out.items;
+        if (out.server) result.server = out.server;
         candidates = out.candidates;
         progress({ done: ++done, total, mode });
       }
     }
-    return { target: product(index), candidates, results, memoryBytes: memoryBytes() };
+    return {
+      target: product(index), candidates, results, memoryBytes: memoryBytes(), serverCatalogId: onServer?.catalogId(),
+    };
   },
 
   async [Request.TIMELINE]({ product: id, iterations, top }, progress) {
@@ -198,6 +228,46 @@ const handlers = {
     });
   },
 };
+
+/**
+ * Server mode for one RUN: makes the loaded catalog known to the server (once: its id
+ * may come with the request, from an earlier run), and returns `{ run, catalogId }`:
+ * `run()` asks for one ranking and resolves like the wasm runners, plus `roundTripMs`
+ * and `server` (pool threads and kernel). A catalog the server evicted meanwhile is
+ * uploaded again, and only the request after that is timed.
+ */
+async function serverRun({ base, defaultSha, catalogId: known }, query, onUpload) {
+  const source = catalogSource;
+  const makeKnown = async () => {
+    if (source.generate) return `generated-${source.generate.n}-${source.generate.seed}`;
+    const bytes = source.url !== undefined ? await fetchCatalog(source.url) : new Uint8Array(await source.file.arrayBuffer());
+    // The server's own catalog (the bundled one, when it serves this page) needs no upload.
+    if (defaultSha && defaultSha === await sha256Hex(bytes)) return 'default';
+    onUpload({ sent: 0, total: bytes.length });
+    return upload(base, bytes, onUpload);
+  };
+  let catalogId = known ?? await makeKnown();
+  const run = async () => {
+    let answer;
+    try {
+      answer = await recommendFrom(base, catalogId, query);
+    } catch (e) {
+      if (e.code !== 'unknown_catalog' || source.generate || catalogId === 'default') throw e;
+      catalogId = await makeKnown(); // evicted: upload again, then time the request
+      answer = await recommendFrom(base, catalogId, query);
+    }
+    const { body, roundTripMs } = answer;
+    return {
+      items: body.items,
+      scoreMs: body.timing.scoring_ms,
+      rankMs: body.timing.sorting_ms,
+      candidates: body.candidates,
+      roundTripMs,
+      server: { poolThreads: body.pool_threads, kernel: body.kernel },
+    };
+  };
+  return { run, catalogId: () => catalogId };
+}
 
 function requireTestHooks() {
   if (!testHooks) throw new Error('test hooks are not enabled');
@@ -344,7 +414,9 @@ self.onmessage = ({ data: { id, type, payload } }) => {
       // page can start a fresh worker instead of sending more work here.
       const fatal = e instanceof WebAssembly.RuntimeError;
       const message = fatal ? trapMessage(e) : e instanceof Error ? e.message : String(e);
-      self.postMessage({ id, ok: false, fatal, error: message });
+      self.postMessage({
+        id, ok: false, fatal, error: message, code: e instanceof ServerError ? e.code : null,
+      });
     }
   });
 };

@@ -33,6 +33,8 @@ const MAX_SEARCH_LIMIT: usize = 1000;
 /// What every handler shares.
 pub struct AppState {
     pub default_catalog: Arc<Catalog>,
+    /// SHA-256 of the default catalog's bytes (none for a generated one).
+    pub default_sha256: Option<String>,
     pub store: Mutex<CatalogStore>,
     pub pool: rayon::ThreadPool,
     pub slots: Slots,
@@ -335,7 +337,11 @@ pub async fn info(State(state): State<Shared>) -> Json<serde_json::Value> {
         "kernel": state.kernel.name(),
         "max_inflight": state.slots.max(),
         "inflight": state.slots.in_flight(),
-        "catalog": { "id": DEFAULT_CATALOG, "products": state.default_catalog.len() },
+        "catalog": {
+            "id": DEFAULT_CATALOG,
+            "products": state.default_catalog.len(),
+            "sha256": state.default_sha256,
+        },
         "stored_catalogs": { "count": stored, "bytes": used, "budget_bytes": state.catalog_memory },
         "limits": {
             "max_catalog_bytes": MAX_CATALOG_BYTES,

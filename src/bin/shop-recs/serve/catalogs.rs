@@ -108,7 +108,7 @@ pub async fn upload(
         })?;
     let job_state = Arc::clone(&state);
     let (status, answer) = run_job(&state.slots, move |_| {
-        let id = hex(&Sha256::digest(&bytes));
+        let id = sha256_hex(&bytes);
         if let Some((catalog, parse_ms)) = job_state.store().get(&id) {
             return Ok((StatusCode::OK, upload_answer(&id, &catalog, parse_ms)));
         }
@@ -131,6 +131,11 @@ pub async fn upload(
 
 fn upload_answer(id: &str, catalog: &Catalog, parse_ms: f64) -> serde_json::Value {
     json!({ "id": id, "products": catalog.len(), "parse_ms": parse_ms })
+}
+
+/// The SHA-256 of `bytes` in lowercase hex: an uploaded catalog's id.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -137,7 +137,7 @@ pub fn run(args: ServeArgs) -> Result<(), ServeError> {
     let index = args.dist.join("index.html");
     let index_html =
         std::fs::read_to_string(&index).map_err(|_| ServeError::Dist(args.dist.clone()))?;
-    let catalog = own_catalog(&args)?;
+    let (catalog, catalog_sha256) = own_catalog(&args)?;
     let threads = match args.threads {
         Some(0) => return Err(ServeError::Argument("--threads must be at least 1".into())),
         Some(n) => n,
@@ -164,6 +164,7 @@ pub fn run(args: ServeArgs) -> Result<(), ServeError> {
         .map_err(ServeError::ThreadPool)?;
     let state = Arc::new(AppState {
         default_catalog: Arc::new(catalog),
+        default_sha256: catalog_sha256,
         store: Mutex::new(CatalogStore::new(args.catalog_memory)),
         pool,
         slots: Slots::new(max_inflight),
@@ -219,16 +220,24 @@ pub fn run(args: ServeArgs) -> Result<(), ServeError> {
 }
 
 /// The server's own catalog: `--catalog`, `--generate`, or the bundled one.
-fn own_catalog(args: &ServeArgs) -> Result<Catalog, ServeError> {
+/// The server's own catalog, and the SHA-256 of its bytes when it has any (not for a
+/// generated one): `/info` tells clients, so that one holding the same bytes (the page,
+/// with its bundled catalog) refers to it as `default` instead of uploading it.
+fn own_catalog(args: &ServeArgs) -> Result<(Catalog, Option<String>), ServeError> {
     if let Some(path) = &args.catalog {
-        return crate::cli::load_catalog(path).map_err(|e| ServeError::Catalog(e.to_string()));
+        let catalog =
+            crate::cli::load_catalog(path).map_err(|e| ServeError::Catalog(e.to_string()))?;
+        let sha256 = std::fs::read(path).ok().map(|bytes| catalogs::sha256_hex(&bytes));
+        return Ok((catalog, sha256));
     }
     if let Some(n) = args.generate {
-        return generate(n, args.seed)
-            .map_err(|e| ServeError::Catalog(format!("cannot generate the catalog: {e}")));
+        let catalog = generate(n, args.seed)
+            .map_err(|e| ServeError::Catalog(format!("cannot generate the catalog: {e}")))?;
+        return Ok((catalog, None));
     }
-    parse_catalog(BUNDLED_CATALOG)
-        .map_err(|e| ServeError::Catalog(format!("the bundled catalog is invalid: {e}")))
+    let catalog = parse_catalog(BUNDLED_CATALOG)
+        .map_err(|e| ServeError::Catalog(format!("the bundled catalog is invalid: {e}")))?;
+    Ok((catalog, Some(catalogs::sha256_hex(BUNDLED_CATALOG.as_bytes()))))
 }
 
 /// The API routes, then the static site for every other path, with the layers.
