@@ -76,6 +76,14 @@ const EXPECTED_CONSOLE = new Set([
   'Service Worker registration blocked by Playwright',
 ]);
 
+/** The problems no `{ pattern, why }` of `expected` names (each must say why). */
+export function unexpectedProblems(problems, expected) {
+  for (const { pattern, why } of expected) {
+    if (!(pattern instanceof RegExp) || !why) throw new Error('an expected problem needs a pattern and a reason');
+  }
+  return problems.filter((problem) => !expected.some(({ pattern }) => pattern.test(problem)));
+}
+
 /**
  * Opens `url` in a fresh context. Every `pageerror`, and every console error or warning
  * not listed above, is collected in `problems`; call `assertClean()` at the end.
@@ -123,8 +131,14 @@ export async function openPage(browser, url, { viewport = { width: 1280, height:
     context,
     problems,
     loads,
-    assertClean() {
-      if (problems.length) throw new Error(`unexpected errors on the page:\n${problems.join('\n')}`);
+    /**
+     * Fails on any problem, except those a test names and explains: `expected` is a list
+     * of `{ pattern, why }`, and a problem matching a pattern is allowed (a 404 the page
+     * asks for on purpose, a server the test stopped).
+     */
+    assertClean(expected = []) {
+      const unexpected = unexpectedProblems(problems, expected);
+      if (unexpected.length) throw new Error(`unexpected errors on the page:\n${unexpected.join('\n')}`);
     },
   };
 }

@@ -26,6 +26,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Builder, Key } from 'selenium-webdriver';
+import { unexpectedProblems } from '../../scripts/browser.mjs';
 
 const MINIBROWSER = '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
 
@@ -553,8 +554,10 @@ export async function openSeleniumPage(browser, url, { viewport = { width: 1280,
         throw new Error(`request events need Playwright (Chromium), not ${ENGINE.label}`);
       },
     },
-    assertClean() {
-      if (problems.length) throw new Error(`unexpected errors on the page (${ENGINE.label}):\n${problems.join('\n')}`);
+    /** As scripts/browser.mjs's: `expected` names and explains the problems allowed. */
+    assertClean(expected = []) {
+      const unexpected = unexpectedProblems(problems, expected);
+      if (unexpected.length) throw new Error(`unexpected errors on the page (${ENGINE.label}):\n${unexpected.join('\n')}`);
     },
   };
 }

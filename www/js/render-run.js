@@ -34,6 +34,7 @@ export function renderRun(out, request) {
       delete row.dataset.runsMs;
       delete row.dataset.phasesMs;
       delete row.dataset.computeMs;
+      delete row.dataset.serverCatalog;
       const cell = node('td', 'not run', 'muted');
       cell.colSpan = 5;
       row.replaceChildren(header, cell);
@@ -48,6 +49,7 @@ export function renderRun(out, request) {
     row.dataset.phasesMs = JSON.stringify(result.phases);
     if (mode === 'server') {
       row.dataset.computeMs = String(summary.computeMs);
+      row.dataset.serverCatalog = out.serverCatalogId;
       header.title = `shop-recs serve: pool of ${result.server.poolThreads} threads, ${result.server.kernel} kernel`;
     }
     const details = node('details');
