@@ -198,7 +198,7 @@ export async function chooseProduct(page, query, pattern = /./) {
 /** Reads `data-median-ms` and `data-min-ms` of each mode's timing row (null when absent). */
 export async function timings(page) {
   const out = {};
-  for (const mode of ['serial', 'parallel', 'js']) {
+  for (const mode of ['serial', 'parallel', 'js', 'server']) {
     const row = page.locator(`[data-testid=time-${mode}]`);
     const median = await row.getAttribute('data-median-ms');
     const min = await row.getAttribute('data-min-ms');

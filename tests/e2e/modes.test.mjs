@@ -1,7 +1,7 @@
-// The three scorers and Compare: each mode runs on the default catalog (Parallel only
-// where the engine has a pool); Compare on 2,000 generated products and 2 threads ranks
-// identically (and, in the perf tier, is faster in parallel); and the plain-JS scorer's
-// rows equal the wasm's, score for score.
+// The scorers and Compare: each mode runs on the default catalog (Parallel only where the
+// engine has a pool; Server, since the tests' server serves the API); Compare on 2,000
+// generated products and 2 threads ranks identically (and, in the perf tier, is faster in
+// parallel); and the plain-JS scorer's rows equal the wasm's, score for score.
 import assert from 'node:assert/strict';
 import {
   test,
@@ -17,8 +17,12 @@ test('the default catalog runs in each mode', async () => {
 
   // Without a pool (WebKit as shipped) Parallel is disabled and Compare runs serial and JS.
   const expected = ENGINE.threads
-    ? { serial: ['serial'], parallel: ['parallel'], js: ['js'], compare: ['serial', 'parallel', 'js'] }
-    : { serial: ['serial'], js: ['js'], compare: ['serial', 'js'] };
+    ? {
+      serial: ['serial'], parallel: ['parallel'], js: ['js'], server: ['server'], compare: ['serial', 'parallel', 'js', 'server'],
+    }
+    : {
+      serial: ['serial'], js: ['js'], server: ['server'], compare: ['serial', 'js', 'server'],
+    };
   if (!ENGINE.threads) {
     assert.equal(await page.isDisabled('input[name=mode][value=parallel]'), true, 'no pool: Parallel is disabled');
   }
@@ -31,7 +35,7 @@ test('the default catalog runs in each mode', async () => {
     reference ??= rows;
     assert.deepEqual(rows, reference, `${mode}: the same ranking as the first mode`);
     const times = await timings(page);
-    for (const m of ['serial', 'parallel', 'js']) {
+    for (const m of ['serial', 'parallel', 'js', 'server']) {
       if (timed.includes(m)) {
         assert.ok(times[m]?.median > 0 && times[m].min > 0 && times[m].min <= times[m].median,
           `${mode}: ${m} has a positive median and min <= median, got ${JSON.stringify(times[m])}`);
@@ -81,7 +85,8 @@ test('Compare on 2,000 products and 2 threads: identical results, every figure f
     const raw = await page.locator(`[data-testid=time-${mode}] .raw-runs`).textContent();
     assert.equal(raw.split(',').length, 3, `${mode} lists its 3 raw runs: ${raw}`);
   }
-  assert.equal(await page.locator('#bars rect').count(), 3, 'one bar per mode');
+  // Serial, Parallel, JavaScript and, since this server serves the API, Server.
+  assert.equal(await page.locator('#bars rect').count(), 4, 'one bar per mode');
   assert.equal(await page.locator('[data-testid=result-row]').count(), 10);
 
   // Into test-results/ (git-ignored); the README's picture comes from scripts/screenshot.mjs.

@@ -415,7 +415,7 @@ self.onmessage = ({ data: { id, type, payload } }) => {
       const fatal = e instanceof WebAssembly.RuntimeError;
       const message = fatal ? trapMessage(e) : e instanceof Error ? e.message : String(e);
       self.postMessage({
-        id, ok: false, fatal, error: message, code: e instanceof ServerError ? e.code : null,
+        id, ok: false, fatal, error: message, ...(e instanceof ServerError ? { code: e.code } : {}),
       });
     }
   });
