@@ -194,6 +194,16 @@ fn recommend_on_a_generated_catalog_defaults_to_its_first_product() {
 }
 
 #[test]
+fn generate_prints_the_catalog_that_generate_n_scores() {
+    let output = run_ok(&["generate", "--n", "25", "--seed", "9"]);
+    let text = String::from_utf8(output.stdout).expect("UTF-8");
+    let parsed = shop_recs::parse_catalog(&text).expect("a catalog the parser takes");
+    let generated = shop_recs::generate::generate(25, 9).expect("generated");
+    assert_eq!(parsed.products(), generated.products());
+    assert_fails_with(&run(&["generate", "--n", "0"]), "cannot generate the catalog");
+}
+
+#[test]
 fn an_unwritable_timeline_file_is_one_line() {
     let catalog = temp_file("timeline-bad.json", CATALOG);
     let output = run(&[

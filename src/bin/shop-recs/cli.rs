@@ -10,11 +10,13 @@ use std::time::{Duration, Instant};
 use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 
 mod bench;
+mod generate;
 mod kernel;
 mod recommend;
 mod timeline;
 
 use bench::{BenchArgs, bench};
+use generate::{GenerateArgs, generate_json};
 use kernel::{KernelArgs, kernel};
 use recommend::{RecommendArgs, recommend};
 use serde_json::json;
@@ -46,6 +48,8 @@ enum Command {
     Bench(BenchArgs),
     /// Time the MinHash kernels against the naive reference, in ns per FNV byte-step.
     Kernel(KernelArgs),
+    /// Print a generated catalog as JSON (the one --generate N scores).
+    Generate(GenerateArgs),
     /// Serve the recommendations API and the page over HTTP (see the README's API).
     Serve(crate::serve::ServeArgs),
 }
@@ -206,6 +210,7 @@ pub fn main() -> ExitCode {
         Command::Recommend(args) => recommend(args),
         Command::Bench(args) => bench(args),
         Command::Kernel(args) => kernel(args),
+        Command::Generate(args) => generate_json(args),
         // The URL is printed when listening starts; a clean stop prints nothing more.
         Command::Serve(args) => crate::serve::run(args)
             .map(|()| String::new())
@@ -243,7 +248,7 @@ fn command_line_error(e: clap::Error) -> ExitCode {
         }
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
             eprintln!(
-                "error: a subcommand is required: recommend, bench, kernel or serve (see --help)"
+                "error: a subcommand is required: recommend, bench, kernel, generate or serve (see --help)"
             );
             ExitCode::from(2)
         }

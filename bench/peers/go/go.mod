@@ -1,0 +1,3 @@
+module shop-recs/bench/peers/go
+
+go 1.19
