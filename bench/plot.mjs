@@ -1,12 +1,16 @@
 // bench/plot.svg: (a) speedup against threads, wasm and native, beside the ideal line;
-// (b) nanoseconds per FNV byte-step of every serial mode in every cell, on a log scale.
+// (b) nanoseconds per FNV byte-step of every serial mode in every cell, on a log scale;
+// (c) each cell's medians side by side: the browser, the server, rayon and goroutines.
 // Plain SVG text, no dependencies; the figures come from bench/run.mjs's results.
 
 const WIDTH = 1000;
-const HEIGHT = 470;
+const HEIGHT = 860;
 const FONT = 'font-family="system-ui, sans-serif"';
 const CELL_COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf'];
 const MODE_COLORS = { wasm: '#1f77b4', js: '#ff7f0e', native: '#2ca02c', portable: '#98df8a' };
+const PEER_COLORS = {
+  serial: '#aec7e8', parallel: '#1f77b4', server: '#9467bd', compute: '#c5b0d5', rayon: '#2ca02c', goroutines: '#17becf',
+};
 
 const esc = (text) => String(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 /** A text element; `attrs` may set its own font-size (12 otherwise): an attribute may appear only once in XML. */
@@ -75,14 +79,7 @@ function nsPanel(results, derive, x0, y0, w, h) {
   const hi = 10 ** Math.ceil(Math.log10(Math.max(...values)));
   const py = (v) => y0 + h - ((Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo))) * h;
   out.push(text(x0, y0 - 14, 'ns per FNV byte-step, serial (log scale, lower is faster)', 'font-weight="bold" font-size="13"'));
-  for (let e = Math.log10(lo); e <= Math.log10(hi) + 1e-9; e++) {
-    for (const m of [1, 2, 5]) {
-      const v = m * 10 ** e;
-      if (v > hi * 1.0001) break;
-      out.push(`<line x1="${x0}" x2="${x0 + w}" y1="${py(v)}" y2="${py(v)}" stroke="${m === 1 ? '#ccc' : '#eee'}"/>`);
-      out.push(text(x0 - 8, py(v) + 4, String(Number(v.toPrecision(2))), 'text-anchor="end"'));
-    }
-  }
+  logGrid(out, lo, hi, py, x0, w);
   const groupWidth = w / groups.length;
   const bar = (groupWidth * 0.8) / modes.length;
   groups.forEach(({ cell, d }, g) => {
@@ -108,6 +105,60 @@ function nsPanel(results, derive, x0, y0, w, h) {
   return out.join('\n');
 }
 
+/** Log-scale gridlines and labels for values in [lo, hi] (powers of ten, with 2 and 5 between). */
+function logGrid(out, lo, hi, py, x0, w) {
+  for (let e = Math.log10(lo); e <= Math.log10(hi) + 1e-9; e++) {
+    for (const m of [1, 2, 5]) {
+      const v = m * 10 ** e;
+      if (v > hi * 1.0001) break;
+      out.push(`<line x1="${x0}" x2="${x0 + w}" y1="${py(v)}" y2="${py(v)}" stroke="${m === 1 ? '#ccc' : '#eee'}"/>`);
+      out.push(text(x0 - 8, py(v) + 4, String(Number(v.toPrecision(2))), 'text-anchor="end"'));
+    }
+  }
+}
+
+/** Each cell's medians: wasm serial and parallel, the server's round trip and compute, rayon and goroutines (portable kernel). */
+function peersPanel(results, x0, y0, w, h) {
+  const { hw } = results;
+  const out = [];
+  const modes = [
+    ['serial', 'wasm serial', (c) => c.page.serial?.median],
+    ['parallel', `wasm parallel (${hw})`, (c) => c.page.parallel[hw]?.median],
+    ['server', 'server round trip', (c) => c.page.server?.median],
+    ['compute', 'server compute', (c) => c.page.server?.computeMs],
+    ['rayon', `rayon (${hw}, portable kernel)`, (c) => c.native.portable?.parallel?.[hw]?.median],
+    ['goroutines', `Go goroutines (${hw})`, (c) => c.go?.goroutines?.[hw]?.median],
+  ];
+  const values = results.cells.flatMap((c) => modes.map(([, , f]) => f(c))).filter((v) => v > 0);
+  if (!values.length) return '';
+  const lo = 10 ** Math.floor(Math.log10(Math.min(...values)));
+  const hi = 10 ** Math.ceil(Math.log10(Math.max(...values)));
+  const py = (v) => y0 + h - ((Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo))) * h;
+  out.push(text(x0, y0 - 14, 'Median ms per cell: the browser, the server, rayon and goroutines (log scale, lower is faster)', 'font-weight="bold" font-size="13"'));
+  logGrid(out, lo, hi, py, x0, w);
+  const groupWidth = w / results.cells.length;
+  const bar = (groupWidth * 0.8) / modes.length;
+  results.cells.forEach((cell, g) => {
+    const gx = x0 + g * groupWidth + groupWidth * 0.1;
+    modes.forEach(([key, label, f], m) => {
+      const v = f(cell);
+      if (!(v > 0)) return;
+      const top = py(v);
+      out.push(`<rect x="${(gx + m * bar).toFixed(1)}" y="${top.toFixed(1)}" width="${(bar - 1).toFixed(1)}" height="${(y0 + h - top).toFixed(1)}" fill="${PEER_COLORS[key]}"><title>${esc(`${label}, ${short(cell)}: ${v.toFixed(2)} ms`)}</title></rect>`);
+    });
+    const [catalog, iterations] = short(cell).split(' × ');
+    out.push(text(gx + groupWidth * 0.4, y0 + h + 14, catalog, 'text-anchor="middle" font-size="11"'));
+    out.push(text(gx + groupWidth * 0.4, y0 + h + 26, `× ${iterations}`, 'text-anchor="middle" font-size="11"'));
+  });
+  modes.forEach(([key, label], i) => {
+    const lx = x0 + (i % 3) * (w / 3);
+    const ly = y0 + h + 48 + Math.floor(i / 3) * 16;
+    out.push(`<rect x="${lx}" y="${ly - 10}" width="14" height="10" fill="${PEER_COLORS[key]}"/>`);
+    out.push(text(lx + 20, ly, label));
+  });
+  return out.join('\n');
+}
+
 /** The SVG document. */
 export function renderPlot(results, derive) {
   const panelH = 300;
@@ -115,6 +166,7 @@ export function renderPlot(results, derive) {
 <rect width="100%" height="100%" fill="white"/>
 ${speedupPanel(results, 60, 40, 360, panelH)}
 ${nsPanel(results, derive, 540, 40, 440, panelH)}
+${peersPanel(results, 60, 500, 920, 260)}
 </svg>
 `;
 }

@@ -1,6 +1,7 @@
-// The benchmark driver: wasm parallel vs wasm serial vs plain JS (the page, in headless
-// Chromium) and native serial vs native parallel (the CLI), over a grid of catalogs,
-// iterations and thread counts. Writes REPORT.md, plot.svg and results.json into bench/
+// The benchmark driver: wasm parallel vs wasm serial vs plain JS vs the server (the page,
+// in headless Chromium, its Server mode asking `shop-recs serve` over HTTP), native serial
+// vs native parallel (the CLI), and the seeds' Go scaffolding (bench/peers/go: goroutine
+// per candidate), over a grid of catalogs, iterations and thread counts. Writes REPORT.md, plot.svg and results.json into bench/
 // (bench/tmp/quick/ with --quick), and prints the summary table.
 //
 //   node bench/run.mjs [--quick] [--cli target/release/shop-recs] [--out DIR]
@@ -19,13 +20,16 @@
 // run with performance.now() inside its worker; the CLI (`shop-recs bench --json`) with
 // std::time::Instant. Both do one untimed warm-up per mode, then the timed runs.
 //
-// Every cell checks its rankings: the page's own serial == parallel == JS verdict where
-// it ran all three, and every page's result rows against the native serial ranking (the
-// same identifiers and the same f64 scores), which the CLI has itself checked against
-// its parallel one. Any difference ends the run with a non-zero exit status.
+// Every cell checks its rankings: the page's own serial == parallel == JS == server
+// verdict where it ran them all, every page's result rows and every Go mode's ranking
+// against the native serial ranking (the same identifiers and the same f64 scores), which
+// the CLI has itself checked against its parallel one. Any difference ends the run with a
+// non-zero exit status.
 
 import { execFile } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync,
+} from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,7 +37,7 @@ import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 
 import { launchBrowser, openPage, startServer } from '../scripts/browser.mjs';
-import { median } from '../www/js/format.js';
+import { median, plural } from '../www/js/format.js';
 import { renderPlot } from './plot.mjs';
 
 const run = promisify(execFile);
@@ -56,14 +60,17 @@ const SERVED_CATALOG = 'bench-catalogs/dummyjson-products.json';
  * never replaces the full report; --out chooses another folder.
  */
 function parseArgs(argv) {
-  const options = { quick: false, serverOnly: false, cli: join(ROOT, 'target', 'release', 'shop-recs'), out: null };
+  const options = {
+    quick: false, serverOnly: false, cli: join(ROOT, 'target', 'release', 'shop-recs'), go: join(ROOT, 'bench', 'tmp', 'shop-recs-go'), out: null,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--quick') options.quick = true;
     else if (arg === '--server-only') options.serverOnly = true;
     else if (arg === '--cli') options.cli = argv[++i];
+    else if (arg === '--go') options.go = argv[++i];
     else if (arg === '--out') options.out = argv[++i];
-    else throw new Error(`unknown option ${arg} (expected --quick, --server-only, --cli PATH, --out DIR)`);
+    else throw new Error(`unknown option ${arg} (expected --quick, --server-only, --cli PATH, --go PATH, --out DIR)`);
   }
   options.out ??= options.quick ? join(ROOT, 'bench', 'tmp', 'quick') : join(ROOT, 'bench');
   return options;
@@ -90,7 +97,8 @@ const GRID = options.quick
     runsBySize: [[1e6, 25], [1e7, 11]],
     modeBudgetS: 60,
     portableBudgetS: 15,
-    totalBudgetS: 150,
+    longBudgetS: 30,
+    totalBudgetS: 200,
     readyVisits: 3,
     kernelRuns: 5,
     memoryIterations: 100,
@@ -103,7 +111,8 @@ const GRID = options.quick
     runsBySize: [[1e6, 25], [1e7, 11]],
     modeBudgetS: 150,
     portableBudgetS: 60,
-    totalBudgetS: 780,
+    longBudgetS: 150,
+    totalBudgetS: 1200,
     readyVisits: 5,
     kernelRuns: 9,
     memoryIterations: 100,
@@ -131,6 +140,8 @@ const pageStats = ({ runs, phases }) => ({
   ...stats(runs),
   scoreMs: median(phases.map((p) => p.scoreMs)),
   rankMs: median(phases.map((p) => p.rankMs)),
+  // For the server: its own compute, and the rest of each round trip (network and JSON).
+  computeMs: median(phases.map((p) => p.scoreMs + p.rankMs)),
   outsideMs: median(runs.map((ms, i) => ms - phases[i].scoreMs - phases[i].rankMs)),
 });
 const log = (text) => process.stdout.write(`${text}\n`);
@@ -146,6 +157,14 @@ function stealTicks() {
 const elapsed = (since) => (performance.now() - since) / 1000;
 
 class BenchError extends Error {}
+
+/** Runs the Go peer (bench/peers/go) and returns its JSON. */
+async function go(args) {
+  const { stdout } = await run(options.go, args, { maxBuffer: 64 << 20 }).catch((e) => {
+    throw new BenchError(`${relative(ROOT, options.go)} ${args.join(' ')} failed: ${(e.stderr || e.message).trim()}`);
+  });
+  return JSON.parse(stdout);
+}
 
 async function cli(args) {
   const { stdout } = await run(options.cli, args, { maxBuffer: 64 << 20 }).catch((e) => {
@@ -188,7 +207,10 @@ function readHooks() {
     state: document.body.dataset.state,
     error: document.querySelector('[data-testid=error]')?.textContent ?? '',
     notices: [...document.querySelectorAll('[data-param]')].map((n) => n.textContent),
-    times: { serial: timing('serial'), parallel: timing('parallel'), js: timing('js') },
+    times: {
+      serial: timing('serial'), parallel: timing('parallel'), js: timing('js'), server: timing('server'),
+    },
+    server: env.serverThreads === undefined ? null : { threads: Number(env.serverThreads), kernel: env.serverKernel },
     identical: document.querySelector('[data-testid=identical]')?.dataset.value ?? null,
     rows: [...document.querySelectorAll('[data-testid=result-row]')].map((r) => ({ id: r.dataset.id, score: Number(r.dataset.score) })),
     count: Number(document.querySelector('[data-testid=catalog-count]')?.dataset.value),
@@ -248,39 +270,51 @@ async function pageWorker(page) {
 
 /**
  * Times the naive MinHash reference against the kernel inside the page's worker, with
- * performance.now(), through a module's `Engine.signatureDigest` (a benchmark hook): the
- * fastest of `runs` passes each, taking turns, after one warm-up each, on the same generated descriptions as
- * `shop-recs kernel`. `module` is the path of a wasm-bindgen module under dist/: the
- * page's own (already started in that worker) or another build of the same source,
- * which is started here. The two digests must agree.
+ * performance.now(), through each build's `Engine.signatureDigest` (a benchmark hook), on
+ * the same generated descriptions as `shop-recs kernel`. `builds` are wasm-bindgen modules
+ * under dist/: the page's own (already started in that worker) and other builds of the
+ * same source, started here. Every build gets two untimed passes of each; then `runs`
+ * rounds in which every build times the naive reference and the kernel in turn, and each
+ * keeps its fastest: the builds and the two kernels all see the same moments of a machine
+ * whose speed drifts. Called on a settled page (its pool idle after a finished run), so
+ * that no pass competes with the pool starting or the engine compiling in the background.
+ * Every build's digests must agree.
  */
-async function wasmKernel(page, { module, products, iterations, runs }) {
+async function wasmKernels(page, { builds, products, iterations, runs }) {
   const worker = await pageWorker(page);
-  return worker.evaluate(async ({ module, products, iterations, runs, seed }) => {
-    const url = new URL(`../${module}`, self.location.href).href;
-    const wasm = await import(url);
-    // The page's own module is started already; starting it again would replace its memory.
-    if (module !== 'shop-recs.js') await wasm.default();
-    const engine = wasm.Engine.generate(products, seed);
+  return worker.evaluate(async ({ builds, products, iterations, runs, seed }) => {
+    const engines = [];
+    for (const { key, module } of builds) {
+      const wasm = await import(new URL(`../${module}`, self.location.href).href);
+      // The page's own module is started already; starting it again would replace its memory.
+      if (module !== 'shop-recs.js') await wasm.default();
+      engines.push({ key, engine: wasm.Engine.generate(products, seed) });
+    }
+    const kinds = [['naive', true], ['kernel', false]];
     try {
-      const wordBytes = engine.tokenData().bytes.length;
-      // One untimed pass of each, then the two take turns, `runs` rounds, and each keeps
-      // its fastest: taking turns lets both see the same moments of a machine whose
-      // speed drifts, so their ratio is not skewed by it.
-      const out = { naive: { bestMs: Infinity }, kernel: { bestMs: Infinity } };
-      for (const [key, naive] of [['naive', true], ['kernel', false]]) out[key].digest = String(engine.signatureDigest(iterations, naive));
-      for (let r = 0; r < runs; r++) {
-        for (const [key, naive] of [['naive', true], ['kernel', false]]) {
-          const t0 = performance.now();
-          engine.signatureDigest(iterations, naive);
-          out[key].bestMs = Math.min(out[key].bestMs, performance.now() - t0);
+      const out = {};
+      for (const { key, engine } of engines) {
+        out[key] = { wordBytes: engine.tokenData().bytes.length, naive: { bestMs: Infinity }, kernel: { bestMs: Infinity } };
+        for (let pass = 0; pass < 2; pass++) {
+          for (const [kind, naive] of kinds) out[key][kind].digest = String(engine.signatureDigest(iterations, naive));
         }
       }
-      return { wordBytes, ...out };
+      for (let r = 0; r < runs; r++) {
+        for (const { key, engine } of engines) {
+          for (const [kind, naive] of kinds) {
+            const t0 = performance.now();
+            engine.signatureDigest(iterations, naive);
+            out[key][kind].bestMs = Math.min(out[key][kind].bestMs, performance.now() - t0);
+          }
+        }
+      }
+      return out;
     } finally {
-      engine.free();
+      for (const { engine } of engines) engine.free();
     }
-  }, { module, products, iterations, runs, seed: SEED });
+  }, {
+    builds, products, iterations, runs, seed: SEED,
+  });
 }
 
 /**
@@ -306,6 +340,28 @@ function describeCatalog(catalog) {
 /** Estimated seconds for `runs + 1` runs of a mode, from its median ns per byte-step in the largest cell so far. */
 function estimate(nsPerStep, byteSteps, runs) {
   return nsPerStep === undefined ? 0 : 1.25 * (runs + 1) * byteSteps * nsPerStep / 1e9;
+}
+
+/**
+ * Timed runs for a mode that always runs but may be long (native portable, Go): `runs`,
+ * or fewer, at least 3, so that its estimate (`perRunS` a run) fits `budgetS`.
+ */
+function runsWithin(runs, perRunS, budgetS) {
+  if (!(perRunS > 0)) return runs;
+  return Math.max(3, Math.min(runs, Math.floor(budgetS / (1.25 * perRunS)) - 1));
+}
+
+/** The catalog file the Go peer reads: the CLI's generated catalogs written out once. */
+async function catalogFile(catalog) {
+  if (catalog === 'default') return join(ROOT, 'www', 'catalog.json');
+  if (catalog === 'real') return REAL_CATALOG;
+  const path = join(ROOT, 'bench', 'tmp', 'catalogs', `generated-${catalog}-${SEED}.json`);
+  if (!existsSync(path)) {
+    const { stdout } = await run(options.cli, ['generate', '--n', String(catalog), '--seed', String(SEED)], { maxBuffer: 1 << 30 });
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, stdout);
+  }
+  return path;
 }
 
 /** Whether an optional mode fits: null when it does, else why not. */
@@ -364,18 +420,53 @@ async function measureCell(browser, base, hw, catalog, iterations, slowest, skip
     }
     native.parallel[threads] = stats(out.parallel_ms.runs);
   }
-  // The same scalar kernel wasm runs, natively, serial and parallel: what wasm is
-  // compared with like for like, and a check on the machine's own parallel efficiency
-  // at the same run lengths as wasm's.
-  const portableEstimate = 1.5 * estimate(slowest['native-portable'], info.byteSteps, runs);
-  const portableOver = overBudget(portableEstimate, GRID.portableBudgetS, deadline);
-  if (!portableOver) {
-    const out = await cli(['bench', '--threads', String(hw), '--kernel', 'portable', ...common]);
+  // The same scalar kernel wasm runs, natively, serial and parallel at every thread
+  // count: what wasm is compared with like for like, and what the Go peer (the same
+  // six-lane kernel) is compared with, so that rayon meets goroutines on the same math.
+  // Long cells get fewer timed runs (at least 3).
+  const perRun = (key) => (slowest[key] === undefined ? undefined : info.byteSteps * slowest[key] / 1e9);
+  const portableRuns = runsWithin(runs, 1.5 * perRun('native-portable'), GRID.longBudgetS);
+  native.portable = { runs: portableRuns, parallel: {} };
+  for (let threads = hw; threads >= 1; threads--) {
+    const only = threads === hw ? [] : ['--only', 'parallel'];
+    const args = ['bench', '--threads', String(threads), '--kernel', 'portable', ...only, ...common];
+    args[args.indexOf('--runs') + 1] = String(portableRuns);
+    const out = await cli(args);
     const mismatch = sameRanking(out.ranking.map((r) => ({ id: r.id, score: r.score })), reference);
-    if (mismatch) throw new BenchError(`${name}: the native portable kernel's ranking differs: ${mismatch}`);
-    native.portable = { serial: stats(out.serial_ms.runs), parallel: stats(out.parallel_ms.runs) };
-  } else {
-    skipped.push({ cell: name, mode: 'native serial and parallel, portable kernel', reason: portableOver });
+    if (mismatch || !out.rankings_equal) throw new BenchError(`${name}: the native portable kernel's ranking differs: ${mismatch}`);
+    if (threads === hw) native.portable.serial = stats(out.serial_ms.runs);
+    native.portable.parallel[threads] = stats(out.parallel_ms.runs);
+  }
+
+  // The Go peer: the seeds' goroutine per candidate and WaitGroup, GOMAXPROCS = threads;
+  // Go serial (the same six-lane kernel) and its one-seed-at-a-time loop beside it.
+  const goPath = await catalogFile(catalog);
+  const goCommon = ['-catalog', goPath, '-product', info.target, '-iterations', String(iterations), '-top', '10'];
+  const goRuns = runsWithin(runs, (perRun('go-serial') ?? 0) + (perRun(`go-goroutines-${hw}`) ?? 0), GRID.longBudgetS);
+  const naiveOver = overBudget(estimate(slowest['go-naive'], info.byteSteps, goRuns), GRID.portableBudgetS, deadline);
+  if (naiveOver) skipped.push({ cell: name, mode: 'Go serial, one seed at a time', reason: naiveOver });
+  const goPeer = { runs: goRuns, goroutines: {} };
+  for (let threads = hw; threads >= 1; threads--) {
+    const modes = threads === hw ? ['serial', 'goroutines', ...(naiveOver ? [] : ['naive'])] : ['goroutines'];
+    if (threads !== hw) {
+      const over = overBudget(estimate(slowest[`go-goroutines-${threads}`] ?? slowest['go-serial'], info.byteSteps, goRuns), GRID.modeBudgetS, deadline);
+      if (over) {
+        skipped.push({ cell: name, mode: `Go goroutines, ${plural(threads, 'thread')}`, reason: over });
+        continue;
+      }
+    }
+    const out = await go([...goCommon, '-threads', String(threads), '-runs', String(goRuns), '-modes', modes.join(',')]);
+    if (out.threads !== threads) throw new BenchError(`${name}: the Go peer ran with GOMAXPROCS ${out.threads}, not ${threads}`);
+    for (const mode of modes) {
+      const mismatch = sameRanking(out.modes[mode].ranking.map((r) => ({ id: r.id, score: r.score })), reference);
+      if (mismatch) throw new BenchError(`${name}: the Go peer's ${mode} ranking differs from native serial: ${mismatch}`);
+    }
+    goPeer.version = out.go;
+    if (threads === hw) {
+      goPeer.serial = stats(out.modes.serial.runs_ms);
+      if (out.modes.naive) goPeer.naive = stats(out.modes.naive.runs_ms);
+    }
+    goPeer.goroutines[threads] = stats(out.modes.goroutines.runs_ms);
   }
 
   // Then the page. Compare (serial, parallel and JS interleaved run by run) when all
@@ -392,15 +483,22 @@ async function measureCell(browser, base, hw, catalog, iterations, slowest, skip
   };
   const cost = (mode) => estimate(slowest[mode], info.byteSteps, runs);
   const timeout = (seconds) => 120_000 + 4000 * seconds;
-  const jsOver = overBudget(cost('js') + cost('wasm-serial') + cost(`wasm-parallel-${hw}`), GRID.modeBudgetS, deadline);
+  const compareCost = cost('js') + cost('wasm-serial') + cost(`wasm-parallel-${hw}`) + cost('server');
+  const jsOver = overBudget(compareCost, GRID.modeBudgetS, deadline);
+  const noteServer = (hooks) => {
+    if (!hooks.times.server || !hooks.server) throw new BenchError(`${name}: the page ran no Server mode (is shop-recs serve serving it?)`);
+    page.server = { ...pageStats(hooks.times.server), threads: hooks.server.threads, kernel: hooks.server.kernel };
+  };
   if (!jsOver) {
-    const hooks = await visit(browser, base, pageParams('compare', hw), { timeoutMs: timeout(cost('js') + cost('wasm-serial') + cost(`wasm-parallel-${hw}`)) });
-    if (hooks.identical !== 'true') throw new BenchError(`${name}: the page says serial, parallel and JS rankings are not identical`);
+    // Compare: serial, parallel, JS and the server, interleaved run by run.
+    const hooks = await visit(browser, base, pageParams('compare', hw), { timeoutMs: timeout(compareCost) });
+    if (hooks.identical !== 'true') throw new BenchError(`${name}: the page says serial, parallel, JS and server rankings are not identical`);
     checkRows(hooks, 'compare');
     page.identical = true;
     page.serial = pageStats(hooks.times.serial);
     page.js = pageStats(hooks.times.js);
     page.parallel[hw] = pageStats(hooks.times.parallel);
+    noteServer(hooks);
   } else {
     // Too long for one visit: each mode on its own, JS last (below).
     const hooks = await visit(browser, base, pageParams('serial', hw), { timeoutMs: timeout(cost('wasm-serial')) });
@@ -418,6 +516,11 @@ async function measureCell(browser, base, hw, catalog, iterations, slowest, skip
     const hooks = await visit(browser, base, pageParams('parallel', threads), { timeoutMs: timeout(cost(mode)) });
     checkRows(hooks, `wasm parallel on ${threads} threads`);
     page.parallel[threads] = pageStats(hooks.times.parallel);
+  }
+  if (!page.server) {
+    const hooks = await visit(browser, base, pageParams('server', hw), { timeoutMs: timeout(cost('server')) });
+    checkRows(hooks, 'the server');
+    noteServer(hooks);
   }
   if (!page.js) {
     const over = overBudget(cost('js'), GRID.modeBudgetS, deadline);
@@ -439,8 +542,14 @@ async function measureCell(browser, base, hw, catalog, iterations, slowest, skip
   note('wasm-serial', page.serial);
   note('js', page.js);
   for (const [t, s] of Object.entries(page.parallel)) note(`wasm-parallel-${t}`, s);
-  note('native-portable', native.portable?.serial);
-  return { name, catalog: source.key, label: source.label, iterations, runs, ...info, native, page };
+  note('native-portable', native.portable.serial);
+  note('server', page.server);
+  note('go-serial', goPeer.serial);
+  note('go-naive', goPeer.naive);
+  for (const [t, s] of Object.entries(goPeer.goroutines)) note(`go-goroutines-${t}`, s);
+  return {
+    name, catalog: source.key, label: source.label, iterations, runs, ...info, native, page, go: goPeer,
+  };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -587,27 +696,27 @@ async function main() {
     log(`== start-up: ${GRID.readyVisits} fresh visits of the page (default catalog)`);
     const startup = [];
     let hw = 0;
-    let wasmKernelResult = null;
     for (let i = 0; i < GRID.readyVisits; i++) {
-      const hooks = await visit(browser, base, {}, {
-        until: 'ready',
-        inside: i === 0 ? async (page) => {
-          const out = {};
-          for (const build of WASM_BUILDS) {
-            if (!existsSync(join(SERVED, build.module))) continue;
-            out[build.key] = await wasmKernel(page, { module: build.module, products: 200, iterations: 1500, runs: GRID.kernelRuns });
-          }
-          return out;
-        } : null,
-      });
+      const hooks = await visit(browser, base, {}, { until: 'ready' });
       if (hooks.readyMs === null) throw new BenchError('the page set no shop-recs:ready performance mark');
       hw = hooks.hw;
-      if (hooks.extra) wasmKernelResult = hooks.extra;
       startup.push({ readyMs: hooks.readyMs, poolStartMs: hooks.poolStartMs, wasmInitMs: hooks.wasmInitMs, threads: hooks.threads });
     }
     log(`   ready ${startup.map((s) => s.readyMs.toFixed(0)).join(', ')} ms; pool of ${startup[0].threads} started in ${startup.map((s) => s.poolStartMs.toFixed(0)).join(', ')} ms`);
 
-    log('== kernel against the naive reference (200 generated descriptions, 1500 iterations)');
+    log('== kernel against the naive reference (200 generated descriptions, 1500 iterations), on a settled page');
+    // A page whose pool has started and finished a parallel run, so that it is idle and
+    // the threaded module warm; the builds are then timed pass by pass, in turns.
+    const { extra: wasmKernelResult } = await visit(browser, base, {
+      generate: '2000', mode: 'parallel', threads: String(hw), iterations: '300', runs: '1', autorun: '1',
+    }, {
+      inside: (page) => wasmKernels(page, {
+        builds: WASM_BUILDS.filter((b) => existsSync(join(SERVED, b.module))).map(({ key, module }) => ({ key, module })),
+        products: 200,
+        iterations: 1500,
+        runs: GRID.kernelRuns,
+      }),
+    });
     const nativeKernel = await cli(['kernel', '--json', '--runs', String(GRID.kernelRuns)]);
     const threaded = wasmKernelResult.threaded;
     const steps = threaded.wordBytes * 1500;

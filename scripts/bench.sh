@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The benchmark: wasm parallel vs wasm serial vs plain JS (the page, in headless
-# Chromium) vs native serial and parallel (the CLI), over catalogs, iterations and
-# thread counts. Writes bench/REPORT.md, bench/plot.svg and bench/results.json, and
+# Chromium) vs the server (the page's Server mode, over HTTP) vs native serial and
+# parallel (the CLI) vs the Go peer (goroutines), over catalogs, iterations and thread
+# counts. Writes bench/REPORT.md, bench/plot.svg and bench/results.json, and
 # prints the summary table.
 #
 #   scripts/bench.sh            the full grid (under 15 minutes on 2 cores)
@@ -29,9 +30,15 @@ for arg in "$@"; do
 done
 started=$SECONDS
 
-# --browser: the benchmark drives Debian's Chromium, as the end-to-end tests do. The build
-# includes the native release binary (the CLI, and shop-recs serve, which serves the page).
-scripts/build.sh --browser
+# --browser: the benchmark drives Debian's Chromium, as the end-to-end tests do; --go: the
+# Go peer is built with Debian's golang-go. The build includes the native release binary
+# (the CLI, and shop-recs serve, which serves the page).
+scripts/build.sh --browser --go
+
+# The seeds' Go scaffolding, the peer rayon is compared with (standard library only).
+step "Building the Go peer (bench/peers/go) into bench/tmp/shop-recs-go"
+(cd bench/peers/go && go vet ./... && go build -trimpath -o ../../tmp/shop-recs-go .)
+ok "$(go version): bench/tmp/shop-recs-go"
 
 # An experiment the report states: the same kernel built with wasm's 128-bit SIMD
 # (simd128), beside the page's scalar build; built like the single-thread module (no

@@ -6,6 +6,8 @@
 #   scripts/setup.sh --browser  the same, plus the test browsers: Debian's chromium and
 #                               chromium-driver, firefox-esr, webkit2gtk-driver (WebKitGTK's
 #                               MiniBrowser and WebKitWebDriver) and xvfb, and geckodriver
+#   scripts/setup.sh --go       also Debian's golang-go, for the benchmark's Go peer
+#                               (bench/peers/go/; scripts/bench.sh asks for it)
 #
 # Everything comes from crates.io, npm, Debian's apt or rustup: nothing else is fetched.
 set -euo pipefail
@@ -13,10 +15,12 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/lib.sh
 
 want_browser=0
+want_go=0
 for arg in "$@"; do
   case "$arg" in
     --browser) want_browser=1 ;;
-    *) die "unknown option $arg (usage: scripts/setup.sh [--browser])" ;;
+    --go) want_go=1 ;;
+    *) die "unknown option $arg (usage: scripts/setup.sh [--browser] [--go])" ;;
   esac
 done
 
@@ -118,5 +122,19 @@ if [ "$want_browser" = 1 ]; then
   cargo_tool geckodriver "geckodriver $GECKODRIVER_VERSION" \
     "Firefox's WebDriver server, for the Firefox tests; about 2 minutes" \
     --locked geckodriver --version "$GECKODRIVER_VERSION"
+fi
+# --- Go (the benchmark's peer only) ------------------------------------------------
+if [ "$want_go" = 1 ]; then
+  if command -v go >/dev/null; then
+    ok "$(go version)"
+  elif [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    step "Installing Debian's golang-go (the benchmark's Go peer; about a minute)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q
+    apt-get install -y -q --no-install-recommends golang-go
+  else
+    die "the benchmark's Go peer needs Go. Install it as root:
+    apt-get update && apt-get install -y golang-go"
+  fi
 fi
 ok "setup complete"
