@@ -66,40 +66,56 @@ function speedupPanel(results, x0, y0, w, h) {
 }
 
 function nsPanel(results, derive, x0, y0, w, h) {
+  return logBarPanel({
+    title: 'ns per FNV byte-step, serial (log scale, lower is faster)',
+    modes: [
+      ['wasm', 'wasm serial', (d) => d.wasmNs],
+      ['js', 'plain JS', (d) => d.jsNs],
+      ['native', `native serial (${results.cells[0].kernel})`, (d) => d.nativeNs],
+      ['portable', 'native serial (portable)', (d) => d.portableNs],
+    ],
+    groups: results.cells.map((cell) => ({ cell, data: derive(cell, results.hw) })),
+    colors: MODE_COLORS,
+    value: (v) => `${v.toFixed(3)} ns`,
+    axisLabel: 'catalog × iterations',
+    legendColumns: 2,
+  }, x0, y0, w, h);
+}
+
+/**
+ * Bars on a log scale, one group per cell and one bar per mode (`[key, label, f]`, f
+ * reading the group's `data`), with the cells' names under the groups and a legend.
+ */
+function logBarPanel({ title, modes, groups, colors, value, axisLabel = null, legendColumns }, x0, y0, w, h) {
   const out = [];
-  const modes = [
-    ['wasm', 'wasm serial', (d) => d.wasmNs],
-    ['js', 'plain JS', (d) => d.jsNs],
-    ['native', `native serial (${results.cells[0].kernel})`, (d) => d.nativeNs],
-    ['portable', 'native serial (portable)', (d) => d.portableNs],
-  ];
-  const groups = results.cells.map((cell) => ({ cell, d: derive(cell, results.hw) }));
-  const values = groups.flatMap(({ d }) => modes.map(([, , f]) => f(d))).filter((v) => v > 0);
+  const values = groups.flatMap(({ data }) => modes.map(([, , f]) => f(data))).filter((v) => v > 0);
+  if (!values.length) return '';
   const lo = 10 ** Math.floor(Math.log10(Math.min(...values)));
   const hi = 10 ** Math.ceil(Math.log10(Math.max(...values)));
   const py = (v) => y0 + h - ((Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo))) * h;
-  out.push(text(x0, y0 - 14, 'ns per FNV byte-step, serial (log scale, lower is faster)', 'font-weight="bold" font-size="13"'));
+  out.push(text(x0, y0 - 14, title, 'font-weight="bold" font-size="13"'));
   logGrid(out, lo, hi, py, x0, w);
   const groupWidth = w / groups.length;
   const bar = (groupWidth * 0.8) / modes.length;
-  groups.forEach(({ cell, d }, g) => {
+  groups.forEach(({ cell, data }, g) => {
     const gx = x0 + g * groupWidth + groupWidth * 0.1;
     modes.forEach(([key, label, f], m) => {
-      const v = f(d);
+      const v = f(data);
       if (!(v > 0)) return;
       const top = py(v);
-      out.push(`<rect x="${(gx + m * bar).toFixed(1)}" y="${top.toFixed(1)}" width="${(bar - 1).toFixed(1)}" height="${(y0 + h - top).toFixed(1)}" fill="${MODE_COLORS[key]}"><title>${esc(`${label}, ${short(cell)}: ${v.toFixed(3)} ns`)}</title></rect>`);
+      out.push(`<rect x="${(gx + m * bar).toFixed(1)}" y="${top.toFixed(1)}" width="${(bar - 1).toFixed(1)}" height="${(y0 + h - top).toFixed(1)}" fill="${colors[key]}"><title>${esc(`${label}, ${short(cell)}: ${value(v)}`)}</title></rect>`);
     });
     // Two lines, catalog over iterations, so that neighbouring labels never overlap.
     const [catalog, iterations] = short(cell).split(' × ');
     out.push(text(gx + groupWidth * 0.4, y0 + h + 14, catalog, 'text-anchor="middle" font-size="11"'));
     out.push(text(gx + groupWidth * 0.4, y0 + h + 26, `× ${iterations}`, 'text-anchor="middle" font-size="11"'));
   });
-  out.push(text(x0 + w / 2, y0 + h + 42, 'catalog × iterations', 'text-anchor="middle"'));
+  if (axisLabel) out.push(text(x0 + w / 2, y0 + h + 42, axisLabel, 'text-anchor="middle"'));
+  const legendTop = y0 + h + (axisLabel ? 62 : 48);
   modes.forEach(([key, label], i) => {
-    const lx = x0 + (i % 2) * (w / 2);
-    const ly = y0 + h + 62 + Math.floor(i / 2) * 16;
-    out.push(`<rect x="${lx}" y="${ly - 10}" width="14" height="10" fill="${MODE_COLORS[key]}"/>`);
+    const lx = x0 + (i % legendColumns) * (w / legendColumns);
+    const ly = legendTop + Math.floor(i / legendColumns) * 16;
+    out.push(`<rect x="${lx}" y="${ly - 10}" width="14" height="10" fill="${colors[key]}"/>`);
     out.push(text(lx + 20, ly, label));
   });
   return out.join('\n');
@@ -120,43 +136,21 @@ function logGrid(out, lo, hi, py, x0, w) {
 /** Each cell's medians: wasm serial and parallel, the server's round trip and compute, rayon and goroutines (portable kernel). */
 function peersPanel(results, x0, y0, w, h) {
   const { hw } = results;
-  const out = [];
-  const modes = [
-    ['serial', 'wasm serial', (c) => c.page.serial?.median],
-    ['parallel', `wasm parallel (${hw})`, (c) => c.page.parallel[hw]?.median],
-    ['server', 'server round trip', (c) => c.page.server?.median],
-    ['compute', 'server compute', (c) => c.page.server?.computeMs],
-    ['rayon', `rayon (${hw}, portable kernel)`, (c) => c.native.portable?.parallel?.[hw]?.median],
-    ['goroutines', `Go goroutines (${hw})`, (c) => c.go?.goroutines?.[hw]?.median],
-  ];
-  const values = results.cells.flatMap((c) => modes.map(([, , f]) => f(c))).filter((v) => v > 0);
-  if (!values.length) return '';
-  const lo = 10 ** Math.floor(Math.log10(Math.min(...values)));
-  const hi = 10 ** Math.ceil(Math.log10(Math.max(...values)));
-  const py = (v) => y0 + h - ((Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo))) * h;
-  out.push(text(x0, y0 - 14, 'Median ms per cell: the browser, the server, rayon and goroutines (log scale, lower is faster)', 'font-weight="bold" font-size="13"'));
-  logGrid(out, lo, hi, py, x0, w);
-  const groupWidth = w / results.cells.length;
-  const bar = (groupWidth * 0.8) / modes.length;
-  results.cells.forEach((cell, g) => {
-    const gx = x0 + g * groupWidth + groupWidth * 0.1;
-    modes.forEach(([key, label, f], m) => {
-      const v = f(cell);
-      if (!(v > 0)) return;
-      const top = py(v);
-      out.push(`<rect x="${(gx + m * bar).toFixed(1)}" y="${top.toFixed(1)}" width="${(bar - 1).toFixed(1)}" height="${(y0 + h - top).toFixed(1)}" fill="${PEER_COLORS[key]}"><title>${esc(`${label}, ${short(cell)}: ${v.toFixed(2)} ms`)}</title></rect>`);
-    });
-    const [catalog, iterations] = short(cell).split(' × ');
-    out.push(text(gx + groupWidth * 0.4, y0 + h + 14, catalog, 'text-anchor="middle" font-size="11"'));
-    out.push(text(gx + groupWidth * 0.4, y0 + h + 26, `× ${iterations}`, 'text-anchor="middle" font-size="11"'));
-  });
-  modes.forEach(([key, label], i) => {
-    const lx = x0 + (i % 3) * (w / 3);
-    const ly = y0 + h + 48 + Math.floor(i / 3) * 16;
-    out.push(`<rect x="${lx}" y="${ly - 10}" width="14" height="10" fill="${PEER_COLORS[key]}"/>`);
-    out.push(text(lx + 20, ly, label));
-  });
-  return out.join('\n');
+  return logBarPanel({
+    title: 'Median ms per cell: the browser, the server, rayon and goroutines (log scale, lower is faster)',
+    modes: [
+      ['serial', 'wasm serial', (c) => c.page.serial?.median],
+      ['parallel', `wasm parallel (${hw})`, (c) => c.page.parallel[hw]?.median],
+      ['server', 'server round trip', (c) => c.page.server?.median],
+      ['compute', 'server compute', (c) => c.page.server?.computeMs],
+      ['rayon', `rayon (${hw}, portable kernel)`, (c) => c.native.portable?.parallel?.[hw]?.median],
+      ['goroutines', `Go goroutines (${hw})`, (c) => c.go?.goroutines?.[hw]?.median],
+    ],
+    groups: results.cells.map((cell) => ({ cell, data: cell })),
+    colors: PEER_COLORS,
+    value: (v) => `${v.toFixed(2)} ms`,
+    legendColumns: 3,
+  }, x0, y0, w, h);
 }
 
 /** The SVG document. */
