@@ -54,7 +54,13 @@ export function crossover(results) {
   for (let i = cells.length - 1; i >= 0 && cells[i].v.serverWins; i--) from = cells[i];
   const losses = cells.filter(({ v }) => !v.serverWins);
   if (!from) {
-    return { from: null, text: `none: the browser's best beat the server's round trip in every cell, up to ${cellName(cells[cells.length - 1].cell)}` };
+    const wins = cells.filter(({ v }) => v.serverWins);
+    return {
+      from: null,
+      text: wins.length
+        ? `none that holds: the server's round trip beat the browser's best in ${wins.map(({ cell }) => cellName(cell)).join(', ')}, but not in the largest cell, ${cellName(cells[cells.length - 1].cell)}`
+        : `none: the browser's best beat the server's round trip in every cell, up to ${cellName(cells[cells.length - 1].cell)}`,
+    };
   }
   if (from === cells[0]) {
     return { from, text: `the server's round trip beat the browser's best in every cell, down to the smallest, ${cellName(from.cell)} (${fmtInt(from.size)} product-iterations)` };

@@ -55,3 +55,48 @@ test('the plot of the recorded report is well-formed: every tag closed, no attri
   // Text is escaped: no raw ampersand outside an entity.
   assert.doesNotMatch(svg, /&(?!amp;|lt;|gt;|quot;)/);
 });
+
+// ---------------------------------------------------------------------------------------
+// The peers' comparisons (bench/report-peers.mjs), on made-up cells.
+
+/** A cell with the figures the comparisons read: medians in ms. */
+function cell({ products, iterations, serial, parallel, server, compute, go }) {
+  return {
+    label: `generated ${products}`, products, iterations,
+    page: { serial: { median: serial }, parallel: { 2: { median: parallel } }, server: { median: server, computeMs: compute, outsideMs: server - compute } },
+    native: { portable: { serial: { median: 100 }, parallel: { 2: { median: 50 } } } },
+    go: go && { serial: { median: go.serial }, goroutines: { 2: { median: go.parallel } } },
+  };
+}
+
+test('browser against server: the break-even, and the crossover from the smallest winning size up', async () => {
+  const { crossover, versusServer } = await import('../../bench/report-peers.mjs');
+  const small = cell({ products: 40, iterations: 1500, serial: 3, parallel: 2, server: 4, compute: 0.5 });
+  const mid = cell({ products: 200, iterations: 1500, serial: 12, parallel: 8, server: 5, compute: 1 });
+  const big = cell({ products: 2000, iterations: 1500, serial: 120, parallel: 65, server: 17, compute: 13 });
+  const v = versusServer(big, 2);
+  assert.equal(v.best.ms, 65);
+  assert.equal(v.breakEven, 65 - 13);
+  assert.equal(v.serverVsParallel, 65 / 17);
+  assert.equal(v.serverWins, true);
+  assert.equal(versusServer(small, 2).serverWins, false);
+  const at = crossover({ hw: 2, cells: [big, small, mid] });
+  assert.equal(at.from.cell, mid, 'the smallest size from which the server wins in every larger cell');
+  assert.match(at.text, /below it the browser wins \(generated 40 × 1,500\)/);
+  // A larger cell the browser wins again moves the crossover above it.
+  const bigger = cell({ products: 20000, iterations: 1500, serial: 1, parallel: 1, server: 5, compute: 1 });
+  assert.match(crossover({ hw: 2, cells: [small, mid, big, bigger] }).text,
+    /^none that holds: .*generated 200 × 1,500, generated 2000 × 1,500, but not in the largest cell, generated 20000 × 1,500/);
+  assert.match(crossover({ hw: 2, cells: [small] }).text, /^none: the browser's best beat the server's round trip in every cell/);
+  assert.match(crossover({ hw: 2, cells: [mid, big] }).text, /in every cell, down to the smallest/);
+});
+
+test('rayon against goroutines: time ratio and each side\'s own efficiency', async () => {
+  const { versusGoroutines } = await import('../../bench/report-peers.mjs');
+  const c = cell({ products: 2000, iterations: 1500, serial: 1, parallel: 1, server: 1, compute: 1, go: { serial: 130, parallel: 75 } });
+  const v = versusGoroutines(c, 2);
+  assert.equal(v.rayonEfficiency, 100 / (2 * 50));
+  assert.equal(v.goEfficiency, 130 / (2 * 75));
+  assert.equal(v.ratio, 75 / 50);
+  assert.equal(versusGoroutines({ ...c, go: undefined }, 2), null, 'no Go run, no comparison');
+});
