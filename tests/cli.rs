@@ -200,7 +200,10 @@ fn generate_prints_the_catalog_that_generate_n_scores() {
     let parsed = shop_recs::parse_catalog(&text).expect("a catalog the parser takes");
     let generated = shop_recs::generate::generate(25, 9).expect("generated");
     assert_eq!(parsed.products(), generated.products());
-    assert_fails_with(&run(&["generate", "--n", "0"]), "cannot generate the catalog");
+    assert_fails_with(
+        &run(&["generate", "--n", "0"]),
+        "cannot generate the catalog",
+    );
 }
 
 #[test]

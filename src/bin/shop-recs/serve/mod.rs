@@ -227,7 +227,9 @@ fn own_catalog(args: &ServeArgs) -> Result<(Catalog, Option<String>), ServeError
     if let Some(path) = &args.catalog {
         let catalog =
             crate::cli::load_catalog(path).map_err(|e| ServeError::Catalog(e.to_string()))?;
-        let sha256 = std::fs::read(path).ok().map(|bytes| catalogs::sha256_hex(&bytes));
+        let sha256 = std::fs::read(path)
+            .ok()
+            .map(|bytes| catalogs::sha256_hex(&bytes));
         return Ok((catalog, sha256));
     }
     if let Some(n) = args.generate {
@@ -237,7 +239,10 @@ fn own_catalog(args: &ServeArgs) -> Result<(Catalog, Option<String>), ServeError
     }
     let catalog = parse_catalog(BUNDLED_CATALOG)
         .map_err(|e| ServeError::Catalog(format!("the bundled catalog is invalid: {e}")))?;
-    Ok((catalog, Some(catalogs::sha256_hex(BUNDLED_CATALOG.as_bytes()))))
+    Ok((
+        catalog,
+        Some(catalogs::sha256_hex(BUNDLED_CATALOG.as_bytes())),
+    ))
 }
 
 /// The API routes, then the static site for every other path, with the layers.
