@@ -84,6 +84,9 @@ fn check(timeline: &Timeline, catalog: &Catalog, query: &Query, threads: usize) 
     );
 }
 
+/// Which threads take part is the scheduler's choice (a thread asleep when the run starts
+/// may wake too late to steal), so every attempt must hold the rest, and one of five must
+/// show more than one thread on the text branch: a pool that never shares it fails.
 #[test]
 fn a_generated_catalog_on_four_threads() {
     let catalog = generate(400, 7).expect("a generated catalog");
@@ -91,19 +94,21 @@ fn a_generated_catalog_on_four_threads() {
         iterations: 300,
         ..Query::new(catalog.product(0).id.clone())
     };
-    let timeline = timeline_on(4, &catalog, &query);
-    check(&timeline, &catalog, &query, 4);
-    // Enough work (hundreds of ms unoptimized) that the idle threads wake and steal.
-    let text_threads = timeline
-        .per_thread()
-        .iter()
-        .filter(|row| row.text_candidates > 0)
-        .count();
-    assert!(
-        text_threads > 1,
-        "more than one thread scored text: {:?}",
-        timeline.per_thread()
-    );
+    let mut seen = Vec::new();
+    for _attempt in 0..5 {
+        let timeline = timeline_on(4, &catalog, &query);
+        check(&timeline, &catalog, &query, 4);
+        let text_threads = timeline
+            .per_thread()
+            .iter()
+            .filter(|row| row.text_candidates > 0)
+            .count();
+        if text_threads > 1 {
+            return;
+        }
+        seen.push(timeline.per_thread());
+    }
+    panic!("in none of five runs did more than one thread score text: {seen:?}");
 }
 
 #[test]

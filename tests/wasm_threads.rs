@@ -75,6 +75,10 @@ async fn recommend_parallel_equals_serial_on_the_pool() {
 
 /// The pool at work through the binding the page calls: on the pool's threads, every
 /// candidate once per branch, times on one clock inside the run, and the serial ranking.
+/// Which threads take part is the scheduler's choice: a pool thread asleep when the run
+/// starts may wake too late to steal. So each attempt must hold everything else, and at
+/// least one of five (each some 30 ms of text work) must show more than one thread on
+/// the text branch; a pool that never shares it fails.
 #[wasm_bindgen_test]
 async fn the_timeline_records_every_candidate_on_the_pool() {
     use js_sys::{Float64Array, Int32Array, Object, Reflect};
@@ -85,34 +89,45 @@ async fn the_timeline_records_every_candidate_on_the_pool() {
     let field = |object: &JsValue, key: &str| {
         Reflect::get(object, &JsValue::from_str(key)).expect("a field")
     };
-    let engine = Engine::generate(600, 5).expect("generated");
+    let engine = Engine::generate(2000, 5).expect("generated");
     let target = engine.id_at(3).expect("a product");
-    let timeline: Object = engine.timeline(&target, 200, 10).expect("a timeline");
-    let timeline = JsValue::from(timeline);
-    assert_eq!(field(&timeline, "threads").as_f64(), Some(THREADS as f64));
-    let wall = field(&timeline, "wallMs").as_f64().expect("wallMs");
-    let mut text_threads = std::collections::HashSet::new();
-    for branch in ["text", "attribute"] {
-        let spans = field(&timeline, branch);
-        let thread: Int32Array = field(&spans, "thread").dyn_into().expect("Int32Array");
-        let start: Float64Array = field(&spans, "start").dyn_into().expect("Float64Array");
-        let end: Float64Array = field(&spans, "end").dyn_into().expect("Float64Array");
-        assert_eq!(thread.length(), 599, "{branch}: one span per candidate");
-        for k in 0..thread.length() {
-            let t = thread.get_index(k);
-            assert!((0..THREADS as i32).contains(&t), "{branch}: thread {t}");
-            let (s, e) = (start.get_index(k), end.get_index(k));
-            assert!(
-                0.0 <= s && s <= e && e <= wall,
-                "{branch}: [{s}, {e}] in {wall}"
-            );
-            if branch == "text" {
-                text_threads.insert(t);
+    let mut shared = false;
+    let mut timeline = JsValue::UNDEFINED;
+    for _attempt in 0..5 {
+        let run: Object = engine.timeline(&target, 300, 10).expect("a timeline");
+        timeline = JsValue::from(run);
+        assert_eq!(field(&timeline, "threads").as_f64(), Some(THREADS as f64));
+        let wall = field(&timeline, "wallMs").as_f64().expect("wallMs");
+        let mut text_threads = std::collections::HashSet::new();
+        for branch in ["text", "attribute"] {
+            let spans = field(&timeline, branch);
+            let thread: Int32Array = field(&spans, "thread").dyn_into().expect("Int32Array");
+            let start: Float64Array = field(&spans, "start").dyn_into().expect("Float64Array");
+            let end: Float64Array = field(&spans, "end").dyn_into().expect("Float64Array");
+            assert_eq!(thread.length(), 1999, "{branch}: one span per candidate");
+            for k in 0..thread.length() {
+                let t = thread.get_index(k);
+                assert!((0..THREADS as i32).contains(&t), "{branch}: thread {t}");
+                let (s, e) = (start.get_index(k), end.get_index(k));
+                assert!(
+                    0.0 <= s && s <= e && e <= wall,
+                    "{branch}: [{s}, {e}] in {wall}"
+                );
+                if branch == "text" {
+                    text_threads.insert(t);
+                }
             }
         }
+        if text_threads.len() > 1 {
+            shared = true;
+            break;
+        }
     }
-    assert!(text_threads.len() > 1, "more than one thread scored text");
-    let serial = engine.recommend(&target, 200, 10, false).expect("serial");
+    assert!(
+        shared,
+        "in one of five runs, more than one thread scored text"
+    );
+    let serial = engine.recommend(&target, 300, 10, false).expect("serial");
     let ids = |value: &JsValue| -> Vec<String> {
         js_sys::Array::from(&field(value, "items"))
             .iter()
