@@ -24,6 +24,10 @@ const PICTURES = {
         serial: median('serial'),
         parallel: median('parallel'),
         js: median('js'),
+        server: median('server'),
+        serverCompute: Number(document.querySelector('[data-testid=time-server]').dataset.computeMs),
+        serverVsParallel: Number(document.querySelector('[data-testid=server-vs-parallel]').dataset.value),
+        breakEven: Number(document.querySelector('[data-testid=break-even]').dataset.ms),
         speedup: Number(document.querySelector('[data-testid=speedup]').dataset.value),
         identical: document.querySelector('[data-testid=identical]').dataset.value,
       };
