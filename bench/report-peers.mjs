@@ -4,10 +4,8 @@
 // computed from the run's results.json; none is typed in.
 
 import { fmtMs, median } from '../www/js/format.js';
-import { table } from './report.mjs';
+import { fmtInt, fmtX, table } from './report.mjs';
 
-const fmtX = (x) => (x === undefined || x === null || !Number.isFinite(x) ? '—' : `${x.toFixed(2)}×`);
-const fmtInt = (n) => n.toLocaleString('en-US');
 const cellName = (cell) => `${cell.label} × ${fmtInt(cell.iterations)}`;
 
 /** The browser's modes that ran in a cell, with their medians. */

@@ -13,9 +13,9 @@ export { fmtMs };
 // ---------------------------------------------------------------------------------------
 // Formatting.
 
-const fmtX = (x, digits = 2) => (x === undefined || x === null || !Number.isFinite(x) ? '—' : `${x.toFixed(digits)}×`);
+export const fmtX = (x, digits = 2) => (x === undefined || x === null || !Number.isFinite(x) ? '—' : `${x.toFixed(digits)}×`);
 const fmtNs = (ns) => (ns === undefined || ns === null ? '—' : ns.toFixed(3));
-const fmtInt = (n) => n.toLocaleString('en-US');
+export const fmtInt = (n) => n.toLocaleString('en-US');
 const fmtMiB = (bytes) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 const fmtKB = (bytes) => `${(bytes / 1000).toFixed(1)} kB`;
 /** "lo to hi" of the numbers `xs`, each written by `f`. */

@@ -372,6 +372,7 @@ function overBudget(estimateS, limitS, deadline) {
   return null;
 }
 
+/** Null when `rows` and `ranking` list the same identifiers with the same scores, in order; else where they first differ. */
 function sameRanking(rows, ranking) {
   if (rows.length !== ranking.length) return `${rows.length} rows against ${ranking.length}`;
   for (let i = 0; i < rows.length; i++) {
@@ -399,7 +400,8 @@ async function measureCell(browser, base, hw, catalog, iterations, slowest, skip
   const runs = runsFor(cellSize({ catalog, iterations }));
   const source = describeCatalog(catalog);
   const name = `${source.label} × ${iterations}`;
-  const common = ['--iterations', String(iterations), '--runs', String(runs), '--json', ...source.cli];
+  /** `shop-recs bench` arguments for this cell, with `timedRuns` timed runs. */
+  const common = (timedRuns = runs) => ['--iterations', String(iterations), '--runs', String(timedRuns), '--json', ...source.cli];
 
   // Native first: it names the target (the first product) and gives the reference ranking.
   const native = { parallel: {} };
@@ -409,13 +411,13 @@ async function measureCell(browser, base, hw, catalog, iterations, slowest, skip
     // Serial is timed once, beside the widest pool; the other pools time parallel only
     // (the CLI still holds each parallel ranking against an untimed serial one).
     const only = threads === hw ? [] : ['--only', 'parallel'];
-    const out = await cli(['bench', '--threads', String(threads), ...only, ...common]);
+    const out = await cli(['bench', '--threads', String(threads), ...only, ...common()]);
     if (!out.rankings_equal) throw new BenchError(`${name}: native rankings differ`);
     if (!reference) {
       reference = out.ranking.map((r) => ({ id: r.id, score: r.score }));
       info = { products: out.products, target: out.target, wordBytes: out.word_bytes, byteSteps: out.byte_steps, kernel: out.kernel, lanes: out.kernel_lanes };
       native.serial = stats(out.serial_ms.runs);
-    } else if (sameRanking(out.ranking.map((r) => ({ id: r.id, score: r.score })), reference)) {
+    } else if (sameRanking(out.ranking, reference)) {
       throw new BenchError(`${name}: the native ranking with ${threads} threads differs`);
     }
     native.parallel[threads] = stats(out.parallel_ms.runs);
@@ -429,10 +431,8 @@ async function measureCell(browser, base, hw, catalog, iterations, slowest, skip
   native.portable = { runs: portableRuns, parallel: {} };
   for (let threads = hw; threads >= 1; threads--) {
     const only = threads === hw ? [] : ['--only', 'parallel'];
-    const args = ['bench', '--threads', String(threads), '--kernel', 'portable', ...only, ...common];
-    args[args.indexOf('--runs') + 1] = String(portableRuns);
-    const out = await cli(args);
-    const mismatch = sameRanking(out.ranking.map((r) => ({ id: r.id, score: r.score })), reference);
+    const out = await cli(['bench', '--threads', String(threads), '--kernel', 'portable', ...only, ...common(portableRuns)]);
+    const mismatch = sameRanking(out.ranking, reference);
     if (mismatch || !out.rankings_equal) throw new BenchError(`${name}: the native portable kernel's ranking differs: ${mismatch}`);
     if (threads === hw) native.portable.serial = stats(out.serial_ms.runs);
     native.portable.parallel[threads] = stats(out.parallel_ms.runs);
@@ -458,7 +458,7 @@ async function measureCell(browser, base, hw, catalog, iterations, slowest, skip
     const out = await go([...goCommon, '-threads', String(threads), '-runs', String(goRuns), '-modes', modes.join(',')]);
     if (out.threads !== threads) throw new BenchError(`${name}: the Go peer ran with GOMAXPROCS ${out.threads}, not ${threads}`);
     for (const mode of modes) {
-      const mismatch = sameRanking(out.modes[mode].ranking.map((r) => ({ id: r.id, score: r.score })), reference);
+      const mismatch = sameRanking(out.modes[mode].ranking, reference);
       if (mismatch) throw new BenchError(`${name}: the Go peer's ${mode} ranking differs from native serial: ${mismatch}`);
     }
     goPeer.version = out.go;

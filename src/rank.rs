@@ -25,7 +25,7 @@ pub use bench::{
     EveryThread, score_parallel_with, score_serial_on_every_thread, score_serial_with,
 };
 pub use stop::score_until_stopped;
-pub use timeline::{Span, ThreadSummary, Timeline, score_parallel_timeline};
+pub use timeline::{Branch, Span, ThreadSummary, Timeline, score_parallel_timeline};
 
 use crate::catalog::Catalog;
 use crate::similarity::{Kernel, attribute_similarity, combined_score, seed_bases};
@@ -314,17 +314,8 @@ fn score_parallel_checking(
 /// timed run uses; the timeline's probe records which thread scored it and when.
 trait Probe: Sync {
     type Record: Send;
-    /// Runs `score` for one candidate of `branch` and returns its result with the record.
-    fn around(&self, branch: Branch, score: impl FnOnce() -> f64) -> (f64, Self::Record);
-}
-
-/// The two branches of a parallel run's [`rayon::join`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Branch {
-    /// MinHash text similarity: the CPU-bound branch.
-    Text,
-    /// Attribute Jaccard similarity: the cheap one.
-    Attribute,
+    /// Runs `score` for one candidate and returns its result with the record.
+    fn around(&self, score: impl FnOnce() -> f64) -> (f64, Self::Record);
 }
 
 /// The probe of plain runs: records nothing.
@@ -333,7 +324,7 @@ struct Unprobed;
 impl Probe for Unprobed {
     type Record = ();
     #[inline(always)]
-    fn around(&self, _: Branch, score: impl FnOnce() -> f64) -> (f64, ()) {
+    fn around(&self, score: impl FnOnce() -> f64) -> (f64, ()) {
         (score(), ())
     }
 }
@@ -352,6 +343,25 @@ struct BranchRun<R> {
     records: Vec<R>,
 }
 
+/// One branch of a parallel run: `score(candidate's catalog index)` for every candidate of
+/// `target`, on the pool, with `probe` around each; each result goes to its own slot.
+fn probed_branch<P: Probe>(
+    catalog: &Catalog,
+    target: usize,
+    probe: &P,
+    score: impl Fn(usize) -> f64 + Sync,
+) -> BranchRun<P::Record> {
+    let (values, records) = (0..catalog.len() - 1)
+        .into_par_iter()
+        .map(|k| probe.around(|| score(candidate_index(k, target))))
+        .unzip();
+    BranchRun {
+        target,
+        values,
+        records,
+    }
+}
+
 /// The parallel scorer, with `probe` around every candidate of each branch.
 fn score_parallel_probed<P: Probe>(
     catalog: &Catalog,
@@ -365,37 +375,15 @@ fn score_parallel_probed<P: Probe>(
         || -> Result<BranchRun<P::Record>, QueryError> {
             let target = resolve_target(catalog, query)?;
             let text_scorer = TextScorer::new(catalog, target, query.iterations, kernel);
-            let (values, records) = (0..catalog.len() - 1)
-                .into_par_iter()
-                .map(|k| {
-                    probe.around(Branch::Text, || {
-                        unless_stopped(stop, || {
-                            text_scorer.score(catalog, candidate_index(k, target))
-                        })
-                    })
-                })
-                .unzip();
-            Ok(BranchRun {
-                target,
-                values,
-                records,
-            })
+            Ok(probed_branch(catalog, target, probe, |candidate| {
+                unless_stopped(stop, || text_scorer.score(catalog, candidate))
+            }))
         },
         || -> Result<BranchRun<P::Record>, QueryError> {
             let target = resolve_target(catalog, query)?;
-            let (values, records) = (0..catalog.len() - 1)
-                .into_par_iter()
-                .map(|k| {
-                    probe.around(Branch::Attribute, || {
-                        attribute_score(catalog, target, candidate_index(k, target))
-                    })
-                })
-                .unzip();
-            Ok(BranchRun {
-                target,
-                values,
-                records,
-            })
+            Ok(probed_branch(catalog, target, probe, |candidate| {
+                attribute_score(catalog, target, candidate)
+            }))
         },
     );
     let (text, attribute) = (text?, attribute?);

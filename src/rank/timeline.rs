@@ -10,9 +10,18 @@
 
 use serde::Serialize;
 
-use super::{Branch, NEVER, Probe, Query, QueryError, Scores, score_parallel_probed};
+use super::{NEVER, Probe, Query, QueryError, Scores, score_parallel_probed};
 use crate::catalog::Catalog;
 use crate::similarity::Kernel;
+
+/// The two branches of a parallel run's [`rayon::join`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Branch {
+    /// MinHash text similarity: the CPU-bound branch.
+    Text,
+    /// Attribute Jaccard similarity: the cheap one.
+    Attribute,
+}
 
 /// One candidate's scoring in one branch.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -130,7 +139,7 @@ struct Clocked<'a, F> {
 impl<F: Fn() -> f64 + Sync> Probe for Clocked<'_, F> {
     type Record = Span;
     #[inline]
-    fn around(&self, _: Branch, score: impl FnOnce() -> f64) -> (f64, Span) {
+    fn around(&self, score: impl FnOnce() -> f64) -> (f64, Span) {
         let start = (self.now)() - self.origin;
         let value = score();
         let end = (self.now)() - self.origin;

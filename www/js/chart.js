@@ -2,7 +2,7 @@
 // line, and the pool at work (one row per thread). Built with createElementNS and
 // textContent only; no library.
 import { fmtMs } from './format.js';
-import { BRANCH_LABELS, barsOf, spansByThread } from './timeline-data.js';
+import { BRANCH_LABELS, barsOf } from './timeline-data.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -104,16 +104,16 @@ export function drawScaling(svg, points) {
 /**
  * Draws the pool at work: one row per pool thread, time left to right, each candidate a
  * bar coloured by branch (aggregated when there are more than the row has room for:
- * timeline-data.js's barsOf). Returns `{ bars, spans }`, the numbers drawn and scored.
+ * timeline-data.js's barsOf). `rows` is timeline-data.js's `spansByThread(timeline)`.
+ * Returns `{ bars, spans }`, the numbers drawn and scored.
  */
-export function drawTimeline(svg, timeline) {
+export function drawTimeline(svg, timeline, rows) {
   const width = Math.max(300, Math.min(1000, Math.round(svg.parentElement?.clientWidth || 760)));
   const left = 78;
   const right = 16;
   const top = 30;
   const rowHeight = 26;
   const bottom = 34;
-  const rows = spansByThread(timeline);
   const height = top + rows.length * rowHeight + bottom;
   const plotPx = width - left - right;
   const wall = Math.max(timeline.wallMs, 1e-9);
@@ -135,9 +135,8 @@ export function drawTimeline(svg, timeline) {
   rows.forEach((spans, thread) => {
     const y = top + thread * rowHeight;
     const row = el('g', { class: 'timeline-row' });
-    const busy = spans.reduce((sum, span) => sum + (span.end - span.start), 0);
     row.append(
-      el('title', {}, `Thread ${thread}: ${spans.length.toLocaleString('en-US')} candidates, busy ${fmtMs(busy)} ms of ${fmtMs(timeline.wallMs)} ms`),
+      el('title', {}, `Thread ${thread}: ${spans.length.toLocaleString('en-US')} candidates, busy ${fmtMs(timeline.perThread[thread].busyMs)} ms of ${fmtMs(timeline.wallMs)} ms`),
       el('rect', { x: left, y: y + 2, width: plotPx, height: rowHeight - 6, class: 'lane' }),
       el('text', { x: left - 8, y: y + rowHeight / 2 + 3, 'text-anchor': 'end', class: 'chart-label' }, `thread ${thread}`),
     );

@@ -6,7 +6,7 @@ import {
 } from './session.js';
 import { $, hw, initial, page } from './state.js';
 import {
-  node, showError, syncUrl, task,
+  node, setMode, showError, syncUrl, task,
 } from './ui.js';
 
 export function fillControls() {
@@ -19,7 +19,7 @@ export function fillControls() {
   }));
   threads.value = String(settings.threads);
   for (const name of ['iterations', 'runs', 'top']) $(name).value = String(settings[name]);
-  for (const radio of document.querySelectorAll('input[name=mode]')) radio.checked = radio.value === settings.mode;
+  setMode(settings.mode);
   $('timeline-toggle').checked = settings.timeline;
   for (const [mode, label] of Object.entries(MODE_LABELS)) {
     const radio = document.querySelector(`input[name=mode][value=${mode}]`);

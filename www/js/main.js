@@ -25,13 +25,13 @@ import { DEFAULT_CATALOG, fmtInt } from './params.js';
 import { Request } from './protocol.js';
 import { run } from './runs.js';
 import {
-  chooseProduct, describeSource, loadInto, recoverFrom, renderCatalog, startWorker,
+  chooseProduct, describeSource, loadInto, recoverFrom, renderCatalog, settleServer, startWorker,
 } from './session.js';
 import {
   $, TEST_HOOKS, initial, page, runtime,
 } from './state.js';
 import {
-  addNotice, setSession, setState, setStatus, showError, task,
+  addNotice, setMode, setSession, setState, setStatus, showError, task,
 } from './ui.js';
 
 async function start() {
@@ -55,20 +55,15 @@ async function start() {
   // After startWorker, which settles runtime.noPoolReason.
   if (runtime.noPoolReason && page.settings.mode === 'parallel') {
     addNotice('mode', 'mode parallel needs the rayon pool, which cannot start here (see Environment); using compare, which runs serial and JavaScript.');
-    page.settings.mode = 'compare';
-    fillControls();
+    setMode('compare');
   }
+  let server;
   try {
-    runtime.server = await page.client.call(Request.SERVER_INFO, { base: document.baseURI });
+    server = await page.client.call(Request.SERVER_INFO, { base: document.baseURI });
   } catch (e) {
-    runtime.server = { available: false, reason: `asking the page's host for the API failed: ${e.message}` };
+    server = { available: false, reason: `asking the page's host for the API failed: ${e.message}` };
   }
-  renderEnv();
-  if (!runtime.server.available && page.settings.mode === 'server') {
-    addNotice('mode', `mode server needs the shop-recs API at this page's host: ${runtime.server.reason}. Using compare, which runs the browser's modes.`);
-    page.settings.mode = 'compare';
-    fillControls();
-  }
+  settleServer(server, `mode server needs the shop-recs API at this page's host: ${server.reason}`);
   if (runtime.noPoolReason) {
     $('timeline-hint').textContent = `Needs the rayon pool, which cannot start here: ${runtime.noPoolReason}.`;
     if (page.settings.timeline) {

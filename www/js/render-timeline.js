@@ -4,22 +4,23 @@ import { drawTimeline } from './chart.js';
 import { fmtMs, median, plural } from './format.js';
 import { fmtInt } from './params.js';
 import { $ } from './state.js';
-import { captionOf } from './timeline-data.js';
+import { captionOf, spansByThread } from './timeline-data.js';
 import { node } from './ui.js';
 
-/** The last timeline drawn, kept to redraw it at a new width. */
+/** The last timeline drawn and its spans by thread, kept to redraw it at a new width. */
 let shown = null;
 
 export function hideTimeline() {
   shown = null;
   const section = $('timeline-section');
   section.hidden = true;
-  for (const key of ['threads', 'wallMs', 'efficiency', 'overhead', 'identical', 'candidates']) delete section.dataset[key];
+  for (const key of Object.keys(section.dataset)) if (key !== 'testid') delete section.dataset[key];
 }
 
 /** Shows a TIMELINE answer (protocol.js). */
 export function renderTimeline(timeline) {
-  shown = timeline;
+  const rows = spansByThread(timeline);
+  shown = { timeline, rows };
   const section = $('timeline-section');
   section.hidden = false;
   const plain = median(timeline.plainMs);
@@ -33,7 +34,7 @@ export function renderTimeline(timeline) {
     identical: String(timeline.identical),
     candidates: String(timeline.candidates),
   });
-  const drawn = drawTimeline($('timeline-chart'), timeline);
+  const drawn = drawTimeline($('timeline-chart'), timeline, rows);
   section.dataset.bars = String(drawn.bars);
 
   $('timeline-summary').textContent =
@@ -51,7 +52,7 @@ export function renderTimeline(timeline) {
     ? ` With ${fmtInt(drawn.spans)} spans, more than a row has room for, candidates of one branch less than a pixel apart are drawn as one bar (${fmtInt(drawn.bars)} bars): ` +
       'a bar ends where its thread moved on to another piece of the candidates (unless that piece is under 3 pixels wide), and every gap of a pixel or more shows.'
     : ' Every candidate is its own bar.';
-  $('timeline-caption').replaceChildren(...[...captionOf(timeline), drawnNote.trim()].map((sentence) => node('p', sentence)));
+  $('timeline-caption').replaceChildren(...[...captionOf(timeline, rows), drawnNote.trim()].map((sentence) => node('p', sentence)));
 
   $('timeline-rows').replaceChildren(...timeline.perThread.map((row) => {
     const tr = node('tr');
@@ -78,6 +79,6 @@ let resizeTimer = 0;
 window.addEventListener('resize', () => {
   clearTimeout(resizeTimer);
   resizeTimer = setTimeout(() => {
-    if (shown) drawTimeline($('timeline-chart'), shown);
+    if (shown) drawTimeline($('timeline-chart'), shown.timeline, shown.rows);
   }, 150);
 });

@@ -9,15 +9,14 @@ import { renderRun, renderScaling } from './render-run.js';
 import { hideTimeline, renderTimeline } from './render-timeline.js';
 import { responsiveness } from './responsiveness.js';
 import {
-  loadInto, noteMemory, recoverFrom, renderCatalog, startWorker,
+  loadInto, noteMemory, recoverFrom, renderCatalog, settleServer, startWorker,
 } from './session.js';
 import {
   $, MODE_NAMES, hw, page, runtime,
 } from './state.js';
 import {
-  addNotice, cancellably, hasPool, hasServer, setState, setStatus, syncUrl, updateControls,
+  cancellably, hasPool, hasServer, setState, setStatus, syncUrl,
 } from './ui.js';
-import { renderEnv } from './env-panel.js';
 
 /** Reads and checks the three number fields; returns false (and focuses one) if any is invalid. */
 export function checkFields() {
@@ -73,15 +72,11 @@ function serverRequest() {
  */
 function noteServerGone(error) {
   if (error.code !== 'server-unreachable' || !hasServer()) return;
-  runtime.server = { available: false, reason: `the server stopped answering during this session (${error.message.split(' (')[0]}); reload the page once it is back` };
-  if (page.settings.mode === 'server') {
-    addNotice('mode', 'The server stopped answering, so Server mode is off; using compare, which runs the browser\'s modes.');
-    page.settings.mode = 'compare';
-    document.querySelector('input[name=mode][value=compare]').checked = true;
-    syncUrl();
-  }
-  renderEnv();
-  updateControls();
+  settleServer({
+    available: false,
+    reason: `the server stopped answering during this session (${error.message.split(' (')[0]}); reload the page once it is back`,
+  }, 'The server stopped answering, so Server mode is off');
+  syncUrl();
 }
 
 /**

@@ -60,22 +60,30 @@ async function apiError(response) {
   }
 }
 
-/** The message for a failed API answer, by status. */
-async function failure(response, what) {
-  const error = await apiError(response);
-  const said = error?.message ?? response.statusText;
-  switch (response.status) {
-    case 503: {
-      const retry = response.headers.get('Retry-After');
-      return new ServerError(`the server is busy (HTTP 503): ${said}${retry ? `; it asks to retry after ${retry} s` : ''}`, 'busy');
-    }
+/**
+ * The ServerError for a failed API answer, by status: `error` is its body's `{ code,
+ * message }` when it has one; `what` names what failed ("uploading the catalog").
+ */
+function failureOf({
+  status, statusText, error, retryAfter,
+}, what) {
+  const said = error?.message ?? statusText;
+  switch (status) {
+    case 503:
+      return new ServerError(`${what} failed: the server is busy (HTTP 503): ${said}${retryAfter ? `; it asks to retry after ${retryAfter} s` : ''}`, 'busy');
     case 413:
-      return new ServerError(`the server refused ${what} as too large (HTTP 413): ${said}`, 'too-large');
+      return new ServerError(`${what} failed: the server refused it as too large (HTTP 413): ${said}`, 'too-large');
     case 404:
-      return new ServerError(`${what}: ${said} (HTTP 404)`, error?.code ?? 'not-found');
+      return new ServerError(`${what} failed: ${said} (HTTP 404)`, error?.code ?? 'not-found');
     default:
-      return new ServerError(`${what} failed: HTTP ${response.status}: ${said}`, error?.code ?? 'server');
+      return new ServerError(`${what} failed: HTTP ${status}: ${said}`, error?.code ?? 'server');
   }
+}
+
+/** The ServerError for a server that did not answer at all. */
+function unreachable(origin, detail) {
+  return new ServerError(`could not reach the server at ${origin} (${detail}); it may have stopped. The browser modes still work`,
+    'server-unreachable');
 }
 
 /** `fetch`, with a network failure turned into a ServerError naming the server. */
@@ -83,8 +91,7 @@ async function reach(url, init) {
   try {
     return await fetch(url, init);
   } catch (e) {
-    throw new ServerError(`could not reach the server at ${new URL(url).origin} (${e.message}); it may have stopped. The browser modes still work`,
-      'server-unreachable');
+    throw unreachable(new URL(url).origin, e.message);
   }
 }
 
@@ -103,20 +110,16 @@ export function upload(base, bytes, onProgress) {
     request.setRequestHeader('Content-Type', 'application/json');
     request.responseType = 'json';
     request.upload.onprogress = (e) => onProgress({ sent: e.loaded, total: e.total || bytes.length });
-    request.onerror = () => reject(new ServerError(`could not reach the server at ${url.origin} to upload the catalog; it may have stopped. The browser modes still work`, 'server-unreachable'));
+    request.onerror = () => reject(unreachable(url.origin, 'uploading the catalog'));
     request.onload = () => {
       const body = request.response;
       if (request.status === 200 || request.status === 201) {
         resolve(body.id);
         return;
       }
-      const said = body?.error?.message ?? request.statusText;
-      const retry = request.getResponseHeader('Retry-After');
-      reject(new ServerError(request.status === 413
-        ? `the server refused the catalog as too large (HTTP 413): ${said}`
-        : request.status === 503
-          ? `the server is busy (HTTP 503): ${said}${retry ? `; it asks to retry after ${retry} s` : ''}`
-          : `uploading the catalog failed: HTTP ${request.status}: ${said}`, body?.error?.code ?? 'server'));
+      reject(failureOf({
+        status: request.status, statusText: request.statusText, error: body?.error, retryAfter: request.getResponseHeader('Retry-After'),
+      }, 'uploading the catalog'));
     };
     request.send(bytes);
   });
@@ -139,7 +142,11 @@ export async function recommendFrom(base, catalogId, { product, iterations, top 
   const url = new URL(`${path}?iterations=${iterations}&top=${top}&mode=parallel`, base);
   const t0 = performance.now();
   const response = await reach(url, { cache: 'no-store' });
-  if (!response.ok) throw await failure(response, 'the server\'s recommendations');
+  if (!response.ok) {
+    throw failureOf({
+      status: response.status, statusText: response.statusText, error: await apiError(response), retryAfter: response.headers.get('Retry-After'),
+    }, 'asking the server for recommendations');
+  }
   const body = await response.json();
   const roundTripMs = performance.now() - t0;
   return { body, roundTripMs };

@@ -10,9 +10,24 @@ import {
   $, SEARCH_LIMIT, TEST_HOOKS, isolation, page, runtime, support,
 } from './state.js';
 import {
-  addNotice, cancellably, setState, setStatus, short, showError, syncUrl, task,
+  addNotice, cancellably, setMode, setState, setStatus, short, showError, syncUrl, task, updateControls,
 } from './ui.js';
 import { WorkerClient, WorkerError } from './worker-client.js';
+
+/**
+ * Records what the page knows of the API at its host (`runtime.server`) and shows it in
+ * the environment panel and the controls. When Server mode is chosen but cannot run, a
+ * notice says `why`, and the mode becomes Compare.
+ */
+export function settleServer(server, why) {
+  runtime.server = server;
+  if (!server.available && page.settings.mode === 'server') {
+    addNotice('mode', `${why}; using compare, which runs the browser's modes.`);
+    setMode('compare');
+  }
+  renderEnv();
+  updateControls();
+}
 
 export function describeSource(source) {
   if (source.kind === 'generate') return `${fmtInt(source.n)} generated products`;

@@ -102,8 +102,9 @@ const list = (threads) => (threads.length === 1 ? `thread ${threads[0]}`
 /**
  * The caption: sentences that say what the picture shows, each stated from this run's
  * own spans (a fact about rayon's scheduling appears only when the spans show it).
+ * `rows` is `spansByThread(timeline)`, when the caller has it already.
  */
-export function captionOf(timeline) {
+export function captionOf(timeline, rows = spansByThread(timeline)) {
   const { threads, wallMs, candidates } = timeline;
   if (candidates === 0) return ['This catalog has one product: there was nothing to score, so nothing to show.'];
   const sentences = [
@@ -136,12 +137,13 @@ export function captionOf(timeline) {
       : `rayon::join's two branches ran one after the other, the ${before} branch first: ${work}.`);
   }
 
-  const rows = spansByThread(timeline);
   const runs = textRuns(rows);
   const half = Math.floor(candidates / 2);
   const starter = runs.find((run) => run.first === 0);
-  const halfTaker = runs.find((run) => run.first === half && run.thread !== starter?.thread
-    && run === runs.filter((r) => r.thread === run.thread)[0]);
+  // Each thread's first run of the text branch: where it began.
+  const firstRuns = new Map();
+  for (const run of runs) if (!firstRuns.has(run.thread)) firstRuns.set(run.thread, run);
+  const halfTaker = [...firstRuns.values()].find((run) => run.first === half && run.thread !== starter?.thread);
   if (starter && halfTaker) {
     sentences.push(
       `par_iter splits the candidates in halves: thread ${starter.thread} began the text branch at candidate 0, and thread ` +

@@ -51,6 +51,12 @@ export function hasPool() {
   return (page.pool?.poolThreads ?? 0) > 0;
 }
 
+/** Switches the mode, in the settings and the radio buttons (not the URL: callers sync it when it is due). */
+export function setMode(mode) {
+  page.settings.mode = mode;
+  for (const radio of document.querySelectorAll('input[name=mode]')) radio.checked = radio.value === mode;
+}
+
 /** Whether the page's site serves the shop-recs API (found at start, and still answering). */
 export function hasServer() {
   return runtime.server?.available === true;

@@ -123,9 +123,7 @@ const handlers = {
   async [Request.RUN]({
     modes, product: id, iterations, top, runs, server,
   }, progress) {
-    requireCatalog();
-    const index = engine.indexOf(id);
-    if (index === undefined) throw new Error(`unknown product "${id}": no product has this identifier`);
+    const index = requireProduct(id);
     const total = modes.length * (runs + 1);
     let done = 0;
     const runners = {
@@ -173,9 +171,8 @@ const handlers = {
   },
 
   async [Request.TIMELINE]({ product: id, iterations, top }, progress) {
-    requireCatalog();
+    requireProduct(id);
     if (!hasPool) throw new Error('the pool at work needs the rayon pool, which is not running here');
-    if (engine.indexOf(id) === undefined) throw new Error(`unknown product "${id}": no product has this identifier`);
     const total = 2 * TIMELINE_ROUNDS + 1;
     let done = 0;
     // Plain and instrumented parallel runs, interleaved: the overhead is the ratio of
@@ -285,6 +282,14 @@ function tooLarge(bytes) {
 
 function requireCatalog() {
   if (!engine) throw new Error('no catalog is loaded');
+}
+
+/** The catalog index of the product `id`; fails when there is no catalog or no such product. */
+function requireProduct(id) {
+  requireCatalog();
+  const index = engine.indexOf(id);
+  if (index === undefined) throw new Error(`unknown product "${id}": no product has this identifier`);
+  return index;
 }
 
 /** `{ index, id, name, category }` of the product at `index`. */

@@ -268,8 +268,13 @@ fn one_line(text: &str) -> String {
 }
 
 /// Reads and parses a catalog file, refusing one over the size limit before reading it.
-/// `shop-recs serve` loads its `--catalog` with it too.
 pub(crate) fn load_catalog(path: &Path) -> Result<Catalog, CliError> {
+    load_catalog_text(path).map(|(catalog, _)| catalog)
+}
+
+/// [`load_catalog`], and the file's text as read: `shop-recs serve` loads its `--catalog`
+/// with it and hashes the same bytes, reading the file once.
+pub(crate) fn load_catalog_text(path: &Path) -> Result<(Catalog, String), CliError> {
     let read_error = |source| CliError::Read {
         path: path.to_path_buf(),
         source,
@@ -282,10 +287,11 @@ pub(crate) fn load_catalog(path: &Path) -> Result<Catalog, CliError> {
         });
     }
     let text = std::fs::read_to_string(path).map_err(read_error)?;
-    parse_catalog(&text).map_err(|source| CliError::Catalog {
+    let catalog = parse_catalog(&text).map_err(|source| CliError::Catalog {
         path: path.to_path_buf(),
         source,
-    })
+    })?;
+    Ok((catalog, text))
 }
 
 /// A dedicated pool when `threads` is given, else `None` (rayon's global pool).

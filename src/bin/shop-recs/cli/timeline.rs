@@ -20,23 +20,24 @@ pub(super) fn write_timeline(
 ) -> Result<String, CliError> {
     let clock = Instant::now();
     let now = || ms(clock.elapsed());
-    let (plain, instrumented, timeline) = in_pool(pool, || {
-        let mut plain = Vec::with_capacity(ROUNDS);
-        let mut instrumented = Vec::with_capacity(ROUNDS);
-        let mut last = None;
-        for _ in 0..ROUNDS {
-            let started = Instant::now();
-            score_parallel(catalog, query)?;
-            plain.push(ms(started.elapsed()));
-            let timeline = score_parallel_timeline(catalog, query, Kernel::detect(), now)?;
-            instrumented.push(timeline.wall);
-            last = Some(timeline);
-        }
-        Ok::<_, QueryError>((plain, instrumented, last))
-    })?;
-    let Some(timeline) = timeline else {
-        unreachable!("ROUNDS is at least 1");
+    let mut plain = Vec::with_capacity(ROUNDS);
+    let mut instrumented = Vec::with_capacity(ROUNDS);
+    // One round: a plain run, then an instrumented one, whose timeline it returns.
+    let mut round = || -> Result<Timeline, QueryError> {
+        let started = Instant::now();
+        score_parallel(catalog, query)?;
+        plain.push(ms(started.elapsed()));
+        let timeline = score_parallel_timeline(catalog, query, Kernel::detect(), now)?;
+        instrumented.push(timeline.wall);
+        Ok(timeline)
     };
+    let timeline = in_pool(pool, || {
+        let mut last = round()?;
+        for _ in 1..ROUNDS {
+            last = round()?;
+        }
+        Ok::<_, QueryError>(last)
+    })?;
     if timeline.scores != *serial {
         return Err(CliError::TimelineDiffers);
     }

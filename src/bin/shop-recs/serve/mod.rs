@@ -225,12 +225,9 @@ pub fn run(args: ServeArgs) -> Result<(), ServeError> {
 /// with its bundled catalog) refers to it as `default` instead of uploading it.
 fn own_catalog(args: &ServeArgs) -> Result<(Catalog, Option<String>), ServeError> {
     if let Some(path) = &args.catalog {
-        let catalog =
-            crate::cli::load_catalog(path).map_err(|e| ServeError::Catalog(e.to_string()))?;
-        let sha256 = std::fs::read(path)
-            .ok()
-            .map(|bytes| catalogs::sha256_hex(&bytes));
-        return Ok((catalog, sha256));
+        let (catalog, text) =
+            crate::cli::load_catalog_text(path).map_err(|e| ServeError::Catalog(e.to_string()))?;
+        return Ok((catalog, Some(catalogs::sha256_hex(text.as_bytes()))));
     }
     if let Some(n) = args.generate {
         let catalog = generate(n, args.seed)
