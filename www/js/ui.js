@@ -1,7 +1,7 @@
 // Small DOM helpers, the state and status lines, the controls' enabled state, the one
 // task under way, and the URL (written after every change, so the address bar is always
 // a working link).
-import { writeUrl } from './params.js';
+import { MODE_LABELS, writeUrl } from './params.js';
 import { $, page, runtime } from './state.js';
 
 /** `text` cut to `max` characters with an ellipsis: names may be 64 KiB long. */
@@ -62,10 +62,9 @@ export function hasServer() {
   return runtime.server?.available === true;
 }
 
-/** Why Server mode cannot run, or null. */
+/** Why Server mode cannot run; null when it can, or before the page has asked its host. */
 export function noServerReason() {
-  if (hasServer()) return null;
-  return runtime.server ? runtime.server.reason : 'the page has not yet asked its host for the API';
+  return hasServer() ? null : runtime.server?.reason ?? null;
 }
 
 export function updateControls() {
@@ -85,10 +84,10 @@ export function updateControls() {
     radio.disabled = failed || (radio.value === 'parallel' && runtime.noPoolReason !== null)
       || (radio.value === 'server' && !hasServer());
   }
-  const serverReason = runtime.server ? noServerReason() : null;
+  const serverReason = noServerReason();
   $('server-hint').textContent = serverReason ? `Server mode is off: ${serverReason}.` : '';
   document.querySelector('input[name=mode][value=server]').closest('label').title = serverReason
-    ? `Server mode is off: ${serverReason}` : 'Server (native, shop-recs serve, over HTTP)';
+    ? `Server mode is off: ${serverReason}` : MODE_LABELS.server;
   $('timeline-toggle').disabled = failed || runtime.noPoolReason !== null;
   $('cancel').hidden = page.session.abort === null;
   $('progress').hidden = state !== 'running';
