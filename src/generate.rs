@@ -13,7 +13,10 @@
 //! `seed` give the same catalog on every platform, wasm32 included.
 
 mod rng;
+mod skew;
 mod vocabulary;
+
+pub use skew::{MAX_SKEW, Skew, SkewError};
 
 use rng::SplitMix64;
 use vocabulary::{CATEGORIES, Category, FILLERS, MAX_SENTENCES, MAX_TAGS};
@@ -42,6 +45,29 @@ use crate::catalog::{Catalog, CatalogError, MAX_PRODUCTS, Product};
 /// assert!(catalog.product(0).id.ends_with("-0"));
 /// ```
 pub fn generate(n: usize, seed: u64) -> Result<Catalog, CatalogError> {
+    generate_skewed(n, seed, Skew::NONE)
+}
+
+/// Generates like [`generate`], with `skew` percent of the products (all in the first
+/// quarter of the catalog) given descriptions 10 to 100 times longer ([`Skew`]): uneven
+/// work, placed so that contiguous blocks are unbalanced. Every other product equals
+/// [`generate`]'s, and [`Skew::NONE`] gives exactly [`generate`]'s catalog.
+///
+/// # Examples
+/// ```
+/// use shop_recs::generate::{Skew, generate, generate_skewed};
+///
+/// let uniform = generate(400, 7).unwrap();
+/// let skewed = generate_skewed(400, 7, Skew::new(5).unwrap()).unwrap();
+/// let long = |c: &shop_recs::Catalog| c.products().iter().filter(|p| p.description.len() > 1_000).count();
+/// assert_eq!(long(&uniform), 0);
+/// assert!(long(&skewed) > 0);
+/// assert_eq!(skewed.products()[300..], uniform.products()[300..]);
+/// ```
+///
+/// # Errors
+/// As [`generate`].
+pub fn generate_skewed(n: usize, seed: u64, skew: Skew) -> Result<Catalog, CatalogError> {
     if n == 0 {
         return Err(CatalogError::Empty);
     }
@@ -53,7 +79,13 @@ pub fn generate(n: usize, seed: u64) -> Result<Catalog, CatalogError> {
     }
     let mut sentence = String::with_capacity(MAX_DESCRIPTION);
     let products = (0..n)
-        .map(|index| generate_product(index, seed, &mut sentence))
+        .map(|index| {
+            let mut product = generate_product(index, seed, &mut sentence);
+            if skew.is_long(index, n, seed) {
+                skew.lengthen(index, seed, &mut product.description);
+            }
+            product
+        })
         .collect();
     Catalog::from_products(products)
 }

@@ -5,13 +5,14 @@
 //! differs; `UPDATE_JS_LIMITS=1 cargo test --test js_limits` rewrites it.
 
 use shop_recs::catalog::{MAX_CATALOG_BYTES, MAX_PRODUCTS};
+use shop_recs::generate::MAX_SKEW;
 use shop_recs::rank::{DEFAULT_ITERATIONS, DEFAULT_TOP, MAX_ITERATIONS, MAX_TOP};
 use shop_recs::similarity::{ATTRIBUTE_WEIGHT, TEXT_WEIGHT};
 
 const PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/www/js/limits.js");
 
 fn generated() -> String {
-    let constants: [(&str, &str, String); 8] = [
+    let constants: [(&str, &str, String); 9] = [
         (
             "MAX_ITERATIONS",
             "Most MinHash iterations a query may ask for (the least is 1).",
@@ -36,6 +37,11 @@ fn generated() -> String {
             "MAX_PRODUCTS",
             "Most products a catalog may hold.",
             MAX_PRODUCTS.to_string(),
+        ),
+        (
+            "MAX_SKEW",
+            "Most a generated catalog's skew may be: the percentage of long products.",
+            MAX_SKEW.to_string(),
         ),
         (
             "MAX_CATALOG_BYTES",

@@ -16,8 +16,8 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::catalog::{self, Catalog};
-use crate::generate;
-use crate::rank::{self, Query, Recommendation};
+use crate::generate::{self, Skew};
+use crate::rank::{self, Query, Recommendation, Scores, Share, Split};
 use crate::similarity::{ATTRIBUTE_WEIGHT, TEXT_WEIGHT};
 
 mod bench_hooks;
@@ -196,9 +196,13 @@ impl Engine {
         Ok(Engine { catalog })
     }
 
-    /// A generated catalog of `n` products; the same `n` and `seed` give the same catalog.
-    pub fn generate(n: u32, seed: u32) -> Result<Engine, JsError> {
-        let catalog = generate::generate(n as usize, u64::from(seed)).map_err(to_js)?;
+    /// A generated catalog of `n` products; the same `n`, `seed` and `skew` give the same
+    /// catalog. `skew` (0 when absent) is the percentage of long products
+    /// ([`generate::generate_skewed`]).
+    pub fn generate(n: u32, seed: u32, skew: Option<u32>) -> Result<Engine, JsError> {
+        let skew = Skew::new(skew.unwrap_or(0)).map_err(to_js)?;
+        let catalog =
+            generate::generate_skewed(n as usize, u64::from(seed), skew).map_err(to_js)?;
         Ok(Engine { catalog })
     }
 
@@ -288,13 +292,54 @@ impl Engine {
         if parallel && !cfg!(feature = "threads") {
             return Err(to_js(BindingError::NoPool));
         }
-        let started = performance_now();
-        let scores = if parallel {
-            rank::score_parallel(&self.catalog, &query)
+        self.timed(&query, || {
+            if parallel {
+                rank::score_parallel(&self.catalog, &query)
+            } else {
+                rank::score_serial(&self.catalog, &query)
+            }
+        })
+    }
+
+    /// Scores worker `worker`'s share of the candidates when they are split among
+    /// `workers` (interleaved, or in contiguous blocks) and returns that share's own top
+    /// `top`, timed like [`Engine::recommend`]; `candidates` is the share's size. The
+    /// page's Workers mode merges the shares' rankings (www/js/merge.js) into exactly the
+    /// serial one.
+    #[wasm_bindgen(js_name = recommendShare)]
+    pub fn recommend_share(
+        &self,
+        target: &str,
+        iterations: u32,
+        top: usize,
+        worker: usize,
+        workers: usize,
+        interleaved: bool,
+    ) -> Result<JsValue, JsError> {
+        let split = if interleaved {
+            Split::Interleaved
         } else {
-            rank::score_serial(&self.catalog, &query)
-        }
-        .map_err(to_js)?;
+            Split::Blocks
+        };
+        let share = Share::new(worker, workers, split).map_err(to_js)?;
+        let query = Query {
+            target: target.to_string(),
+            iterations,
+            top,
+        };
+        self.timed(&query, || rank::score_share(&self.catalog, &query, share))
+    }
+}
+
+impl Engine {
+    /// Runs `score`, then the top K of its scores, each phase timed: a [`RunOutput`].
+    fn timed(
+        &self,
+        query: &Query,
+        score: impl FnOnce() -> Result<Scores, rank::QueryError>,
+    ) -> Result<JsValue, JsError> {
+        let started = performance_now();
+        let scores = score().map_err(to_js)?;
         let scored = performance_now();
         let items = rank::top_k(&self.catalog, &scores, query.top);
         let ranked = performance_now();

@@ -17,6 +17,9 @@ export const DEFAULT_TOP = 10;
 /** Most products a catalog may hold. */
 export const MAX_PRODUCTS = 1000000;
 
+/** Most a generated catalog's skew may be: the percentage of long products. */
+export const MAX_SKEW = 25;
+
 /** Longest catalog, in bytes (64 MiB): larger ones are refused before they are read. */
 export const MAX_CATALOG_BYTES = 67108864;
 

@@ -21,7 +21,7 @@ use kernel::{KernelArgs, kernel};
 use recommend::{RecommendArgs, recommend};
 use serde_json::json;
 use shop_recs::catalog::MAX_CATALOG_BYTES;
-use shop_recs::generate::generate;
+use shop_recs::generate::{Skew, generate, generate_skewed};
 use shop_recs::rank::{
     DEFAULT_ITERATIONS, DEFAULT_TOP, Scores, score_parallel, score_parallel_with, score_serial,
     score_serial_on_every_thread, score_serial_with, top_k,
@@ -82,6 +82,20 @@ struct SourceArgs {
     /// Seed of the generated catalog.
     #[arg(long, value_name = "S", default_value_t = 42)]
     seed: u64,
+    /// Percentage of long products in the generated catalog (0 to 25, all in its first
+    /// quarter, descriptions 10 to 100 times longer): uneven work.
+    #[arg(
+        long,
+        value_name = "PERCENT",
+        default_value_t = 0,
+        conflicts_with = "catalog"
+    )]
+    skew: u32,
+}
+
+/// The `--skew` of `generate`, `recommend` and `bench`, checked.
+fn skew(percent: u32) -> Result<Skew, CliError> {
+    Skew::new(percent).map_err(|e| CliError::Argument(e.to_string()))
 }
 
 impl SourceArgs {
@@ -90,8 +104,11 @@ impl SourceArgs {
         match (&self.catalog, self.generate) {
             (Some(path), _) => Ok((load_catalog(path)?, path.display().to_string())),
             (None, Some(n)) => Ok((
-                generate(n, self.seed).map_err(CliError::Generate)?,
-                format!("generated catalog (seed {})", self.seed),
+                generate_skewed(n, self.seed, skew(self.skew)?).map_err(CliError::Generate)?,
+                match self.skew {
+                    0 => format!("generated catalog (seed {})", self.seed),
+                    s => format!("generated catalog (seed {}, skew {s}%)", self.seed),
+                },
             )),
             // clap's "source" group already demands one of them.
             (None, None) => Err(CliError::Argument(

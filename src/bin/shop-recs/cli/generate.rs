@@ -11,11 +11,15 @@ pub(super) struct GenerateArgs {
     /// Seed: the same N and seed give the same catalog everywhere (CLI, page, server).
     #[arg(long, value_name = "S", default_value_t = 42)]
     seed: u64,
+    /// Percentage of long products (0 to 25; see `recommend --help`).
+    #[arg(long, value_name = "PERCENT", default_value_t = 0)]
+    skew: u32,
 }
 
 /// `{"products": [...]}`, which every catalog reader here parses back to the same catalog.
 pub(super) fn generate_json(args: GenerateArgs) -> Result<String, CliError> {
-    let catalog = generate(args.n, args.seed).map_err(CliError::Generate)?;
+    let catalog =
+        generate_skewed(args.n, args.seed, skew(args.skew)?).map_err(CliError::Generate)?;
     let json = json!({ "products": catalog.products() });
     Ok(format!("{json}\n"))
 }

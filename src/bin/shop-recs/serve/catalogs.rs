@@ -1,5 +1,5 @@
 //! Catalogs other than the server's own: uploads (`POST /catalogs`, identified by the
-//! SHA-256 of their bytes) and `generated-{n}-{seed}` ids, made on first use, both kept in
+//! SHA-256 of their bytes) and `generated-{n}-{seed}[-{skew}]` ids, made on first use, both kept in
 //! the [`CatalogStore`](super::store::CatalogStore) under the memory budget.
 
 use std::sync::Arc;
@@ -14,7 +14,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use shop_recs::Catalog;
 use shop_recs::catalog::{MAX_CATALOG_BYTES, MAX_PRODUCTS, parse_catalog_bytes};
-use shop_recs::generate::generate;
+use shop_recs::generate::{Skew, generate_skewed};
 
 use super::api::{DEFAULT_CATALOG, Shared};
 use super::error::ApiError;
@@ -30,7 +30,7 @@ pub async fn catalog_for(state: &Shared, id: &str) -> Result<Arc<Catalog>, ApiEr
     if let Some((catalog, _)) = state.store().get(id) {
         return Ok(catalog);
     }
-    let Some((n, seed)) = generated_id(id) else {
+    let Some((n, seed, skew)) = generated_id(id) else {
         return Err(ApiError::unknown_catalog(id));
     };
     if !(1..=MAX_PRODUCTS).contains(&n) {
@@ -42,7 +42,7 @@ pub async fn catalog_for(state: &Shared, id: &str) -> Result<Arc<Catalog>, ApiEr
     let id = id.to_string();
     run_job(&state.slots, move |_| {
         let started = Instant::now();
-        let catalog = generate(n, seed).map_err(|e| ApiError::invalid_catalog(&e))?;
+        let catalog = generate_skewed(n, seed, skew).map_err(|e| ApiError::invalid_catalog(&e))?;
         let ms = started.elapsed().as_secs_f64() * 1e3;
         let stored = job_state.store().insert(&id, Arc::new(catalog), ms);
         // The generator's scratch space is freed now, and perhaps evicted catalogs.
@@ -52,10 +52,17 @@ pub async fn catalog_for(state: &Shared, id: &str) -> Result<Arc<Catalog>, ApiEr
     .await?
 }
 
-/// `generated-{n}-{seed}` as `(n, seed)`.
-fn generated_id(id: &str) -> Option<(usize, u64)> {
-    let (n, seed) = id.strip_prefix("generated-")?.split_once('-')?;
-    Some((n.parse().ok()?, seed.parse().ok()?))
+/// `generated-{n}-{seed}` (uniform) or `generated-{n}-{seed}-{skew}` as `(n, seed, skew)`;
+/// a skew over [`shop_recs::generate::MAX_SKEW`] is no such id.
+fn generated_id(id: &str) -> Option<(usize, u64, Skew)> {
+    let mut parts = id.strip_prefix("generated-")?.split('-');
+    let n = parts.next()?.parse().ok()?;
+    let seed = parts.next()?.parse().ok()?;
+    let skew = match parts.next() {
+        None => Skew::NONE,
+        Some(percent) => Skew::new(percent.parse().ok()?).ok()?,
+    };
+    parts.next().is_none().then_some((n, seed, skew))
 }
 
 fn over_budget(bytes: usize, budget: usize) -> ApiError {
@@ -160,7 +167,17 @@ mod tests {
 
     #[test]
     fn generated_ids() {
-        assert_eq!(generated_id("generated-2000-42"), Some((2000, 42)));
+        assert_eq!(
+            generated_id("generated-2000-42"),
+            Some((2000, 42, Skew::NONE))
+        );
+        let five = Skew::new(5).ok();
+        assert_eq!(
+            generated_id("generated-2000-42-5"),
+            five.map(|s| (2000, 42, s))
+        );
+        assert_eq!(generated_id("generated-2000-42-26"), None);
+        assert_eq!(generated_id("generated-2000-42-5-1"), None);
         assert_eq!(generated_id("generated-2000"), None);
         assert_eq!(generated_id("generated-x-1"), None);
         assert_eq!(generated_id("abc"), None);
