@@ -4,7 +4,7 @@
 // computed from the run's results.json; none is typed in.
 
 import { fmtMs, median } from '../www/js/format.js';
-import { fmtInt, fmtX, table } from './report.mjs';
+import { fmtInt, fmtX, table } from './markdown.mjs';
 
 const cellName = (cell) => `${cell.label} × ${fmtInt(cell.iterations)}`;
 

@@ -1,7 +1,7 @@
 // The server's part of bench/REPORT.md: `shop-recs serve` measured by
 // examples/server_bench.rs (results.server). Every figure is computed from that run.
 
-import { fmtMs, table } from './report.mjs';
+import { fmtMs, table } from './markdown.mjs';
 
 const p50Overhead = (server) => server.latency.filter((r) => r.clients === 1);
 const blockingRows = (server) => server.reactor.filter((r) => r.build === 'spawn_blocking');

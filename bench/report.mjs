@@ -5,27 +5,25 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fmtMs, median, plural } from '../www/js/format.js';
+import {
+  fmtInt, fmtX, table,
+} from './markdown.mjs';
 import { peerSections, summaryExtra, summaryExtraHeader } from './report-peers.mjs';
 import { serverGoals, serverSection } from './report-server.mjs';
+import { poolOrWorkersSection } from './report-workers.mjs';
 
-export { fmtMs };
+export {
+  fmtInt, fmtMs, fmtX, table,
+};
 
 // ---------------------------------------------------------------------------------------
 // Formatting.
 
-export const fmtX = (x, digits = 2) => (x === undefined || x === null || !Number.isFinite(x) ? '—' : `${x.toFixed(digits)}×`);
 const fmtNs = (ns) => (ns === undefined || ns === null ? '—' : ns.toFixed(3));
-export const fmtInt = (n) => n.toLocaleString('en-US');
 const fmtMiB = (bytes) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 const fmtKB = (bytes) => `${(bytes / 1000).toFixed(1)} kB`;
 /** "lo to hi" of the numbers `xs`, each written by `f`. */
 const fmtRange = (xs, f = (x) => x.toFixed(2)) => `${f(Math.min(...xs))} to ${f(Math.max(...xs))}`;
-
-export function table(header, rows, align) {
-  const line = (cells) => `| ${cells.join(' | ')} |`;
-  const rule = `|${header.map((_, i) => (align?.[i] === 'l' ? '---' : '---:')).join('|')}|`;
-  return [line(header), rule, ...rows.map(line)].join('\n');
-}
 
 /** A plain-text table for the terminal. */
 function textTable(header, rows) {
@@ -524,6 +522,7 @@ function render(results) {
   md.push('');
   md.push(...peerSections(results));
   if (results.server) md.push(...serverSection(results.server));
+  if (results.poolOrWorkers) md.push(...poolOrWorkersSection(results.poolOrWorkers));
   md.push('## Once per report');
   md.push('');
   const med = (key) => median(startup.map((s) => s[key]));

@@ -39,6 +39,7 @@ import { gzipSync } from 'node:zlib';
 import { launchBrowser, openPage, startServer } from '../scripts/browser.mjs';
 import { median, plural } from '../www/js/format.js';
 import { renderPlot } from './plot.mjs';
+import { poolOrWorkers } from './pool-or-workers.mjs';
 
 const run = promisify(execFile);
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -61,16 +62,17 @@ const SERVED_CATALOG = 'bench-catalogs/dummyjson-products.json';
  */
 function parseArgs(argv) {
   const options = {
-    quick: false, serverOnly: false, cli: join(ROOT, 'target', 'release', 'shop-recs'), go: join(ROOT, 'bench', 'tmp', 'shop-recs-go'), out: null,
+    quick: false, serverOnly: false, workersOnly: false, cli: join(ROOT, 'target', 'release', 'shop-recs'), go: join(ROOT, 'bench', 'tmp', 'shop-recs-go'), out: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--quick') options.quick = true;
     else if (arg === '--server-only') options.serverOnly = true;
+    else if (arg === '--workers-only') options.workersOnly = true;
     else if (arg === '--cli') options.cli = argv[++i];
     else if (arg === '--go') options.go = argv[++i];
     else if (arg === '--out') options.out = argv[++i];
-    else throw new Error(`unknown option ${arg} (expected --quick, --server-only, --cli PATH, --go PATH, --out DIR)`);
+    else throw new Error(`unknown option ${arg} (expected --quick, --server-only, --workers-only, --cli PATH, --go PATH, --out DIR)`);
   }
   options.out ??= options.quick ? join(ROOT, 'bench', 'tmp', 'quick') : join(ROOT, 'bench');
   return options;
@@ -91,7 +93,7 @@ const options = parseArgs(process.argv.slice(2));
  */
 const GRID = options.quick
   ? {
-    catalogs: ['default', 'real', 2000],
+    catalogs: ['default', 'real', 2000, { n: 2000, skew: 5 }],
     iterations: [1500],
     runs: 5,
     runsBySize: [[1e6, 25], [1e7, 11]],
@@ -105,7 +107,7 @@ const GRID = options.quick
     ceiling: [{ products: 2000, iterations: 1500, rounds: 7 }],
   }
   : {
-    catalogs: ['default', 'real', 2000, 20000],
+    catalogs: ['default', 'real', 2000, { n: 2000, skew: 5 }, 20000, { n: 20000, skew: 5 }],
     iterations: [1500, 15000],
     runs: 5,
     runsBySize: [[1e6, 25], [1e7, 11]],
@@ -208,8 +210,19 @@ function readHooks() {
     error: document.querySelector('[data-testid=error]')?.textContent ?? '',
     notices: [...document.querySelectorAll('[data-param]')].map((n) => n.textContent),
     times: {
-      serial: timing('serial'), parallel: timing('parallel'), js: timing('js'), server: timing('server'),
+      serial: timing('serial'), parallel: timing('parallel'), js: timing('js'), workers: timing('workers'), server: timing('server'),
     },
+    workers: env.workersCount === undefined ? null : {
+      count: Number(env.workersCount),
+      startMs: Number(env.workersStartMs),
+      memoryBytes: Number(env.workersMemoryBytes),
+      imbalance: Number(document.querySelector('[data-testid=time-workers]').dataset.imbalance),
+      split: document.querySelector('[data-testid=time-workers]').dataset.split,
+    },
+    timeline: (() => {
+      const t = document.querySelector('[data-testid=timeline]');
+      return t.hidden ? null : { efficiency: Number(t.dataset.efficiency), imbalance: Number(t.dataset.imbalance), identical: t.dataset.identical };
+    })(),
     server: env.serverThreads === undefined ? null : { threads: Number(env.serverThreads), kernel: env.serverKernel },
     identical: document.querySelector('[data-testid=identical]')?.dataset.value ?? null,
     rows: [...document.querySelectorAll('[data-testid=result-row]')].map((r) => ({ id: r.dataset.id, score: Number(r.dataset.score) })),
@@ -331,7 +344,20 @@ const WASM_BUILDS = [
 // ---------------------------------------------------------------------------------------
 // The grid.
 
+/**
+ * A cell's catalog: 'default', 'real', a size N (generated, uniform) or `{ n, skew }`
+ * (generated with `skew` percent long products, all in the first quarter).
+ */
 function describeCatalog(catalog) {
+  if (typeof catalog === 'object') {
+    const { n, skew } = catalog;
+    return {
+      key: `gen${n}s${skew}`,
+      label: `generated ${n.toLocaleString('en-US')}, skew ${skew}%`,
+      cli: ['--generate', String(n), '--seed', String(SEED), '--skew', String(skew)],
+      page: { generate: String(n), skew: String(skew) },
+    };
+  }
   if (catalog === 'default') return { key: 'default', label: 'www/catalog.json', cli: ['--catalog', join(ROOT, 'www', 'catalog.json')], page: {} };
   if (catalog === 'real') return { key: 'real', label: 'real (dummyjson)', cli: ['--catalog', REAL_CATALOG], page: { catalog: SERVED_CATALOG } };
   return { key: `gen${catalog}`, label: `generated ${catalog.toLocaleString('en-US')}`, cli: ['--generate', String(catalog), '--seed', String(SEED)], page: { generate: String(catalog) } };
@@ -355,9 +381,10 @@ function runsWithin(runs, perRunS, budgetS) {
 async function catalogFile(catalog) {
   if (catalog === 'default') return join(ROOT, 'www', 'catalog.json');
   if (catalog === 'real') return REAL_CATALOG;
-  const path = join(ROOT, 'bench', 'tmp', 'catalogs', `generated-${catalog}-${SEED}.json`);
+  const { n, skew } = typeof catalog === 'object' ? catalog : { n: catalog, skew: 0 };
+  const path = join(ROOT, 'bench', 'tmp', 'catalogs', `generated-${n}-${SEED}${skew ? `-${skew}` : ''}.json`);
   if (!existsSync(path)) {
-    const { stdout } = await run(options.cli, ['generate', '--n', String(catalog), '--seed', String(SEED)], { maxBuffer: 1 << 30 });
+    const { stdout } = await run(options.cli, ['generate', '--n', String(n), '--seed', String(SEED), '--skew', String(skew)], { maxBuffer: 1 << 30 });
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, stdout);
   }
@@ -394,7 +421,7 @@ function runsFor(size) {
 }
 
 /** products × iterations, known before the catalog is loaded (the real catalog: 194). */
-const cellSize = ({ catalog, iterations }) => ({ default: 40, real: 194 }[catalog] ?? catalog) * iterations;
+const cellSize = ({ catalog, iterations }) => ({ default: 40, real: 194 }[catalog] ?? catalog.n ?? catalog) * iterations;
 
 async function measureCell(browser, base, hw, catalog, iterations, slowest, skipped, deadline) {
   const runs = runsFor(cellSize({ catalog, iterations }));
@@ -471,7 +498,12 @@ async function measureCell(browser, base, hw, catalog, iterations, slowest, skip
 
   // Then the page. Compare (serial, parallel and JS interleaved run by run) when all
   // three fit the budget; otherwise each mode on its own visit.
-  const page = { parallel: {} };
+  const page = { parallel: {}, workers: { interleaved: {}, blocks: {} } };
+  /** A Workers run's timings, with its imbalance, start-up and memory (all instances). */
+  const workerStats = (hooks) => {
+    if (!hooks.times.workers || !hooks.workers) throw new BenchError(`${name}: the page ran no Workers mode`);
+    return { ...pageStats(hooks.times.workers), ...hooks.workers };
+  };
   const pageParams = (mode, threads) => ({
     ...source.page, product: info.target, mode, threads: String(threads),
     iterations: String(iterations), runs: String(runs), autorun: '1',
@@ -498,6 +530,7 @@ async function measureCell(browser, base, hw, catalog, iterations, slowest, skip
     page.serial = pageStats(hooks.times.serial);
     page.js = pageStats(hooks.times.js);
     page.parallel[hw] = pageStats(hooks.times.parallel);
+    page.workers.interleaved[hw] = workerStats(hooks);
     noteServer(hooks);
   } else {
     // Too long for one visit: each mode on its own, JS last (below).
@@ -516,6 +549,23 @@ async function measureCell(browser, base, hw, catalog, iterations, slowest, skip
     const hooks = await visit(browser, base, pageParams('parallel', threads), { timeoutMs: timeout(cost(mode)) });
     checkRows(hooks, `wasm parallel on ${threads} threads`);
     page.parallel[threads] = pageStats(hooks.times.parallel);
+  }
+  // Workers (N single-thread instances, no shared memory) at every thread count, both
+  // splits; Compare ran the interleaved one on every hardware thread.
+  for (let threads = hw; threads >= 1; threads--) {
+    for (const split of ['interleaved', 'blocks']) {
+      if (page.workers[split][threads]) continue;
+      const key = `wasm-workers-${split}-${threads}`;
+      const estimateS = estimate(slowest[key] ?? slowest[`wasm-parallel-${threads}`], info.byteSteps, runs);
+      const over = threads === hw ? null : overBudget(estimateS, GRID.modeBudgetS, deadline);
+      if (over) {
+        skipped.push({ cell: name, mode: `wasm workers, ${split}, ${plural(threads, 'worker')}`, reason: over });
+        continue;
+      }
+      const hooks = await visit(browser, base, { ...pageParams('workers', threads), split }, { timeoutMs: timeout(estimateS) });
+      checkRows(hooks, `wasm workers (${split}) on ${threads} workers`);
+      page.workers[split][threads] = workerStats(hooks);
+    }
   }
   if (!page.server) {
     const hooks = await visit(browser, base, pageParams('server', hw), { timeoutMs: timeout(cost('server')) });
@@ -542,6 +592,9 @@ async function measureCell(browser, base, hw, catalog, iterations, slowest, skip
   note('wasm-serial', page.serial);
   note('js', page.js);
   for (const [t, s] of Object.entries(page.parallel)) note(`wasm-parallel-${t}`, s);
+  for (const [split, byThreads] of Object.entries(page.workers)) {
+    for (const [t, s] of Object.entries(byThreads)) note(`wasm-workers-${split}-${t}`, s);
+  }
   note('native-portable', native.portable.serial);
   note('server', page.server);
   note('go-serial', goPeer.serial);
@@ -666,8 +719,44 @@ async function serverOnly() {
   log(`wrote the server section into ${relative(ROOT, join(options.out, 'REPORT.md'))}`);
 }
 
+/** "Pool or workers" (bench/pool-or-workers.mjs): its catalogs, iterations and runs. */
+const POOL_OR_WORKERS = options.quick
+  ? { cells: [{ n: 2000, skew: 0 }, { n: 2000, skew: 5 }], iterations: 1500, runs: 3 }
+  : {
+    cells: [{ n: 2000, skew: 0 }, { n: 2000, skew: 5 }, { n: 20000, skew: 0 }, { n: 20000, skew: 5 }], iterations: 1500, runs: 5,
+  };
+
+/** Pool or workers, with the page served by `shop-recs serve` from `dir` in Chromium. */
+async function measurePoolOrWorkers(browser, base, hw) {
+  log(`== pool or workers: the rayon pool against ${hw} independent workers, uniform and skewed catalogs`);
+  return poolOrWorkers(browser, base, hw, POOL_OR_WORKERS, {
+    visit, cli, sameRanking, pageStats, BenchError, log,
+  });
+}
+
+/** --workers-only: measure pool or workers and put it into the report already in options.out. */
+async function workersOnly() {
+  const path = join(options.out, 'results.json');
+  if (!existsSync(path)) throw new BenchError(`${path} is missing: run the whole benchmark first`);
+  const results = JSON.parse(readFileSync(path, 'utf8'));
+  const server = await startServer({ dir: join(ROOT, 'dist') });
+  const browser = await launchBrowser();
+  try {
+    const base = server.url.endsWith('/') ? server.url : `${server.url}/`;
+    const hw = (await visit(browser, base, {}, { until: 'ready' })).hw;
+    results.poolOrWorkers = await measurePoolOrWorkers(browser, base, hw);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  const { writeReport } = await import('./report.mjs');
+  log(writeReport(results, options.out, renderPlot));
+  log(`wrote the pool-or-workers section into ${relative(ROOT, join(options.out, 'REPORT.md'))}`);
+}
+
 async function main() {
   if (options.serverOnly) return serverOnly();
+  if (options.workersOnly) return workersOnly();
   const started = performance.now();
   const deadline = started + GRID.totalBudgetS * 1000;
   const startedAt = new Date();
@@ -745,7 +834,11 @@ async function main() {
     for (const b of wasmBuilds) log(`   wasm ${b.key}: naive ${b.naiveNs.toFixed(3)} ns/step; portable ${b.kernelNs.toFixed(3)} (${(b.naiveNs / b.kernelNs).toFixed(2)}x)`);
 
     log(`== the grid: ${catalogs.length} catalogs x ${GRID.iterations.join(', ')} iterations x 1..${hw} threads, ${GRID.runs} or more timed runs after a warm-up`);
-    const plan = catalogs.flatMap((catalog) => GRID.iterations.map((iterations) => ({ catalog, iterations })));
+    // Skewed catalogs at the first iteration count only: their long products make every
+    // run several times longer, and 1,500 iterations already show what the skew does.
+    const plan = catalogs.flatMap((catalog) => GRID.iterations
+      .filter((iterations, k) => typeof catalog !== 'object' || k === 0)
+      .map((iterations) => ({ catalog, iterations })));
     // Smallest first, so every budget estimate comes from a smaller cell.
     plan.sort((a, b) => cellSize(a) - cellSize(b));
     const slowest = {};
@@ -782,6 +875,8 @@ async function main() {
     const memory = { products: MEMORY_PRODUCTS, iterations: GRID.memoryIterations, bytes: memoryHooks.memoryBytes };
     log(`   ${(memory.bytes / 2 ** 20).toFixed(0)} MiB`);
 
+    const poolOrWorkersResults = await measurePoolOrWorkers(browser, base, hw);
+
     log('== the server (shop-recs serve), from examples/server_bench.rs');
     const serverResults = await serverBench();
 
@@ -807,6 +902,7 @@ async function main() {
       cells,
       ceiling,
       server: serverResults,
+      poolOrWorkers: poolOrWorkersResults,
       skipped,
     };
     mkdirSync(options.out, { recursive: true });

@@ -10,6 +10,9 @@
 #                               writes into bench/tmp/quick/ (git-ignored) instead
 #   scripts/bench.sh --server   only the server part (shop-recs serve under load), put
 #                               into the existing report (about 2 minutes)
+#   scripts/bench.sh --workers  only "Pool or workers" (the rayon pool against the Workers
+#                               mode, uniform and skewed catalogs), put into the existing
+#                               report (about 10 minutes)
 #
 # Steps: install what is missing and build the release site (scripts/build.sh), build the
 # native CLI in release, build the wasm simd128 experiment module, then bench/run.mjs
@@ -24,8 +27,9 @@ for arg in "$@"; do
   case "$arg" in
     --quick) quick=(--quick) ;;
     --server) only=(--server-only) ;;
-    -h | --help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) die "unknown option $arg (expected --quick or --server)" ;;
+    --workers) only=(--workers-only) ;;
+    -h | --help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) die "unknown option $arg (expected --quick, --server or --workers)" ;;
   esac
 done
 started=$SECONDS

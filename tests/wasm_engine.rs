@@ -46,7 +46,7 @@ fn catalog_errors_carry_their_location() {
 
 #[wasm_bindgen_test]
 fn the_token_data_has_the_layout_the_js_scorer_reads() {
-    let engine = Engine::generate(40, 3).expect("generated");
+    let engine = Engine::generate(40, 3, None).expect("generated");
     assert_eq!(engine.count(), 40);
     let data = engine.token_data().expect("token data");
     assert_eq!(field(&data, "count").as_f64(), Some(40.0));
@@ -78,7 +78,7 @@ fn the_token_data_has_the_layout_the_js_scorer_reads() {
 
 #[wasm_bindgen_test]
 fn a_serial_run_ranks_and_a_bad_query_is_refused_with_the_core_message() {
-    let engine = Engine::generate(50, 4).expect("generated");
+    let engine = Engine::generate(50, 4, None).expect("generated");
     let target = engine.id_at(0).expect("a product");
     assert_eq!(engine.index_of(&target), Some(0));
     let out: Object = engine
@@ -99,12 +99,53 @@ fn a_serial_run_ranks_and_a_bad_query_is_refused_with_the_core_message() {
     assert!(message(error).contains("iterations must be between 1 and 100000"));
 }
 
+/// The Workers mode's call: each share's candidates add up to the catalog's, and the best
+/// of the shares' top Ks is the serial run's best; a bad share or skew is refused.
+#[wasm_bindgen_test]
+fn shares_cover_the_candidates_and_bad_shares_and_skews_are_refused() {
+    let engine = Engine::generate(60, 4, Some(10)).expect("a skewed catalog");
+    let target = engine.id_at(7).expect("a product");
+    let serial: Object = engine
+        .recommend(&target, 40, 3, false)
+        .expect("a serial run")
+        .dyn_into()
+        .expect("an object");
+    let best = |out: &Object| -> f64 {
+        let items: js_sys::Array = field(out, "items").dyn_into().expect("an array");
+        let first: Object = items.get(0).dyn_into().expect("an item");
+        field(&first, "score").as_f64().expect("a score")
+    };
+    for interleaved in [true, false] {
+        let mut candidates = 0.0;
+        let mut top = f64::MIN;
+        for worker in 0..3 {
+            let out: Object = engine
+                .recommend_share(&target, 40, 3, worker, 3, interleaved)
+                .expect("a share")
+                .dyn_into()
+                .expect("an object");
+            candidates += field(&out, "candidates").as_f64().expect("a count");
+            top = top.max(best(&out));
+        }
+        assert_eq!(candidates, 59.0, "interleaved {interleaved}: every candidate once");
+        assert_eq!(top, best(&serial), "interleaved {interleaved}: the serial best");
+    }
+    let Err(error) = engine.recommend_share(&target, 40, 3, 3, 3, true) else {
+        panic!("worker 3 of 3 must be refused");
+    };
+    assert!(message(error).contains("worker 3 does not exist"));
+    let Err(error) = Engine::generate(10, 1, Some(26)) else {
+        panic!("a skew over 25 must be refused");
+    };
+    assert!(message(error).contains("skew must be"));
+}
+
 /// The single-thread build has no pool: a parallel run would be a serial one under
 /// another name, so the binding refuses it.
 #[cfg(not(feature = "threads"))]
 #[wasm_bindgen_test]
 fn the_single_thread_build_refuses_a_parallel_run() {
-    let engine = Engine::generate(20, 1).expect("generated");
+    let engine = Engine::generate(20, 1, None).expect("generated");
     let target = engine.id_at(0).expect("a product");
     let Err(error) = engine.recommend(&target, 10, 3, true) else {
         panic!("a parallel run must be refused without a pool");
@@ -116,7 +157,7 @@ fn the_single_thread_build_refuses_a_parallel_run() {
 #[cfg(not(feature = "threads"))]
 #[wasm_bindgen_test]
 fn the_single_thread_build_refuses_a_timeline() {
-    let engine = Engine::generate(20, 1).expect("generated");
+    let engine = Engine::generate(20, 1, None).expect("generated");
     let target = engine.id_at(0).expect("a product");
     let Err(error) = engine.timeline(&target, 10, 3) else {
         panic!("a timeline must be refused without a pool");

@@ -15,7 +15,7 @@ test('timing rows carry their raw runs and phases; the environment its start tim
   const { page, context, assertClean } = await openPage(browser,
     `${server.url}?generate=30&mode=compare&runs=3&iterations=40&autorun=1`);
   await waitForState(page, 'done');
-  for (const mode of ['serial', 'parallel', 'js']) {
+  for (const mode of ['serial', 'parallel', 'js', 'workers']) {
     const data = await page.locator(`[data-testid=time-${mode}]`).evaluate((row) => ({ ...row.dataset }));
     const runs = JSON.parse(data.runsMs);
     assert.equal(runs.length, 3, `${mode}: one entry per timed run`);
@@ -30,6 +30,13 @@ test('timing rows carry their raw runs and phases; the environment its start tim
   const env = await page.locator('[data-testid=env]').evaluate((e) => ({ ...e.dataset }));
   assert.ok(Number(env.poolStartMs) >= 0, `data-pool-start-ms is a number, got ${env.poolStartMs}`);
   assert.ok(Number(env.wasmInitMs) >= 0, `data-wasm-init-ms is a number, got ${env.wasmInitMs}`);
+  // The Workers mode's: how many, what they cost to start and hold, and how unevenly they worked.
+  assert.equal(env.workersCount, env.threads, 'as many workers as pool threads');
+  assert.ok(Number(env.workersStartMs) > 0 && Number(env.workersMemoryBytes) > 0 && Number(env.poolMemoryBytes) > 0,
+    `workers start ${env.workersStartMs} ms, memory ${env.workersMemoryBytes} B; pool memory ${env.poolMemoryBytes} B`);
+  const workers = await page.locator('[data-testid=time-workers]').evaluate((row) => ({ ...row.dataset }));
+  assert.ok(Number(workers.imbalance) >= 1, `data-imbalance is slowest ÷ mean, at least 1: ${workers.imbalance}`);
+  assert.equal(workers.split, 'interleaved');
 
   // The ready mark is set once, at the first 'ready', and a later run does not add one.
   await run(page);

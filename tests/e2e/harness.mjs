@@ -174,7 +174,7 @@ export function resultRows(page) {
   })));
 }
 
-/** Picks the mode radio button `mode` (serial, parallel, js or compare). */
+/** Picks the mode radio button `mode` (serial, parallel, js, workers, server or compare). */
 export function chooseMode(page, mode) {
   return page.check(`input[name=mode][value=${mode}]`);
 }
@@ -198,7 +198,7 @@ export async function chooseProduct(page, query, pattern = /./) {
 /** Reads `data-median-ms` and `data-min-ms` of each mode's timing row (null when absent). */
 export async function timings(page) {
   const out = {};
-  for (const mode of ['serial', 'parallel', 'js', 'server']) {
+  for (const mode of ['serial', 'parallel', 'js', 'workers', 'server']) {
     const row = page.locator(`[data-testid=time-${mode}]`);
     const median = await row.getAttribute('data-median-ms');
     const min = await row.getAttribute('data-min-ms');

@@ -34,6 +34,7 @@ test('every control is labelled and the page runs from the keyboard', async () =
   await page.waitForFunction((id) => document.querySelector('[data-testid=product]').dataset.id === id, active);
   await page.focus('input[name=mode][value=compare]');
   await page.keyboard.press('ArrowLeft'); // radios move with the arrows: Server,
+  await page.keyboard.press('ArrowLeft'); // Workers,
   await page.keyboard.press('ArrowLeft'); // then JavaScript
   assert.equal(await page.locator('input[name=mode]:checked').getAttribute('value'), 'js');
   await page.focus('[data-testid=top]');

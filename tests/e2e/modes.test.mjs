@@ -18,10 +18,10 @@ test('the default catalog runs in each mode', async () => {
   // Without a pool (WebKit as shipped) Parallel is disabled and Compare runs serial and JS.
   const expected = ENGINE.threads
     ? {
-      serial: ['serial'], parallel: ['parallel'], js: ['js'], server: ['server'], compare: ['serial', 'parallel', 'js', 'server'],
+      serial: ['serial'], parallel: ['parallel'], js: ['js'], workers: ['workers'], server: ['server'], compare: ['serial', 'parallel', 'js', 'workers', 'server'],
     }
     : {
-      serial: ['serial'], js: ['js'], server: ['server'], compare: ['serial', 'js', 'server'],
+      serial: ['serial'], js: ['js'], workers: ['workers'], server: ['server'], compare: ['serial', 'js', 'workers', 'server'],
     };
   if (!ENGINE.threads) {
     assert.equal(await page.isDisabled('input[name=mode][value=parallel]'), true, 'no pool: Parallel is disabled');
@@ -35,7 +35,7 @@ test('the default catalog runs in each mode', async () => {
     reference ??= rows;
     assert.deepEqual(rows, reference, `${mode}: the same ranking as the first mode`);
     const times = await timings(page);
-    for (const m of ['serial', 'parallel', 'js', 'server']) {
+    for (const m of ['serial', 'parallel', 'js', 'workers', 'server']) {
       if (timed.includes(m)) {
         assert.ok(times[m]?.median > 0 && times[m].min > 0 && times[m].min <= times[m].median,
           `${mode}: ${m} has a positive median and min <= median, got ${JSON.stringify(times[m])}`);
@@ -81,12 +81,12 @@ test('Compare on 2,000 products and 2 threads: identical results, every figure f
   const versus = Number(await page.locator('[data-testid=wasm-vs-js]').getAttribute('data-value'));
   assert.ok(Math.abs(versus - times.js.median / times.serial.median) < 1e-9, 'wasm-vs-JS is JS median / serial median');
   // Each mode shows its raw runs: 3 timed runs.
-  for (const mode of ['serial', 'parallel', 'js']) {
+  for (const mode of ['serial', 'parallel', 'js', 'workers']) {
     const raw = await page.locator(`[data-testid=time-${mode}] .raw-runs`).textContent();
     assert.equal(raw.split(',').length, 3, `${mode} lists its 3 raw runs: ${raw}`);
   }
-  // Serial, Parallel, JavaScript and, since this server serves the API, Server.
-  assert.equal(await page.locator('#bars rect').count(), 4, 'one bar per mode');
+  // Serial, Parallel, JavaScript, Workers and, since this server serves the API, Server.
+  assert.equal(await page.locator('#bars rect').count(), 5, 'one bar per mode');
   assert.equal(await page.locator('[data-testid=result-row]').count(), 10);
 
   // Into test-results/ (git-ignored); the README's picture comes from scripts/screenshot.mjs.

@@ -76,7 +76,7 @@ test('Compare includes the server: identical rankings, the ratio and the break-e
   const times = await timings(page);
   const serverRow = await serverTimes(page);
   assertBothTimings(serverRow);
-  const browserModes = ENGINE.threads ? ['serial', 'parallel', 'js'] : ['serial', 'js'];
+  const browserModes = ENGINE.threads ? ['serial', 'parallel', 'js', 'workers'] : ['serial', 'js', 'workers'];
   const best = Math.min(...browserModes.map((mode) => times[mode].median));
   const breakEven = Number(await page.locator('[data-testid=break-even]').getAttribute('data-ms'));
   assert.ok(Math.abs(breakEven - (best - serverRow.compute)) < 1e-9, 'break-even = browser best − server compute');

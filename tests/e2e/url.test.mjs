@@ -123,7 +123,7 @@ test('the controls and the URL stay in sync', POOL, async () => {
 });
 
 test('invalid URL parameters show messages naming them and their ranges, and defaults are used', POOL, async () => {
-  const hwQuery = '?iterations=0&runs=abc&top=5000&threads=99&mode=fast&product=nope&autorun=1';
+  const hwQuery = '?iterations=0&runs=abc&top=5000&threads=99&mode=fast&product=nope&split=diagonal&skew=3&autorun=1';
   const { page, context, assertClean } = await openPage(browser, `${server.url}${hwQuery}`);
   await waitForState(page, 'done');
   const hw = await page.evaluate(() => navigator.hardwareConcurrency);
@@ -134,7 +134,9 @@ test('invalid URL parameters show messages naming them and their ranges, and def
   assert.match(shown.runs, /runs must be a whole number from 1 to 100; got "abc"/);
   assert.match(shown.top, /top must be a whole number from 1 to 1,000; got 5000/);
   assert.match(shown.threads, new RegExp(`threads must be from 1 to ${hw}.*got 99`));
-  assert.match(shown.mode, /mode must be one of serial, parallel, js, server, compare; got "fast"/);
+  assert.match(shown.mode, /mode must be one of serial, parallel, js, workers, server, compare; got "fast"/);
+  assert.match(shown.split, /split must be one of interleaved, blocks; got "diagonal"\. Using interleaved\./);
+  assert.match(shown.skew, /skew applies to generated catalogs only/);
   assert.match(shown.product, /product "nope" is not in this catalog; using the first product/);
   // The defaults are in the controls and were used by the (auto)run.
   const state = await controls(page);

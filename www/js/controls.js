@@ -20,6 +20,7 @@ export function fillControls() {
   threads.value = String(settings.threads);
   for (const name of ['iterations', 'runs', 'top']) $(name).value = String(settings[name]);
   setMode(settings.mode);
+  $('split').value = settings.split;
   $('timeline-toggle').checked = settings.timeline;
   for (const [mode, label] of Object.entries(MODE_LABELS)) {
     const radio = document.querySelector(`input[name=mode][value=${mode}]`);
@@ -53,6 +54,10 @@ export function wire() {
       syncUrl();
     });
   }
+  $('split').addEventListener('change', () => {
+    page.settings.split = $('split').value;
+    syncUrl();
+  });
   $('timeline-toggle').addEventListener('change', () => {
     page.settings.timeline = $('timeline-toggle').checked;
     syncUrl();

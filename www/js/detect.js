@@ -53,3 +53,15 @@ export function whyNoThreads(support, isolationNote = null) {
   }
   return null;
 }
+
+/**
+ * A one-line reason the Workers mode cannot run here, or null when it can (or may:
+ * nested workers not checked yet). It needs neither isolation nor SharedArrayBuffer:
+ * only workers that the page's worker can start, each with its own wasm instance.
+ */
+export function whyNoWorkers(support) {
+  if (support.nestedWorkers === false) {
+    return 'this browser cannot start workers from a worker (nested workers), and the Workers mode\'s workers are such workers';
+  }
+  return null;
+}

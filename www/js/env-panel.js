@@ -3,7 +3,9 @@ import { fmtBytes, fmtMs, plural } from './format.js';
 import {
   $, hw, isolation, page, runtime, support,
 } from './state.js';
-import { hasPool, hasServer, noServerReason, node } from './ui.js';
+import {
+  hasPool, hasServer, hasWorkers, noServerReason, node,
+} from './ui.js';
 import { WorkerClient } from './worker-client.js';
 
 export function browserName() {
@@ -16,6 +18,17 @@ export function browserName() {
   return navigator.userAgent;
 }
 
+/** What the Workers mode's N instances cost, once a Workers run started them. */
+function describeWorkers() {
+  if (runtime.noWorkersReason) return `off: ${runtime.noWorkersReason}`;
+  const w = page.workers;
+  if (!w) return 'not started (the first Workers run starts them)';
+  const each = w.perWorkerBytes.map((b) => fmtBytes(b)).join(' + ');
+  return `${plural(w.count, 'independent instance')} (single-thread build, own catalog copy each): ` +
+    `${w.firstStart ? 'started and loaded' : 'loaded'} in ${fmtMs(w.startMs)} ms (slowest catalog load ${fmtMs(w.loadMs)} ms); ` +
+    `memory ${fmtBytes(w.memoryBytes)} in all (${each})`;
+}
+
 export function renderEnv() {
   const env = $('env');
   env.dataset.isolated = String(support.isolated);
@@ -23,6 +36,18 @@ export function renderEnv() {
   env.dataset.threads = String(page.pool?.poolThreads ?? 0);
   // For tests and benchmarks: the wasm memory's size, and how many workers this page runs.
   env.dataset.wasmMemoryBytes = String(page.memoryBytes);
+  // The pool's one memory (this worker's instance, shared by its threads) beside the
+  // Workers mode's N memories, all instances together.
+  env.dataset.poolMemoryBytes = String(page.memoryBytes);
+  if (page.workers) {
+    env.dataset.workersMemoryBytes = String(page.workers.memoryBytes);
+    env.dataset.workersStartMs = String(page.workers.startMs);
+    env.dataset.workersCount = String(page.workers.count);
+  } else {
+    delete env.dataset.workersMemoryBytes;
+    delete env.dataset.workersStartMs;
+    delete env.dataset.workersCount;
+  }
   if (page.pool) {
     env.dataset.poolStartMs = String(page.pool.poolStartMs);
     env.dataset.wasmInitMs = String(page.pool.wasmInitMs);
@@ -60,7 +85,8 @@ export function renderEnv() {
     ['wasm build', page.pool ? builds[page.pool.build] : '—'],
     ['Pool size', pool],
     ['wasm start', page.pool ? `${fmtMs(page.pool.wasmInitMs)} ms` : '—'],
-    ['wasm memory', page.memoryBytes ? `${fmtBytes(page.memoryBytes)} (after the last load or run)` : '—'],
+    ['wasm memory', page.memoryBytes ? `${fmtBytes(page.memoryBytes)} (after the last load or run${hasPool() ? '; one memory, shared by the pool\'s threads' : ''})` : '—'],
+    ['Workers mode', describeWorkers()],
     ['WebAssembly threads', support.wasmThreads ? 'supported' : 'not supported'],
     ['SharedArrayBuffer', support.sharedMemory ? 'available' : 'not available'],
     ['Nested workers', support.nestedWorkers === null ? '—' : support.nestedWorkers ? 'yes' : 'no'],
@@ -73,7 +99,8 @@ export function renderEnv() {
   if (runtime.noPoolReason) {
     const problem = $('env-problem');
     problem.textContent = `The rayon pool cannot start: ${runtime.noPoolReason}. The page runs the single-thread build of the same code instead: ` +
-      'Serial and JavaScript work; Parallel runs, Compare\'s parallel part, Scaling and the thread count are disabled.';
+      `Serial and JavaScript work${hasWorkers() ? ', and so does Workers (N independent single-thread instances, no shared memory), this page\'s parallel mode, whose N the thread count sets' : ''}; ` +
+      `Parallel runs, Compare's parallel part${hasWorkers() ? ' and Scaling are' : ', Scaling and the thread count are'} disabled.`;
     problem.hidden = false;
   }
   $('threads-hint').textContent = hasPool()

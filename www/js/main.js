@@ -54,7 +54,11 @@ async function start() {
   }
   // After startWorker, which settles runtime.noPoolReason.
   if (runtime.noPoolReason && page.settings.mode === 'parallel') {
-    addNotice('mode', 'mode parallel needs the rayon pool, which cannot start here (see Environment); using compare, which runs serial and JavaScript.');
+    addNotice('mode', 'mode parallel needs the rayon pool, which cannot start here (see Environment); using compare, which runs the modes that can run here.');
+    setMode('compare');
+  }
+  if (runtime.noWorkersReason && page.settings.mode === 'workers') {
+    addNotice('mode', `mode workers needs workers started from the page's worker: ${runtime.noWorkersReason}; using compare.`);
     setMode('compare');
   }
   let server;

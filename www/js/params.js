@@ -6,26 +6,29 @@
 // range, and the default is used.
 
 import {
-  DEFAULT_ITERATIONS, DEFAULT_TOP, MAX_CATALOG_BYTES, MAX_ITERATIONS, MAX_PRODUCTS, MAX_TOP,
+  DEFAULT_ITERATIONS, DEFAULT_TOP, MAX_CATALOG_BYTES, MAX_ITERATIONS, MAX_PRODUCTS, MAX_SKEW, MAX_TOP,
 } from './limits.js';
+import { DEFAULT_SPLIT, SPLITS } from './merge.js';
 
 export { MAX_CATALOG_BYTES };
 
-export const MODES = Object.freeze(['serial', 'parallel', 'js', 'server', 'compare']);
+export const MODES = Object.freeze(['serial', 'parallel', 'js', 'workers', 'server', 'compare']);
 
 /** What each mode runs, in the order Compare interleaves them. */
 export const MODE_RUNS = Object.freeze({
   serial: ['serial'],
   parallel: ['parallel'],
   js: ['js'],
+  workers: ['workers'],
   server: ['server'],
-  compare: ['serial', 'parallel', 'js', 'server'],
+  compare: ['serial', 'parallel', 'js', 'workers', 'server'],
 });
 
 export const MODE_LABELS = Object.freeze({
   serial: 'Serial (wasm, 1 thread)',
   parallel: 'Parallel (wasm, rayon pool)',
   js: 'JavaScript (1 thread)',
+  workers: 'Workers (wasm, N independent workers, no shared memory)',
   server: 'Server (native, shop-recs serve, over HTTP)',
   compare: 'Compare every mode that can run here',
 });
@@ -36,6 +39,7 @@ export const LIMITS = Object.freeze({
   runs: { min: 1, max: 100, default: 5 },
   top: { min: 1, max: MAX_TOP, default: DEFAULT_TOP },
   generate: { min: 1, max: MAX_PRODUCTS, default: 2000 },
+  skew: { min: 0, max: MAX_SKEW, default: 0 },
 });
 
 export const DEFAULT_MODE = 'compare';
@@ -71,10 +75,10 @@ export function fmtInt(n) {
  * Reads the page's state from a URL query string.
  *
  * Returns `{ settings, source, product, autorun, messages }`:
- * - `settings`: `{ mode, threads, iterations, runs, top, timeline }`, each valid (the
- *   default when the URL's value is missing or invalid); `timeline`: show the pool at work
- *   after each run;
- * - `source`: `{ kind: 'url', url }` or `{ kind: 'generate', n }`;
+ * - `settings`: `{ mode, threads, iterations, runs, top, timeline, split }`, each valid
+ *   (the default when the URL's value is missing or invalid); `timeline`: show the pool at
+ *   work after each run; `split`: how Workers mode deals the candidates;
+ * - `source`: `{ kind: 'url', url }` or `{ kind: 'generate', n, skew }`;
  * - `product`: the requested identifier, or null (checked once the catalog is loaded);
  * - `messages`: `[{ param, text }]`, one per invalid parameter.
  */
@@ -89,12 +93,18 @@ export function readUrl(search, hw) {
     runs: LIMITS.runs.default,
     top: LIMITS.top.default,
     timeline: false,
+    split: DEFAULT_SPLIT,
   };
 
   if (params.has('mode')) {
     const mode = params.get('mode');
     if (MODES.includes(mode)) settings.mode = mode;
     else note('mode', `mode must be one of ${MODES.join(', ')}; got "${mode}". Using ${DEFAULT_MODE}.`);
+  }
+  if (params.has('split')) {
+    const split = params.get('split');
+    if (SPLITS.includes(split)) settings.split = split;
+    else note('split', `split must be one of ${SPLITS.join(', ')}; got "${split}". Using ${DEFAULT_SPLIT}.`);
   }
   for (const name of ['iterations', 'runs', 'top']) {
     if (!params.has(name)) continue;
@@ -122,7 +132,7 @@ export function readUrl(search, hw) {
     if (error) {
       note('generate', `${error}. Loading ${catalog ? 'the catalog URL' : 'the bundled catalog'} instead.`);
     } else {
-      source = { kind: 'generate', n: value };
+      source = { kind: 'generate', n: value, skew: readSkew(params, note) };
       if (catalog !== null) note('catalog', `catalog and generate were both given; generating ${fmtInt(value)} products and ignoring catalog.`);
     }
   }
@@ -130,6 +140,8 @@ export function readUrl(search, hw) {
     if (catalog.trim() === '') note('catalog', 'catalog must be a URL; got an empty value. Loading the bundled catalog.');
     else source = { kind: 'url', url: catalog };
   }
+
+  if (source.kind !== 'generate' && params.has('skew')) note('skew', 'skew applies to generated catalogs only (with generate=N); ignoring it.');
 
   const product = params.get('product');
   const flag = (name, otherwise) => {
@@ -142,13 +154,27 @@ export function readUrl(search, hw) {
   return { settings, source, product: product || null, autorun, messages };
 }
 
+/** `skew` of a generated catalog: a percentage of long products, 0 when absent or invalid. */
+function readSkew(params, note) {
+  if (!params.has('skew')) return 0;
+  const { value, error } = parseWholeNumber('skew', params.get('skew'), LIMITS.skew);
+  if (error) {
+    note('skew', `${error}. Generating a uniform catalog (skew 0).`);
+    return 0;
+  }
+  return value;
+}
+
 /**
  * The query string that reproduces `state` (`{ settings, source, product }`). A file
  * cannot be linked to, so a file source writes no catalog parameter.
  */
 export function writeUrl({ settings, source, product }, { autorun = false } = {}) {
   const params = new URLSearchParams();
-  if (source?.kind === 'generate') params.set('generate', String(source.n));
+  if (source?.kind === 'generate') {
+    params.set('generate', String(source.n));
+    if (source.skew) params.set('skew', String(source.skew));
+  }
   else if (source?.kind === 'url' && source.url !== DEFAULT_CATALOG) params.set('catalog', source.url);
   if (product) params.set('product', product);
   params.set('mode', settings.mode);
@@ -156,6 +182,7 @@ export function writeUrl({ settings, source, product }, { autorun = false } = {}
   params.set('iterations', String(settings.iterations));
   params.set('runs', String(settings.runs));
   params.set('top', String(settings.top));
+  if (settings.split !== DEFAULT_SPLIT) params.set('split', settings.split);
   if (settings.timeline) params.set('timeline', '1');
   if (autorun) params.set('autorun', '1');
   return `?${params}`;

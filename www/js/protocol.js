@@ -27,7 +27,7 @@ export const Request = Object.freeze({
   //   url is absolute (same-origin or CORS-enabled); file is a File from an <input> or a drop.
   //   A file, or a body whose Content-Length is, over 64 MiB is refused before it is read.
   LOAD_CATALOG: 'load-catalog',
-  // { n, seed } -> CatalogInfo
+  // { n, seed, skew } -> CatalogInfo   (skew: percentage of long products, 0 = uniform)
   GENERATE: 'generate',
   // { base } -> { available: true, base, info } | { available: false, reason }
   //   Whether the page's site serves the shop-recs API: GET {base}info, where base is
@@ -40,15 +40,19 @@ export const Request = Object.freeze({
   SEARCH: 'search',
   // { id } -> Product | null: the product with exactly this identifier.
   PRODUCT: 'product',
-  // { modes: ['serial' | 'parallel' | 'js' | 'server', ...], product, iterations, top, runs,
-  //   server?: { base, defaultSha, catalogId } }
-  //   -> { target: Product, candidates, results: { [mode]: ModeRun }, memoryBytes, serverCatalogId }
+  // { modes: ['serial' | 'parallel' | 'js' | 'workers' | 'server', ...], product, iterations,
+  //   top, runs, server?: { base, defaultSha, catalogId }, workers?: N, split?: 'interleaved' | 'blocks' }
+  //   -> { target: Product, candidates, results: { [mode]: ModeRun }, memoryBytes, serverCatalogId,
+  //        workers?: WorkersInfo }
   //   One untimed warm-up per mode, then `runs` rounds that run the modes in turn
   //   (interleaved, so a slow moment of the machine hurts each mode alike). With
   //   'server', the worker first makes the catalog known to the server: `catalogId` when
   //   an earlier run found it, else `default` (the same bytes as the server's own),
   //   `generated-{n}-{seed}`, or an upload, reported as `{ done, total, upload: { sent,
-  //   total } }` progress; serverCatalogId is the id used, for the next run.
+  //   total } }` progress; serverCatalogId is the id used, for the next run. With
+  //   'workers', N share-nothing workers (workers.js) score a share each; they are started
+  //   (and the catalog loaded into each) when there are none of N yet or the catalog
+  //   changed, after a `{ done, total, step: 'workers', workers: N }` progress.
   RUN: 'run',
   // { product, iterations, top } -> Timeline (threaded build with a pool only)
   //   The pool at work: TIMELINE_ROUNDS rounds of a plain parallel run then an
@@ -87,6 +91,12 @@ export const Request = Object.freeze({
 //   server's own timing (its compute); server: { poolThreads, kernel } of the answer.
 // A failed request's answer may carry `code`: 'server-unreachable' (the server did not
 //   answer at all), 'busy' (503), 'too-large' (413), or the API's error code.
+//   For 'workers' also perWorker: [[{ busyMs, candidates }] per worker] per timed run,
+//   imbalance: [slowest busy ÷ mean] per timed run, split; its phases are the slowest
+//   worker's scoring and its top K plus the merge.
+// WorkersInfo = { count, startMs, firstStart, loadMs, memoryBytes, perWorkerBytes }: what
+//   the last start or catalog load of the Workers mode's workers cost (memoryBytes: every
+//   instance's memory.buffer.byteLength, added up).
 // Item = { rank, index, id, name, category, score, text, attribute }
 // Timeline = { threads, wallMs, busyMs, efficiency, candidates, items: [Item],
 //   perThread: [{ thread, textCandidates, attributeCandidates, busyMs, idleMs, share }],

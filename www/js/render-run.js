@@ -1,7 +1,8 @@
 // Rendering a run: the timings table, the ratio cards, Compare's verdict, the bars, the
 // ranking, and the scaling chart (kept to redraw at a new width).
 import { drawBars, drawScaling } from './chart.js';
-import { fmtMs, plural } from './format.js';
+import { fmtMs, median, plural } from './format.js';
+import { imbalance } from './merge.js';
 import { ATTRIBUTE_WEIGHT, TEXT_WEIGHT } from './limits.js';
 import { fmtInt } from './params.js';
 import { breakEven, compareRankings, summarize } from './results.js';
@@ -23,7 +24,7 @@ export function showRatio(id, top, bottom) {
 
 export function renderRun(out, request) {
   const summaries = {};
-  for (const mode of ['serial', 'parallel', 'js', 'server']) {
+  for (const mode of ['serial', 'parallel', 'js', 'workers', 'server']) {
     const row = $(`time-${mode}`);
     const result = out.results[mode];
     const header = node('th', MODE_NAMES[mode]);
@@ -35,6 +36,8 @@ export function renderRun(out, request) {
       delete row.dataset.phasesMs;
       delete row.dataset.computeMs;
       delete row.dataset.serverCatalog;
+      delete row.dataset.imbalance;
+      delete row.dataset.workers;
       const cell = node('td', 'not run', 'muted');
       cell.colSpan = 5;
       row.replaceChildren(header, cell);
@@ -52,6 +55,12 @@ export function renderRun(out, request) {
       row.dataset.serverCatalog = out.serverCatalogId;
       header.title = `shop-recs serve: pool of ${result.server.poolThreads} threads, ${result.server.kernel} kernel`;
     }
+    if (mode === 'workers') {
+      row.dataset.imbalance = String(median(result.imbalance));
+      row.dataset.workers = String(result.perWorker[0].length);
+      row.dataset.split = result.split;
+      header.title = `${plural(result.perWorker[0].length, 'independent worker')}, ${result.split} split`;
+    }
     const details = node('details');
     details.append(node('summary', `${result.timesMs.length}`),
       node('span', result.timesMs.map((ms) => fmtMs(ms)).join(', '), 'raw-runs'));
@@ -67,7 +76,8 @@ export function renderRun(out, request) {
   const threads = page.pool?.poolThreads ?? 0;
   $('timings-note').textContent = `Milliseconds: median and minimum of ${request.runs} timed ${request.runs === 1 ? 'run' : 'runs'} after one untimed warm-up, ` +
     `${request.modes.length > 1 ? 'interleaved run by run, ' : ''}timed with performance.now() in the worker` +
-    `${summaries.parallel ? `; parallel on ${plural(threads, 'thread')}` : ''}. ` +
+    `${summaries.parallel ? `; parallel on ${plural(threads, 'thread')}` : ''}` +
+    `${summaries.workers ? `; workers: ${plural(out.results.workers.perWorker[0].length, 'worker')}, ${out.results.workers.split} split, timed from the first post to the merged ranking` : ''}. ` +
     'Scoring (signatures and scoring) and Sorting (selecting the top K) are medians of the scorer\'s own split of each run.' +
     (summaries.server
       ? ` Server: the round trip, from the worker's fetch to its parsed JSON; Scoring and Sorting are the server's own timing (pool of ${out.results.server.server.poolThreads} threads, ` +
@@ -75,6 +85,7 @@ export function renderRun(out, request) {
       : '');
 
   showRatio('speedup', summaries.serial, summaries.parallel);
+  showRatio('pool-vs-workers', summaries.workers, summaries.parallel);
   showRatio('wasm-vs-js', summaries.js, summaries.serial);
   showRatio('server-vs-parallel', summaries.parallel, summaries.server);
   showBreakEven(breakEven(summaries));
@@ -100,9 +111,42 @@ export function renderRun(out, request) {
   drawBars($('bars'), bars);
   $('bars-caption').textContent = `Median time per mode (the thin mark is the minimum): ${bars.map((b) => `${b.label} ${fmtMs(b.medianMs)} ms`).join(', ')}.`;
 
+  renderWorkers(out.results.workers);
+
   // Every mode ranks alike when identical; show the first (serial in Compare).
   const shown = request.modes[0];
   renderRanking(out.results[shown].items, out, shown);
+}
+
+/**
+ * The workers at work: each worker's candidates and median busy time, beside the slowest,
+ * and the imbalance (slowest ÷ mean), next to the pool's when the pool at work was shown.
+ */
+function renderWorkers(result) {
+  const section = $('workers-section');
+  section.hidden = !result;
+  if (!result) return;
+  const count = result.perWorker[0].length;
+  const busy = Array.from({ length: count }, (_, w) => median(result.perWorker.map((run) => run[w].busyMs)));
+  const slowest = Math.max(...busy);
+  const rows = busy.map((ms, w) => {
+    const row = node('tr');
+    row.dataset.busyMs = String(ms);
+    const meter = node('meter');
+    meter.max = 1;
+    meter.value = slowest > 0 ? ms / slowest : 0;
+    meter.textContent = `${Math.round(meter.value * 100)}%`;
+    const bar = node('td');
+    bar.append(meter);
+    row.append(node('td', String(w)), node('td', fmtInt(result.perWorker[0][w].candidates), 'num'), node('td', fmtMs(ms), 'num'), bar);
+    return row;
+  });
+  $('workers-rows').replaceChildren(...rows);
+  const value = imbalance(busy);
+  section.dataset.imbalance = String(value);
+  $('workers-summary').textContent = `${plural(count, 'worker')}, ${result.split} split: imbalance ${value.toFixed(2)} ` +
+    `(slowest worker's busy time ÷ the mean; 1.00 is even). The run waits for the slowest worker: the pool's threads ` +
+    'steal work from each other, independent workers cannot.';
 }
 
 /** The break-even card: the round trip under which the server beats the browser's best. */

@@ -2,6 +2,7 @@
 // per-thread table (the same figures for keyboards and screen readers).
 import { drawTimeline } from './chart.js';
 import { fmtMs, median, plural } from './format.js';
+import { imbalance } from './merge.js';
 import { fmtInt } from './params.js';
 import { $ } from './state.js';
 import { captionOf, spansByThread } from './timeline-data.js';
@@ -33,6 +34,8 @@ export function renderTimeline(timeline) {
     overhead: String(overhead),
     identical: String(timeline.identical),
     candidates: String(timeline.candidates),
+    // Comparable with the Workers mode's: the busiest pool thread ÷ the mean.
+    imbalance: String(imbalance(timeline.perThread.map((t) => t.busyMs))),
   });
   const drawn = drawTimeline($('timeline-chart'), timeline, rows);
   section.dataset.bars = String(drawn.bars);
@@ -40,7 +43,7 @@ export function renderTimeline(timeline) {
   $('timeline-summary').textContent =
     `One instrumented parallel run of ${fmtInt(timeline.candidates)} candidates on ${plural(timeline.threads, 'thread')}, after the timed runs and not part of them: ` +
     `wall ${fmtMs(timeline.wallMs)} ms, busy ${fmtMs(timeline.busyMs)} ms summed over the threads, ` +
-    `efficiency ${timeline.efficiency.toFixed(2)} (busy ÷ (threads × wall)). ` +
+    `efficiency ${timeline.efficiency.toFixed(2)} (busy ÷ (threads × wall)), imbalance ${Number(section.dataset.imbalance).toFixed(2)} (busiest thread ÷ mean, as for the Workers mode). ` +
     `Recording costs ${overhead >= 0 ? '+' : ''}${(overhead * 100).toFixed(1)}%: ${fmtMs(instrumented)} ms against ${fmtMs(plain)} ms for a plain parallel run ` +
     `(medians of ${timeline.plainMs.length} of each, interleaved). ` +
     (timeline.identical

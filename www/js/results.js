@@ -17,7 +17,7 @@ export function summarize(run) {
   };
 }
 
-export const BROWSER_MODES = Object.freeze(['serial', 'parallel', 'js']);
+export const BROWSER_MODES = Object.freeze(['serial', 'parallel', 'js', 'workers']);
 
 /**
  * Where running on the server starts to pay: the browser's best median (of the browser

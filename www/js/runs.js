@@ -9,13 +9,13 @@ import { renderRun, renderScaling } from './render-run.js';
 import { hideTimeline, renderTimeline } from './render-timeline.js';
 import { responsiveness } from './responsiveness.js';
 import {
-  loadInto, noteMemory, recoverFrom, renderCatalog, settleServer, startWorker,
+  loadInto, noteMemory, noteWorkers, recoverFrom, renderCatalog, settleServer, startWorker,
 } from './session.js';
 import {
   $, MODE_NAMES, hw, page, runtime,
 } from './state.js';
 import {
-  cancellably, hasPool, hasServer, setState, setStatus, syncUrl,
+  cancellably, hasPool, hasServer, hasWorkers, setState, setStatus, syncUrl,
 } from './ui.js';
 
 /** Reads and checks the three number fields; returns false (and focuses one) if any is invalid. */
@@ -54,10 +54,13 @@ export function checkField(name) {
   return true;
 }
 
-/** The modes a Run performs here: Compare leaves out parallel without a pool, server without a server. */
+/**
+ * The modes a Run performs here: Compare leaves out parallel without a pool, workers
+ * without nested workers, server without a server.
+ */
 export function modesToRun() {
-  return MODE_RUNS[page.settings.mode]
-    .filter((mode) => (mode !== 'parallel' || hasPool()) && (mode !== 'server' || hasServer()));
+  return MODE_RUNS[page.settings.mode].filter((mode) => (mode !== 'parallel' || hasPool())
+    && (mode !== 'server' || hasServer()) && (mode !== 'workers' || hasWorkers()));
 }
 
 /** What a RUN with Server mode needs to know: where, the server's own catalog, and our catalog's id there. */
@@ -104,14 +107,23 @@ async function asRun(steps, work, recover) {
 
 export function run() {
   if (!checkFields()) return undefined;
-  const { iterations, runs, top } = page.settings;
+  const {
+    iterations, runs, top, threads, split,
+  } = page.settings;
   const modes = modesToRun();
   if (modes.length === 0) {
     setStatus('Nothing can run in this mode here: see the hint under Mode.');
     return undefined;
   }
   const request = {
-    modes, product: page.product.id, iterations, top, runs, server: modes.includes('server') ? serverRequest() : undefined,
+    modes,
+    product: page.product.id,
+    iterations,
+    top,
+    runs,
+    server: modes.includes('server') ? serverRequest() : undefined,
+    // Workers mode: N is the thread count, as for the pool.
+    ...(modes.includes('workers') ? { workers: threads, split } : {}),
   };
   const source = page.source;
   // The pool at work, after the timed runs and apart from them (only with a pool).
@@ -122,16 +134,23 @@ export function run() {
     setStatus(`Running ${modes.map((m) => MODE_NAMES[m]).join(', ')}: 1 warm-up and ${runs} timed ${runs === 1 ? 'run' : 'runs'} each…`);
     const out = await page.client.call(Request.RUN, request, {
       signal,
-      onProgress: ({ done, total, mode, upload }) => {
+      onProgress: ({
+        done, total, mode, upload, step, workers,
+      }) => {
         progress.value = done;
-        setStatus(upload
-          ? `Uploading the catalog to the server (once; at most ${fmtBytes(MAX_CATALOG_BYTES)}): ${fmtBytes(upload.sent)} of ${fmtBytes(upload.total)}…`
-          : `Running: ${done} of ${total} done (last: ${MODE_NAMES[mode]})…`);
+        if (upload) {
+          setStatus(`Uploading the catalog to the server (once; at most ${fmtBytes(MAX_CATALOG_BYTES)}): ${fmtBytes(upload.sent)} of ${fmtBytes(upload.total)}…`);
+        } else if (step === 'workers') {
+          setStatus(`Starting ${plural(workers, 'independent worker')} and loading a copy of the catalog into each (once per catalog and N)…`);
+        } else {
+          setStatus(`Running: ${done} of ${total} done (last: ${MODE_NAMES[mode]})…`);
+        }
       },
     });
     // The id the server knows this catalog by: the next run needs no upload.
     if (out.serverCatalogId && source) source.serverId = out.serverCatalogId;
     noteMemory(page.client, out.memoryBytes);
+    if (out.workers) noteWorkers(out.workers);
     renderRun(out, request);
     if (timeline) {
       const steps = progress.value;

@@ -1,7 +1,7 @@
 // The worker's life: starting it (and its pool), loading catalogs into it, choosing the
 // target product, rebuilding it after a failure or a Cancel, and what those cost.
 import { ProductChooser } from './chooser.js';
-import { whyNoThreads } from './detect.js';
+import { whyNoThreads, whyNoWorkers } from './detect.js';
 import { renderEnv } from './env-panel.js';
 import { fmtBytes, fmtMs, plural } from './format.js';
 import { DEFAULT_CATALOG, GENERATE_SEED, MAX_CATALOG_BYTES, fmtInt } from './params.js';
@@ -30,7 +30,7 @@ export function settleServer(server, why) {
 }
 
 export function describeSource(source) {
-  if (source.kind === 'generate') return `${fmtInt(source.n)} generated products`;
+  if (source.kind === 'generate') return `${fmtInt(source.n)} generated products${source.skew ? ` (skew ${source.skew}%)` : ''}`;
   if (source.kind === 'file') return source.file.name;
   return source.url === DEFAULT_CATALOG ? 'the bundled catalog' : source.url;
 }
@@ -53,9 +53,12 @@ export async function startWorker(threads, signal = null) {
     // Squoosh's last check, once per page: can a worker start workers?
     ({ nestedWorkers: support.nestedWorkers } = await client.call(Request.PROBE, {}, { signal }));
     runtime.noPoolReason = whyNoThreads(support, isolation.note);
+    runtime.noWorkersReason = whyNoWorkers(support);
   }
   // Never the threaded build where it cannot run: its memory is a SharedArrayBuffer.
   const build = runtime.noPoolReason ? 'single-thread' : 'threaded';
+  // The Workers mode's workers are nested in the worker: they go with it.
+  page.workers = null;
   page.pool = await client.call(Request.INIT, {
     build, threads: runtime.noPoolReason ? 0 : threads, panicChannel: client.panicChannel, testHooks: TEST_HOOKS,
   }, { signal });
@@ -67,7 +70,7 @@ export async function startWorker(threads, signal = null) {
 /** Loads `source` into `client`'s worker; aborting `signal` stops the load. */
 export function loadInto(client, source, signal = null) {
   const payload = source.kind === 'generate'
-    ? [Request.GENERATE, { n: source.n, seed: GENERATE_SEED }]
+    ? [Request.GENERATE, { n: source.n, seed: GENERATE_SEED, skew: source.skew ?? 0 }]
     : source.kind === 'file'
       ? [Request.LOAD_CATALOG, { file: source.file }]
       : [Request.LOAD_CATALOG, { url: new URL(source.url, document.baseURI).href }];
@@ -76,6 +79,12 @@ export function loadInto(client, source, signal = null) {
     noteMemory(client, info.memoryBytes);
     return info;
   });
+}
+
+/** Shows what the Workers mode's workers cost (RUN's `workers`: start, load, memory). */
+export function noteWorkers(stats) {
+  page.workers = stats;
+  renderEnv();
 }
 
 /** Shows the wasm memory's size after a result of `client`'s worker. */

@@ -2,7 +2,7 @@
 // pool), the settings it started with (from the URL), and the session (the worker, the
 // catalog, the target, what is under way). The other modules read and update it; only
 // session.js replaces the worker.
-import { detectThreadSupport, whyNoThreads } from './detect.js';
+import { detectThreadSupport, whyNoThreads, whyNoWorkers } from './detect.js';
 import { ensureIsolation } from './isolate.js';
 import { readUrl } from './params.js';
 
@@ -19,6 +19,8 @@ export const runtime = {
    * adds the nested-worker check only a worker can make; the build follows from it.
    */
   noPoolReason: whyNoThreads(support, isolation.note),
+  /** Why the Workers mode cannot run here, or null; settled with noPoolReason. */
+  noWorkersReason: whyNoWorkers(support),
   /**
    * The shop-recs API at the page's site, as the worker's SERVER_INFO found it:
    * `{ available: true, base, info }` or `{ available: false, reason }`; null until asked.
@@ -29,7 +31,7 @@ export const runtime = {
 /** Most matches the chooser shows at once. */
 export const SEARCH_LIMIT = 20;
 export const MODE_NAMES = {
-  serial: 'Serial', parallel: 'Parallel', js: 'JavaScript', server: 'Server',
+  serial: 'Serial', parallel: 'Parallel', js: 'JavaScript', workers: 'Workers', server: 'Server',
 };
 
 export const initial = readUrl(location.search, hw);
@@ -56,6 +58,11 @@ export const page = {
   session: { state: 'idle', abort: null },
   /** The current wasm instance's memory size in bytes, from its last result. */
   memoryBytes: 0,
+  /**
+   * The Workers mode's workers, as the last Workers run found them: `{ count, startMs,
+   * firstStart, loadMs, memoryBytes, perWorkerBytes }` (workers.js), or null.
+   */
+  workers: null,
 };
 
 /** `?testhooks=1`: the end-to-end tests may make the worker fail on purpose (main.js). */

@@ -57,6 +57,11 @@ export function setMode(mode) {
   for (const radio of document.querySelectorAll('input[name=mode]')) radio.checked = radio.value === mode;
 }
 
+/** Whether the Workers mode can run here (nested workers, each with its own instance). */
+export function hasWorkers() {
+  return runtime.noWorkersReason === null;
+}
+
 /** Whether the page's site serves the shop-recs API (found at start, and still answering). */
 export function hasServer() {
   return runtime.server?.available === true;
@@ -78,12 +83,16 @@ export function updateControls() {
   for (const preset of document.querySelectorAll('.preset')) preset.disabled = !idle;
   $('run').disabled = !haveCatalog;
   $('scaling').disabled = !haveCatalog || !hasPool();
-  $('threads').disabled = !idle || runtime.noPoolReason !== null;
+  // The thread count is N for both the pool and the Workers mode.
+  $('threads').disabled = !idle || (runtime.noPoolReason !== null && !hasWorkers());
+  $('split').disabled = !idle || !hasWorkers();
   $('product-search').disabled = page.catalog === null || failed;
   for (const radio of document.querySelectorAll('input[name=mode]')) {
     radio.disabled = failed || (radio.value === 'parallel' && runtime.noPoolReason !== null)
-      || (radio.value === 'server' && !hasServer());
+      || (radio.value === 'server' && !hasServer())
+      || (radio.value === 'workers' && !hasWorkers());
   }
+  $('workers-hint').textContent = hasWorkers() ? '' : `Workers mode is off: ${runtime.noWorkersReason}.`;
   const serverReason = noServerReason();
   $('server-hint').textContent = serverReason ? `Server mode is off: ${serverReason}.` : '';
   document.querySelector('input[name=mode][value=server]').closest('label').title = serverReason

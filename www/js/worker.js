@@ -14,6 +14,7 @@ import { recommendJs } from './scoring.js';
 import {
   ServerError, probeServer, recommendFrom, sha256Hex, upload,
 } from './server-client.js';
+import { SharePool } from './workers.js';
 
 /** The loaded catalog (a wasm `Engine`), or null before the first load. */
 let engine = null;
@@ -34,9 +35,14 @@ let memory = null;
 let testHooks = false;
 /**
  * What the loaded catalog was loaded from, to make it known to the server on the first
- * Server run: `{ url }`, `{ file }` or `{ generate: { n, seed } }`.
+ * Server run and to load it into the Workers mode's workers: `{ url }`, `{ file }` or
+ * `{ generate: { n, seed, skew } }`.
  */
 let catalogSource = null;
+/** Counts the catalogs loaded, so the Workers mode's workers know when theirs is stale. */
+let catalogGeneration = 0;
+/** The Workers mode's share-nothing workers (workers.js), started on its first run. */
+let sharePool = null;
 
 // Two builds of the same source (scripts/build.sh), imported on demand because loading
 // the threaded one's glue is harmless but instantiating it without cross-origin
@@ -96,12 +102,14 @@ const handlers = {
     const readMs = performance.now() - t0;
     const info = replaceEngine(() => Engine.fromBytes(bytes), { readMs, bytes: bytes.length });
     catalogSource = url !== undefined ? { url } : { file };
+    catalogGeneration++;
     return info;
   },
 
-  async [Request.GENERATE]({ n, seed }) {
-    const info = replaceEngine(() => Engine.generate(n, seed), { readMs: 0, bytes: 0 });
-    catalogSource = { generate: { n, seed } };
+  async [Request.GENERATE]({ n, seed, skew = 0 }) {
+    const info = replaceEngine(() => Engine.generate(n, seed, skew), { readMs: 0, bytes: 0 });
+    catalogSource = { generate: { n, seed, skew } };
+    catalogGeneration++;
     return info;
   },
 
@@ -121,7 +129,7 @@ const handlers = {
   },
 
   async [Request.RUN]({
-    modes, product: id, iterations, top, runs, server,
+    modes, product: id, iterations, top, runs, server, workers, split,
   }, progress) {
     const index = requireProduct(id);
     const total = modes.length * (runs + 1);
@@ -131,6 +139,15 @@ const handlers = {
       parallel: () => engine.recommend(id, iterations, top, true),
       js: () => labelled(recommendJs(tokenData, index, iterations, top)),
     };
+    if (modes.includes('workers')) {
+      await readyShares(workers, () => progress({ done, total, step: 'workers', workers }));
+      runners.workers = () => sharePool.score({ target: id, iterations, top }, split, tokenData.idOrder)
+        .catch((e) => {
+          // A share worker that trapped is gone: the next Workers run starts new ones.
+          if (e.shareFatal) dropShares();
+          throw e;
+        });
+    }
     let onServer = null;
     if (modes.includes('server')) {
       if (!server?.base) throw new Error('Server mode needs the server, and the page found none');
@@ -148,25 +165,36 @@ const handlers = {
       progress({ done: ++done, total, mode });
     }
     const results = Object.fromEntries(modes.map((mode) => [mode, { timesMs: [], phases: [], items: [] }]));
+    if (results.workers) Object.assign(results.workers, { perWorker: [], imbalance: [], split });
     let candidates = 0;
     for (let round = 0; round < runs; round++) {
       for (const mode of modes) {
         const t0 = performance.now();
         const called = runners[mode]();
         const ms = performance.now() - t0;
-        // The server's runner is the only asynchronous one, and times its own round trip.
+        // The asynchronous runners (the server's, the workers') time themselves: the
+        // round trip, or the posts, the slowest worker and the merge.
         const out = called instanceof Promise ? await called : called;
         const result = results[mode];
-        result.timesMs.push(out.roundTripMs ?? ms);
+        result.timesMs.push(out.timedMs ?? ms);
         result.phases.push({ scoreMs: out.scoreMs, rankMs: out.rankMs });
         result.items = out.items;
         if (out.server) result.server = out.server;
+        if (out.perWorker) {
+          result.perWorker.push(out.perWorker);
+          result.imbalance.push(out.imbalance);
+        }
         candidates = out.candidates;
         progress({ done: ++done, total, mode });
       }
     }
     return {
-      target: product(index), candidates, results, memoryBytes: memoryBytes(), serverCatalogId: onServer?.catalogId(),
+      target: product(index),
+      candidates,
+      results,
+      memoryBytes: memoryBytes(),
+      serverCatalogId: onServer?.catalogId(),
+      ...(results.workers ? { workers: sharePool.stats } : {}),
     };
   },
 
@@ -236,8 +264,11 @@ const handlers = {
 async function serverRun({ base, defaultSha, catalogId: known }, query, onUpload) {
   const source = catalogSource;
   const makeKnown = async () => {
-    if (source.generate) return `generated-${source.generate.n}-${source.generate.seed}`;
-    const bytes = source.url !== undefined ? await fetchCatalog(source.url) : new Uint8Array(await source.file.arrayBuffer());
+    if (source.generate) {
+      const { n, seed, skew } = source.generate;
+      return `generated-${n}-${seed}${skew ? `-${skew}` : ''}`;
+    }
+    const bytes = await sourceBytes(source);
     // The server's own catalog (the bundled one, when it serves this page) needs no upload.
     if (defaultSha && defaultSha === await sha256Hex(bytes)) return 'default';
     onUpload({ sent: 0, total: bytes.length });
@@ -259,11 +290,43 @@ async function serverRun({ base, defaultSha, catalogId: known }, query, onUpload
       scoreMs: body.timing.scoring_ms,
       rankMs: body.timing.sorting_ms,
       candidates: body.candidates,
-      roundTripMs,
+      timedMs: roundTripMs,
       server: { poolThreads: body.pool_threads, kernel: body.kernel },
     };
   };
   return { run, catalogId: () => catalogId };
+}
+
+/**
+ * Makes `count` share workers hold the loaded catalog: the running ones when they are as
+ * many (loading the catalog again only when it changed), else new ones. `onStart` is
+ * called before workers start or load, which may take a while.
+ */
+async function readyShares(count, onStart) {
+  if (!Number.isInteger(count) || count < 1) throw new Error(`Workers mode needs a number of workers, got ${count}`);
+  if (sharePool?.count !== count) {
+    dropShares();
+    sharePool = new SharePool(count);
+  }
+  if (sharePool.generation === catalogGeneration) return;
+  onStart();
+  const catalog = catalogSource.generate ? { generate: catalogSource.generate } : { bytes: await sourceBytes(catalogSource) };
+  try {
+    await sharePool.load(catalog, catalogGeneration);
+  } catch (e) {
+    dropShares();
+    throw e;
+  }
+}
+
+function dropShares() {
+  sharePool?.terminate();
+  sharePool = null;
+}
+
+/** The bytes of a catalog loaded from a URL or a file, read again. */
+async function sourceBytes(source) {
+  return source.url !== undefined ? fetchCatalog(source.url) : new Uint8Array(await source.file.arrayBuffer());
 }
 
 function requireTestHooks() {

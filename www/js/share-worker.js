@@ -1,0 +1,52 @@
+// One of the Workers mode's share-nothing workers: its own single-thread wasm instance
+// (dist/single-thread/, no atomics, no shared memory, so it runs on any page, isolated or
+// not) and its own copy of the catalog. It scores the share of the candidates it is told
+// to and answers with its own top K; the coordinating worker (worker.js, through
+// workers.js) merges the shares. Started by workers.js as a nested worker of the worker
+// that owns the page's wasm; terminated with it.
+//
+// Messages: { id, type: 'load', catalog: { bytes } | { generate: { n, seed, skew } } }
+//   -> { id, ok, result: { count, loadMs, memoryBytes } };
+// { id, type: 'score', target, iterations, top, worker, workers, interleaved }
+//   -> { id, ok, result: { items, scoreMs, rankMs, candidates, busyMs } };
+// a failure -> { id, ok: false, error, fatal } (fatal: the instance trapped).
+
+import init, { Engine } from '../single-thread/shop-recs.js';
+
+const ready = init();
+let engine = null;
+let memory = null;
+
+const handlers = {
+  async load({ catalog }) {
+    ({ memory } = await ready);
+    const t0 = performance.now();
+    const next = catalog.bytes
+      ? Engine.fromBytes(catalog.bytes)
+      : Engine.generate(catalog.generate.n, catalog.generate.seed, catalog.generate.skew);
+    engine?.free();
+    engine = next;
+    return { count: engine.count, loadMs: performance.now() - t0, memoryBytes: memory.buffer.byteLength };
+  },
+
+  async score({
+    target, iterations, top, worker, workers, interleaved,
+  }) {
+    if (!engine) throw new Error('this share worker has no catalog');
+    const t0 = performance.now();
+    const out = engine.recommendShare(target, iterations, top, worker, workers, interleaved);
+    return { ...out, busyMs: performance.now() - t0 };
+  },
+};
+
+self.onmessage = async ({ data: { id, type, ...payload } }) => {
+  try {
+    const handler = handlers[type];
+    if (!handler) throw new Error(`unknown share-worker request ${type}`);
+    self.postMessage({ id, ok: true, result: await handler(payload) });
+  } catch (e) {
+    self.postMessage({
+      id, ok: false, fatal: e instanceof WebAssembly.RuntimeError, error: e instanceof Error ? e.message : String(e),
+    });
+  }
+};

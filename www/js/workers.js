@@ -1,0 +1,122 @@
+// The Workers mode, on the coordinating worker's side (worker.js): N share-nothing
+// workers (share-worker.js), each with its own single-thread wasm instance and its own
+// copy of the catalog, score a share of the candidates each; their top Ks are merged
+// (merge.js) into exactly the serial ranking. The alternative to the rayon pool that needs
+// no SharedArrayBuffer and so no cross-origin isolation: it costs N instances, N copies
+// of the catalog and N start-ups, and it cannot steal work when the shares are uneven.
+//
+// The workers start once, on the first Workers run, and are reused across runs; a new
+// catalog is loaded into the same workers; a different N replaces them (worker.js). They
+// are nested workers of the coordinating worker, so terminating it (Cancel, a crash)
+// terminates them too.
+
+import { imbalance, mergeRankings } from './merge.js';
+
+/** One share worker: a request at a time, answered as a promise. */
+class ShareWorker {
+  constructor() {
+    this.worker = new Worker(new URL('./share-worker.js', import.meta.url), { type: 'module' });
+    this.nextId = 1;
+    this.pending = new Map();
+    this.worker.onmessage = ({ data }) => {
+      const pending = this.pending.get(data.id);
+      this.pending.delete(data.id);
+      if (!pending) return;
+      if (data.ok) pending.resolve(data.result);
+      else pending.reject(Object.assign(new Error(`Workers mode: ${data.error}`), { shareFatal: data.fatal }));
+    };
+    // A worker that cannot start (its script or module refused) fails what it was asked.
+    this.worker.onerror = (event) => {
+      event.preventDefault();
+      const error = new Error(`Workers mode: a share worker failed: ${event.message || 'it could not start'}`);
+      for (const { reject } of this.pending.values()) reject(Object.assign(error, { shareFatal: true }));
+      this.pending.clear();
+    };
+  }
+
+  call(type, payload, transfer = []) {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, type, ...payload }, transfer);
+    });
+  }
+
+  terminate() {
+    this.worker.terminate();
+  }
+}
+
+/** N share workers holding one catalog; `stats` says what starting and loading them cost. */
+export class SharePool {
+  constructor(count) {
+    this.count = count;
+    this.workers = Array.from({ length: count }, () => new ShareWorker());
+    /** The catalog generation (worker.js) the workers hold, or -1. */
+    this.generation = -1;
+    /** `{ count, startMs, loadMs, memoryBytes, perWorkerBytes }` of the last load. */
+    this.stats = null;
+    this.started = false;
+  }
+
+  /**
+   * Loads the catalog into every worker: `catalog` is `{ bytes }` (each worker gets its
+   * own copy: N copies, the point of the comparison) or `{ generate }` (each generates
+   * it). The first load includes the workers' start (their module, their wasm instance).
+   */
+  async load(catalog, generation) {
+    const t0 = performance.now();
+    const loads = await Promise.all(this.workers.map((worker) => {
+      if (!catalog.bytes) return worker.call('load', { catalog });
+      const copy = catalog.bytes.slice();
+      return worker.call('load', { catalog: { bytes: copy } }, [copy.buffer]);
+    }));
+    const ms = performance.now() - t0;
+    this.generation = generation;
+    const perWorkerBytes = loads.map((l) => l.memoryBytes);
+    this.stats = {
+      count: this.count,
+      // Start-up (module and instance) and the N catalog loads, together as the user waits
+      // for them; loadMs alone is the slowest worker's parse or generation.
+      startMs: ms,
+      firstStart: !this.started,
+      loadMs: Math.max(...loads.map((l) => l.loadMs)),
+      memoryBytes: perWorkerBytes.reduce((a, b) => a + b, 0),
+      perWorkerBytes,
+    };
+    this.started = true;
+    return this.stats;
+  }
+
+  /**
+   * One Workers run: every worker scores its share (`split`: 'interleaved' or
+   * 'blocks'), then the top Ks are merged with `idOrder`. Returns what the other runners
+   * return (`items`, `scoreMs`: the slowest worker's scoring, `rankMs`: the slowest
+   * worker's top K plus the merge, `candidates`) and `perWorker` (`busyMs` and
+   * `candidates` of each), `imbalance` (slowest busy ÷ mean) and `timedMs`, the whole run
+   * from the first post to the merged ranking.
+   */
+  async score({ target, iterations, top }, split, idOrder) {
+    const t0 = performance.now();
+    const outs = await Promise.all(this.workers.map((worker, k) => worker.call('score', {
+      target, iterations, top, worker: k, workers: this.count, interleaved: split !== 'blocks',
+    })));
+    const t1 = performance.now();
+    const items = mergeRankings(outs.map((o) => o.items), idOrder, top);
+    const t2 = performance.now();
+    const busyMs = outs.map((o) => o.busyMs);
+    return {
+      items,
+      scoreMs: Math.max(...outs.map((o) => o.scoreMs)),
+      rankMs: Math.max(...outs.map((o) => o.rankMs)) + (t2 - t1),
+      candidates: outs.reduce((sum, o) => sum + o.candidates, 0),
+      perWorker: outs.map((o) => ({ busyMs: o.busyMs, candidates: o.candidates })),
+      imbalance: imbalance(busyMs),
+      timedMs: t2 - t0,
+    };
+  }
+
+  terminate() {
+    for (const worker of this.workers) worker.terminate();
+  }
+}
