@@ -1,4 +1,4 @@
-// Long sessions: 200 runs in a row, mixing the four modes and two thread counts, and 10
+// Long sessions: 200 runs in a row, mixing the five modes and two thread counts, and 10
 // catalogs loaded one after another. After the first runs of each kind the wasm memory
 // (`memory.buffer.byteLength`, which the page shows as data-wasm-memory-bytes) stops
 // growing, the number of live workers stays bounded, and every run ranks exactly as the
@@ -14,7 +14,7 @@ useServerAndBrowser({
   why: 'a 200-run soak whose code paths the cross-engine scenarios cover per engine; it runs once, in Chromium, to keep the suite within CI time',
 });
 
-const MODES = ['serial', 'parallel', 'js', 'compare'];
+const MODES = ['serial', 'parallel', 'js', 'workers', 'compare'];
 const memory = async (page) => Number(await page.locator('[data-testid=env]').getAttribute('data-wasm-memory-bytes'));
 const liveWorkers = async (page) => Number(await page.locator('[data-testid=env]').getAttribute('data-live-workers'));
 const mib = (bytes) => `${(bytes / (1024 * 1024)).toFixed(2)} MiB`;
@@ -65,11 +65,12 @@ test('200 runs mixing modes and thread counts: memory flat after warm-up, worker
       maxSeenWorkers = Math.max(maxSeenWorkers, page.workers().length);
       assert.equal(await liveWorkers(page), 1, 'the page runs one worker');
     }
-    // Warm-up: the first run of each of the four modes in this instance.
+    // Warm-up: the first run of each of the five modes in this instance.
     figures.afterWarmUp = figures.memory[MODES.length - 1];
     figures.atEnd = figures.memory.at(-1);
     figures.maxAfterWarmUp = Math.max(...figures.memory.slice(MODES.length - 1));
-    figures.settleMs = await workersSettle(page, 1 + threads);
+    // The page's worker, its pool's threads and the Workers mode's N workers (N = threads).
+    figures.settleMs = await workersSettle(page, 1 + 2 * threads);
     figures.workers = page.workers().length;
     blocks.push(figures);
     console.log(`block ${block + 1}: ${threads} ${threads === 1 ? 'thread' : 'threads'}, runs ${runs - RUNS_PER_BLOCK + 1}-${runs}: wasm memory ` +
@@ -78,7 +79,7 @@ test('200 runs mixing modes and thread counts: memory flat after warm-up, worker
       `(Playwright, after ${figures.settleMs} ms), ${await liveWorkers(page)} owned by the page`);
     assert.equal(figures.maxAfterWarmUp, figures.afterWarmUp,
       `block ${block + 1}: the memory stops growing after the warm-up: ${figures.memory.join(', ')}`);
-    assert.equal(figures.workers, 1 + threads, `block ${block + 1}: the worker and its ${threads} pool threads`);
+    assert.equal(figures.workers, 1 + 2 * threads, `block ${block + 1}: the worker, its ${threads} pool threads and its ${threads} share workers`);
   }
   assert.equal(runs, 200);
   // Each thread count's fresh instances end at about the same size, block after block
@@ -90,7 +91,7 @@ test('200 runs mixing modes and thread counts: memory flat after warm-up, worker
   }
   console.log(`200 runs: ${byKind.size} kinds, all ranked identically; at most ${maxSeenWorkers} workers seen at once ` +
     `(terminated ones take ~2 s to leave Playwright's list), always 1 owned by the page`);
-  assert.ok(maxSeenWorkers <= 2 * (1 + hw), `workers stay bounded: at most ${maxSeenWorkers}`);
+  assert.ok(maxSeenWorkers <= 2 * (1 + 2 * hw), `workers stay bounded: at most ${maxSeenWorkers}`);
   assertClean();
   await context.close();
 });

@@ -141,9 +141,12 @@ test('the server stopped mid-session: Server says why and is turned off, the bro
   const own = await startServer();
   let closed = false;
   try {
-    const { page, context, assertClean } = await openPage(browser, `${own.url}?mode=server&runs=1&iterations=300&autorun=1`);
+    // Compare first: it runs the server, and starts the Workers mode's workers, whose
+    // scripts come from this host too (workers started before the host went away go on).
+    const { page, context, assertClean } = await openPage(browser, `${own.url}?mode=compare&runs=1&iterations=300&autorun=1`);
     await waitForState(page, 'done');
     assertBothTimings(await serverTimes(page));
+    await chooseMode(page, 'server');
     await own.close();
     closed = true;
     await page.click('[data-testid=run]');

@@ -35,8 +35,8 @@ let memory = null;
 let testHooks = false;
 /**
  * What the loaded catalog was loaded from, to make it known to the server on the first
- * Server run and to load it into the Workers mode's workers: `{ url }`, `{ file }` or
- * `{ generate: { n, seed, skew } }`.
+ * Server run and to load it into the Workers mode's workers: `{ url, bytes }`, `{ file }`
+ * or `{ generate: { n, seed, skew } }`.
  */
 let catalogSource = null;
 /** Counts the catalogs loaded, so the Workers mode's workers know when theirs is stale. */
@@ -101,7 +101,9 @@ const handlers = {
     }
     const readMs = performance.now() - t0;
     const info = replaceEngine(() => Engine.fromBytes(bytes), { readMs, bytes: bytes.length });
-    catalogSource = url !== undefined ? { url } : { file };
+    // A URL's bytes are kept (a file can be read again): the Workers mode's workers and an
+    // upload to the server need them later, when the URL's host may be gone.
+    catalogSource = url !== undefined ? { url, bytes } : { file };
     catalogGeneration++;
     return info;
   },
@@ -324,9 +326,9 @@ function dropShares() {
   sharePool = null;
 }
 
-/** The bytes of a catalog loaded from a URL or a file, read again. */
+/** The bytes of a catalog loaded from a URL (kept) or a file (read again). */
 async function sourceBytes(source) {
-  return source.url !== undefined ? fetchCatalog(source.url) : new Uint8Array(await source.file.arrayBuffer());
+  return source.bytes ?? new Uint8Array(await source.file.arrayBuffer());
 }
 
 function requireTestHooks() {

@@ -28,7 +28,8 @@ class ShareWorker {
     // A worker that cannot start (its script or module refused) fails what it was asked.
     this.worker.onerror = (event) => {
       event.preventDefault();
-      const error = new Error(`Workers mode: a share worker failed: ${event.message || 'it could not start'}`);
+      const error = new Error(`Workers mode: a share worker failed: ${event.message
+        || 'it could not start (its script or wasm module could not be loaded: is the page\'s host still reachable?)'}`);
       for (const { reject } of this.pending.values()) reject(Object.assign(error, { shareFatal: true }));
       this.pending.clear();
     };
