@@ -13,8 +13,15 @@
 //! - [`generate`]: a deterministic generator of realistic catalogs.
 
 pub mod catalog;
+/// Catalog files for the native shells (native only: the core does no I/O).
+#[cfg(not(target_arch = "wasm32"))]
+pub mod files;
 pub mod generate;
 pub mod rank;
+/// `shop-recs serve`: the HTTP server (axum, tokio), native only. The binary is a thin
+/// shell around [`server::run`]; tests drive [`server::build`]'s router in-process.
+#[cfg(not(target_arch = "wasm32"))]
+pub mod server;
 pub mod similarity;
 pub mod tokens;
 

@@ -20,14 +20,14 @@ use generate::{GenerateArgs, generate_json};
 use kernel::{KernelArgs, kernel};
 use recommend::{RecommendArgs, recommend};
 use serde_json::json;
-use shop_recs::catalog::MAX_CATALOG_BYTES;
+use shop_recs::files::{FileError, load_catalog_file};
 use shop_recs::generate::{Skew, generate, generate_skewed};
 use shop_recs::rank::{
     DEFAULT_ITERATIONS, DEFAULT_TOP, Scores, score_parallel, score_parallel_with, score_serial,
     score_serial_on_every_thread, score_serial_with, top_k,
 };
 use shop_recs::similarity::{Kernel, seed_bases, signature_naive};
-use shop_recs::{Catalog, CatalogError, Query, QueryError, Recommendation, parse_catalog};
+use shop_recs::{Catalog, CatalogError, Query, QueryError, Recommendation};
 
 #[derive(Parser)]
 #[command(
@@ -121,18 +121,8 @@ impl SourceArgs {
 /// Everything that can go wrong, each shown as one line.
 #[derive(Debug)]
 pub(crate) enum CliError {
-    Read {
-        path: PathBuf,
-        source: io::Error,
-    },
-    TooLarge {
-        path: PathBuf,
-        bytes: u64,
-    },
-    Catalog {
-        path: PathBuf,
-        source: CatalogError,
-    },
+    /// A catalog file that could not be read, was too large or was invalid.
+    File(FileError),
     Generate(CatalogError),
     Query(QueryError),
     ThreadPool(rayon::ThreadPoolBuildError),
@@ -153,21 +143,13 @@ pub(crate) enum CliError {
         path: PathBuf,
         source: io::Error,
     },
-    Serve(crate::serve::ServeError),
+    Serve(shop_recs::server::ServeError),
 }
 
 impl fmt::Display for CliError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            CliError::Read { path, source } => {
-                write!(f, "cannot read {}: {source}", path.display())
-            }
-            CliError::TooLarge { path, bytes } => write!(
-                f,
-                "{}: the catalog is {bytes} bytes; the limit is {MAX_CATALOG_BYTES} bytes",
-                path.display()
-            ),
-            CliError::Catalog { path, source } => write!(f, "{}: {source}", path.display()),
+            CliError::File(e) => write!(f, "{e}"),
             CliError::Generate(source) => write!(f, "cannot generate the catalog: {source}"),
             CliError::Query(source) => write!(f, "{source}"),
             CliError::ThreadPool(source) => {
@@ -207,10 +189,9 @@ impl fmt::Display for CliError {
 impl std::error::Error for CliError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            CliError::Read { source, .. }
-            | CliError::Write { source, .. }
-            | CliError::Output(source) => Some(source),
-            CliError::Catalog { source, .. } | CliError::Generate(source) => Some(source),
+            CliError::File(e) => e.source(),
+            CliError::Write { source, .. } | CliError::Output(source) => Some(source),
+            CliError::Generate(source) => Some(source),
             CliError::Query(source) => Some(source),
             CliError::ThreadPool(source) => Some(source),
             _ => None,
@@ -286,29 +267,9 @@ fn one_line(text: &str) -> String {
 
 /// Reads and parses a catalog file, refusing one over the size limit before reading it.
 pub(crate) fn load_catalog(path: &Path) -> Result<Catalog, CliError> {
-    load_catalog_text(path).map(|(catalog, _)| catalog)
-}
-
-/// [`load_catalog`], and the file's text as read: `shop-recs serve` loads its `--catalog`
-/// with it and hashes the same bytes, reading the file once.
-pub(crate) fn load_catalog_text(path: &Path) -> Result<(Catalog, String), CliError> {
-    let read_error = |source| CliError::Read {
-        path: path.to_path_buf(),
-        source,
-    };
-    let bytes = std::fs::metadata(path).map_err(read_error)?.len();
-    if bytes > MAX_CATALOG_BYTES as u64 {
-        return Err(CliError::TooLarge {
-            path: path.to_path_buf(),
-            bytes,
-        });
-    }
-    let text = std::fs::read_to_string(path).map_err(read_error)?;
-    let catalog = parse_catalog(&text).map_err(|source| CliError::Catalog {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    Ok((catalog, text))
+    load_catalog_file(path)
+        .map(|(catalog, _)| catalog)
+        .map_err(CliError::File)
 }
 
 /// A dedicated pool when `threads` is given, else `None` (rayon's global pool).

@@ -1,57 +1,30 @@
 //! The JSON API: recommendations (the seeds' endpoint), product search, health and server
 //! information. Uploads and generated catalogs: catalogs.rs.
 
+use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
-use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
+use crate::catalog::{MAX_CATALOG_BYTES, MAX_PRODUCTS};
+use crate::rank::{
+    DEFAULT_ITERATIONS, DEFAULT_TOP, MAX_ITERATIONS, MAX_TOP, score_until_stopped, top_k,
+};
+use crate::{Catalog, Query, Recommendation};
 use axum::Json;
 use axum::extract::{Path, Query as QueryParams, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde_json::json;
-use shop_recs::catalog::{MAX_CATALOG_BYTES, MAX_PRODUCTS};
-use shop_recs::rank::{
-    DEFAULT_ITERATIONS, DEFAULT_TOP, MAX_ITERATIONS, MAX_TOP, score_until_stopped, top_k,
-};
-use shop_recs::similarity::Kernel;
-use shop_recs::{Catalog, Query, Recommendation};
 
 use super::catalogs::catalog_for;
 use super::error::ApiError;
-use super::jobs::{Slots, run_job};
-use super::store::CatalogStore;
+use super::jobs::run_job;
+use super::state::{DEFAULT_CATALOG, Shared};
 
-/// The id of the catalog the server started with (`--catalog`, `--generate`, or the
-/// bundled one): `/products/...` is `/catalogs/default/products/...`.
-pub const DEFAULT_CATALOG: &str = "default";
 /// Search results when `limit` is not given, and the most a client may ask for.
 const DEFAULT_SEARCH_LIMIT: usize = 20;
 const MAX_SEARCH_LIMIT: usize = 1000;
-
-/// What every handler shares.
-pub struct AppState {
-    pub default_catalog: Arc<Catalog>,
-    /// SHA-256 of the default catalog's bytes (none for a generated one).
-    pub default_sha256: Option<String>,
-    pub store: Mutex<CatalogStore>,
-    pub pool: rayon::ThreadPool,
-    pub slots: Slots,
-    pub kernel: Kernel,
-    pub catalog_memory: usize,
-    pub request_timeout_s: u64,
-}
-
-pub type Shared = Arc<AppState>;
-
-impl AppState {
-    pub fn store(&self) -> std::sync::MutexGuard<'_, CatalogStore> {
-        // The store's methods keep it consistent at every step; a panic elsewhere while
-        // it was locked leaves nothing half-done.
-        self.store.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-}
 
 /// Reads the query parameters `allowed` from `params`, rejecting any other name and any
 /// name given twice.
@@ -198,7 +171,7 @@ async fn recommend(
     let catalog = catalog_for(&state, &catalog_id).await?;
     // An unknown target is a 404 before any slot is taken.
     if catalog.index_of(&query.target).is_none() {
-        return Err(shop_recs::QueryError::UnknownTarget { id: query.target }.into());
+        return Err(crate::QueryError::UnknownTarget { id: query.target }.into());
     }
 
     let job_state = Arc::clone(&state);

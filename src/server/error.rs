@@ -3,13 +3,13 @@
 //! below the handlers (a 405 from the router, a 413 from the body limit, a 504 from the
 //! timeout) get the same shape from [`json_errors`], so a client parses one format.
 
+use crate::catalog::MAX_CATALOG_BYTES;
+use crate::{CatalogError, QueryError};
 use axum::Json;
 use axum::body::Body;
 use axum::http::{HeaderValue, Response, StatusCode, header};
 use axum::response::IntoResponse;
 use serde_json::json;
-use shop_recs::catalog::MAX_CATALOG_BYTES;
-use shop_recs::{CatalogError, QueryError};
 
 /// An error a handler answers with: a status, a stable machine-readable code, a message
 /// for people, and for 503 the seconds after which to try again.

@@ -13,6 +13,7 @@ mod error;
 mod jobs;
 mod memory;
 mod site;
+mod state;
 mod store;
 
 use std::fmt;
@@ -22,66 +23,76 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::catalog::MAX_CATALOG_BYTES;
+use crate::generate::generate;
+use crate::similarity::Kernel;
+use crate::{Catalog, parse_catalog};
 use axum::Router;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
-use clap::{ArgGroup, Args};
-use shop_recs::catalog::MAX_CATALOG_BYTES;
-use shop_recs::generate::generate;
-use shop_recs::similarity::Kernel;
-use shop_recs::{Catalog, parse_catalog};
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use api::{AppState, Shared};
+use crate::files::load_catalog_file;
 use jobs::Slots;
+use state::{AppState, Shared};
 use store::CatalogStore;
 
 /// The catalog the page ships with, the server's own when no other is given.
-const BUNDLED_CATALOG: &str = include_str!("../../../../www/catalog.json");
+const BUNDLED_CATALOG: &str = include_str!("../../www/catalog.json");
 
-#[derive(Args)]
-#[command(group(ArgGroup::new("source").args(["catalog", "generate"])))]
-pub struct ServeArgs {
+/// Where the server's own catalog (`default`) comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OwnCatalog {
+    /// The page's bundled catalog (`www/catalog.json`, built into the binary).
+    Bundled,
+    /// A catalog file.
+    File(PathBuf),
+    /// A generated catalog of `n` products.
+    Generate { n: usize, seed: u64 },
+}
+
+/// How the server runs: what `shop-recs serve`'s options say, checked by [`build`].
+#[derive(Debug, Clone)]
+pub struct Config {
     /// Address to listen on.
-    #[arg(long, default_value = "127.0.0.1")]
-    host: String,
-    /// Port to listen on; 0 picks a free one (the URL printed first says which).
-    #[arg(long, default_value_t = 8080)]
-    port: u16,
-    /// The built page (scripts/build.sh makes it), served at /.
-    #[arg(long, value_name = "DIR", default_value = "dist")]
-    dist: PathBuf,
-    /// The server's own catalog, a JSON file (default: the page's bundled catalog).
-    #[arg(long, value_name = "FILE")]
-    catalog: Option<PathBuf>,
-    /// Use a generated catalog of N products as the server's own.
-    #[arg(long, value_name = "N")]
-    generate: Option<usize>,
-    /// Seed of --generate.
-    #[arg(long, value_name = "S", default_value_t = 42, requires = "generate")]
-    seed: u64,
-    /// Threads of the scoring pool (default: one per core).
-    #[arg(long, value_name = "N")]
-    threads: Option<usize>,
-    /// Scoring jobs that may run or wait at once; more are answered 503 (default: 2 x
-    /// the pool's threads).
-    #[arg(long, value_name = "N")]
-    max_inflight: Option<usize>,
-    /// Memory for uploaded and generated catalogs, in bytes; the least recently used are
-    /// evicted to stay under it.
-    #[arg(long, value_name = "BYTES", default_value_t = 1 << 30)]
-    catalog_memory: usize,
-    /// Seconds a request may take before it is answered 504 and its job is stopped.
-    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
-    request_timeout: u64,
-    /// Leave out the cross-origin isolation headers (COOP, COEP, CORP), to test the
-    /// page's single-thread fallback and its service worker.
-    #[arg(long)]
-    no_isolation: bool,
+    pub host: String,
+    /// Port to listen on; 0 picks a free one.
+    pub port: u16,
+    /// The built page, served at `/`.
+    pub dist: PathBuf,
+    /// The server's own catalog.
+    pub catalog: OwnCatalog,
+    /// Threads of the scoring pool (None: one per core).
+    pub threads: Option<usize>,
+    /// Scoring jobs that may run or wait at once (None: 2 x the pool's threads).
+    pub max_inflight: Option<usize>,
+    /// Memory for uploaded and generated catalogs, in bytes.
+    pub catalog_memory: usize,
+    /// Seconds a request may take before it is answered 504.
+    pub request_timeout_s: u64,
+    /// Whether to send the cross-origin isolation headers (COOP, COEP, CORP).
+    pub isolation: bool,
+}
+
+impl Config {
+    /// The defaults of `shop-recs serve`: 127.0.0.1:8080, `dist/`, the bundled catalog.
+    pub fn new(dist: impl Into<PathBuf>) -> Config {
+        Config {
+            host: "127.0.0.1".into(),
+            port: 8080,
+            dist: dist.into(),
+            catalog: OwnCatalog::Bundled,
+            threads: None,
+            max_inflight: None,
+            catalog_memory: 1 << 30,
+            request_timeout_s: 60,
+            isolation: true,
+        }
+    }
 }
 
 /// Why the server could not start (or stopped with an error); shown as one line.
@@ -130,20 +141,28 @@ impl fmt::Display for ServeError {
 
 impl std::error::Error for ServeError {}
 
-/// Starts the server and serves until SIGINT or SIGTERM; then stops taking connections,
-/// lets the requests in flight finish (each bounded by its timeout), and returns.
-pub fn run(args: ServeArgs) -> Result<(), ServeError> {
-    memory::tune_allocator();
-    let index = args.dist.join("index.html");
+/// A server ready to listen: its router (the API, then the page) and its shared state.
+pub struct Server {
+    pub router: Router,
+    pub(crate) state: Shared,
+    /// The scoring pool's threads and the in-flight limit, as chosen.
+    pub threads: usize,
+    pub max_inflight: usize,
+}
+
+/// Checks `config`, loads the server's own catalog, starts the scoring pool and builds the
+/// router, without listening: [`run`] serves it, and tests drive it in-process.
+pub fn build(config: &Config) -> Result<Server, ServeError> {
+    let index = config.dist.join("index.html");
     let index_html =
-        std::fs::read_to_string(&index).map_err(|_| ServeError::Dist(args.dist.clone()))?;
-    let (catalog, catalog_sha256) = own_catalog(&args)?;
-    let threads = match args.threads {
+        std::fs::read_to_string(&index).map_err(|_| ServeError::Dist(config.dist.clone()))?;
+    let (catalog, catalog_sha256) = own_catalog(&config.catalog)?;
+    let threads = match config.threads {
         Some(0) => return Err(ServeError::Argument("--threads must be at least 1".into())),
         Some(n) => n,
         None => std::thread::available_parallelism().map_or(1, |n| n.get()),
     };
-    let max_inflight = match args.max_inflight {
+    let max_inflight = match config.max_inflight {
         Some(0) => {
             return Err(ServeError::Argument(
                 "--max-inflight must be at least 1".into(),
@@ -152,7 +171,7 @@ pub fn run(args: ServeArgs) -> Result<(), ServeError> {
         Some(n) => n,
         None => 2 * threads,
     };
-    if args.request_timeout == 0 {
+    if config.request_timeout_s == 0 {
         return Err(ServeError::Argument(
             "--request-timeout must be at least 1 second".into(),
         ));
@@ -165,21 +184,39 @@ pub fn run(args: ServeArgs) -> Result<(), ServeError> {
     let state = Arc::new(AppState {
         default_catalog: Arc::new(catalog),
         default_sha256: catalog_sha256,
-        store: Mutex::new(CatalogStore::new(args.catalog_memory)),
+        store: Mutex::new(CatalogStore::new(config.catalog_memory)),
         pool,
         slots: Slots::new(max_inflight),
         kernel: Kernel::detect(),
-        catalog_memory: args.catalog_memory,
-        request_timeout_s: args.request_timeout,
+        catalog_memory: config.catalog_memory,
+        request_timeout_s: config.request_timeout_s,
     });
     let csp = site::csp_of(&index_html);
-    let app = router(
+    let router = router(
         Arc::clone(&state),
-        &args.dist,
+        &config.dist,
         csp.as_deref(),
-        !args.no_isolation,
-        Duration::from_secs(args.request_timeout),
+        config.isolation,
+        Duration::from_secs(config.request_timeout_s),
     );
+    Ok(Server {
+        router,
+        state,
+        threads,
+        max_inflight,
+    })
+}
+
+/// Starts the server and serves until SIGINT or SIGTERM; then stops taking connections,
+/// lets the requests in flight finish (each bounded by its timeout), and returns.
+pub fn run(config: Config) -> Result<(), ServeError> {
+    memory::tune_allocator();
+    let Server {
+        router: app,
+        state,
+        threads,
+        max_inflight,
+    } = build(&config)?;
 
     init_logging();
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -187,7 +224,7 @@ pub fn run(args: ServeArgs) -> Result<(), ServeError> {
         .build()
         .map_err(ServeError::Runtime)?;
     let result = runtime.block_on(async {
-        let address = format!("{}:{}", args.host, args.port);
+        let address = format!("{}:{}", config.host, config.port);
         let listener = tokio::net::TcpListener::bind(&address)
             .await
             .map_err(|source| ServeError::Listen { address, source })?;
@@ -202,8 +239,8 @@ pub fn run(args: ServeArgs) -> Result<(), ServeError> {
             threads,
             max_inflight,
             kernel = state.kernel.name(),
-            isolation = !args.no_isolation,
-            dist = %args.dist.display(),
+            isolation = config.isolation,
+            dist = %config.dist.display(),
             "serving"
         );
         axum::serve(listener, app)
@@ -219,27 +256,30 @@ pub fn run(args: ServeArgs) -> Result<(), ServeError> {
     result
 }
 
-/// The server's own catalog: `--catalog`, `--generate`, or the bundled one.
 /// The server's own catalog, and the SHA-256 of its bytes when it has any (not for a
 /// generated one): `/info` tells clients, so that one holding the same bytes (the page,
 /// with its bundled catalog) refers to it as `default` instead of uploading it.
-fn own_catalog(args: &ServeArgs) -> Result<(Catalog, Option<String>), ServeError> {
-    if let Some(path) = &args.catalog {
-        let (catalog, text) =
-            crate::cli::load_catalog_text(path).map_err(|e| ServeError::Catalog(e.to_string()))?;
-        return Ok((catalog, Some(catalogs::sha256_hex(text.as_bytes()))));
+fn own_catalog(own: &OwnCatalog) -> Result<(Catalog, Option<String>), ServeError> {
+    match own {
+        OwnCatalog::File(path) => {
+            let (catalog, text) =
+                load_catalog_file(path).map_err(|e| ServeError::Catalog(e.to_string()))?;
+            Ok((catalog, Some(catalogs::sha256_hex(text.as_bytes()))))
+        }
+        OwnCatalog::Generate { n, seed } => {
+            let catalog = generate(*n, *seed)
+                .map_err(|e| ServeError::Catalog(format!("cannot generate the catalog: {e}")))?;
+            Ok((catalog, None))
+        }
+        OwnCatalog::Bundled => {
+            let catalog = parse_catalog(BUNDLED_CATALOG)
+                .map_err(|e| ServeError::Catalog(format!("the bundled catalog is invalid: {e}")))?;
+            Ok((
+                catalog,
+                Some(catalogs::sha256_hex(BUNDLED_CATALOG.as_bytes())),
+            ))
+        }
     }
-    if let Some(n) = args.generate {
-        let catalog = generate(n, args.seed)
-            .map_err(|e| ServeError::Catalog(format!("cannot generate the catalog: {e}")))?;
-        return Ok((catalog, None));
-    }
-    let catalog = parse_catalog(BUNDLED_CATALOG)
-        .map_err(|e| ServeError::Catalog(format!("the bundled catalog is invalid: {e}")))?;
-    Ok((
-        catalog,
-        Some(catalogs::sha256_hex(BUNDLED_CATALOG.as_bytes())),
-    ))
 }
 
 /// The API routes, then the static site for every other path, with the layers.

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use shop_recs::Catalog;
+use crate::Catalog;
 
 /// One stored catalog.
 struct Entry {
@@ -106,7 +106,7 @@ impl CatalogStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use shop_recs::generate::generate;
+    use crate::generate::generate;
 
     fn catalog(n: usize, seed: u64) -> Arc<Catalog> {
         Arc::new(generate(n, seed).expect("generated"))

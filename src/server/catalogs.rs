@@ -5,6 +5,9 @@
 use std::sync::Arc;
 use std::time::Instant;
 
+use crate::Catalog;
+use crate::catalog::{MAX_CATALOG_BYTES, MAX_PRODUCTS, parse_catalog_bytes};
+use crate::generate::{Skew, generate_skewed};
 use axum::Json;
 use axum::body::Body;
 use axum::extract::State;
@@ -12,14 +15,11 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 use sha2::{Digest, Sha256};
-use shop_recs::Catalog;
-use shop_recs::catalog::{MAX_CATALOG_BYTES, MAX_PRODUCTS, parse_catalog_bytes};
-use shop_recs::generate::{Skew, generate_skewed};
 
-use super::api::{DEFAULT_CATALOG, Shared};
 use super::error::ApiError;
 use super::jobs::run_job;
 use super::memory::release_freed_memory;
+use super::state::{DEFAULT_CATALOG, Shared};
 
 /// The catalog called `id`: the default one, a stored one, or a `generated-{n}-{seed}`
 /// made now (on a blocking thread, under the in-flight limit) and stored.
@@ -53,7 +53,7 @@ pub async fn catalog_for(state: &Shared, id: &str) -> Result<Arc<Catalog>, ApiEr
 }
 
 /// `generated-{n}-{seed}` (uniform) or `generated-{n}-{seed}-{skew}` as `(n, seed, skew)`;
-/// a skew over [`shop_recs::generate::MAX_SKEW`] is no such id.
+/// a skew over [`crate::generate::MAX_SKEW`] is no such id.
 fn generated_id(id: &str) -> Option<(usize, u64, Skew)> {
     let mut parts = id.strip_prefix("generated-")?.split('-');
     let n = parts.next()?.parse().ok()?;

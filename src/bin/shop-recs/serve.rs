@@ -1,0 +1,74 @@
+//! `shop-recs serve`'s options: read by clap here, and handed to the server, which lives in
+//! the library ([`shop_recs::server`]) so that tests can drive its router in-process.
+
+use std::path::PathBuf;
+
+use clap::{ArgGroup, Args};
+use shop_recs::server::{self, Config, OwnCatalog, ServeError};
+
+#[derive(Args)]
+#[command(group(ArgGroup::new("source").args(["catalog", "generate"])))]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    host: String,
+    /// Port to listen on; 0 picks a free one (the URL printed first says which).
+    #[arg(long, default_value_t = 8080)]
+    port: u16,
+    /// The built page (scripts/build.sh makes it), served at /.
+    #[arg(long, value_name = "DIR", default_value = "dist")]
+    dist: PathBuf,
+    /// The server's own catalog, a JSON file (default: the page's bundled catalog).
+    #[arg(long, value_name = "FILE")]
+    catalog: Option<PathBuf>,
+    /// Use a generated catalog of N products as the server's own.
+    #[arg(long, value_name = "N")]
+    generate: Option<usize>,
+    /// Seed of --generate.
+    #[arg(long, value_name = "S", default_value_t = 42, requires = "generate")]
+    seed: u64,
+    /// Threads of the scoring pool (default: one per core).
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+    /// Scoring jobs that may run or wait at once; more are answered 503 (default: 2 x
+    /// the pool's threads).
+    #[arg(long, value_name = "N")]
+    max_inflight: Option<usize>,
+    /// Memory for uploaded and generated catalogs, in bytes; the least recently used are
+    /// evicted to stay under it.
+    #[arg(long, value_name = "BYTES", default_value_t = 1 << 30)]
+    catalog_memory: usize,
+    /// Seconds a request may take before it is answered 504 and its job is stopped.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    request_timeout: u64,
+    /// Leave out the cross-origin isolation headers (COOP, COEP, CORP), to test the
+    /// page's single-thread fallback and its service worker.
+    #[arg(long)]
+    no_isolation: bool,
+}
+
+impl ServeArgs {
+    fn into_config(self) -> Config {
+        let catalog = match (self.catalog, self.generate) {
+            (Some(path), _) => OwnCatalog::File(path),
+            (None, Some(n)) => OwnCatalog::Generate { n, seed: self.seed },
+            (None, None) => OwnCatalog::Bundled,
+        };
+        Config {
+            host: self.host,
+            port: self.port,
+            dist: self.dist,
+            catalog,
+            threads: self.threads,
+            max_inflight: self.max_inflight,
+            catalog_memory: self.catalog_memory,
+            request_timeout_s: self.request_timeout,
+            isolation: !self.no_isolation,
+        }
+    }
+}
+
+/// Serves until SIGINT or SIGTERM ([`server::run`]).
+pub fn run(args: ServeArgs) -> Result<(), ServeError> {
+    server::run(args.into_config())
+}

@@ -1,0 +1,37 @@
+//! What every handler shares: the server's own catalog, the store of the others, the
+//! scoring pool and the in-flight limit. Its own module, so that the handlers' modules
+//! (api.rs, catalogs.rs) depend on it and not on each other.
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use super::jobs::Slots;
+use super::store::CatalogStore;
+use crate::Catalog;
+use crate::similarity::Kernel;
+
+/// The id of the catalog the server started with (`--catalog`, `--generate`, or the
+/// bundled one): `/products/...` is `/catalogs/default/products/...`.
+pub const DEFAULT_CATALOG: &str = "default";
+
+/// What every handler shares.
+pub struct AppState {
+    pub default_catalog: Arc<Catalog>,
+    /// SHA-256 of the default catalog's bytes (none for a generated one).
+    pub default_sha256: Option<String>,
+    pub store: Mutex<CatalogStore>,
+    pub pool: rayon::ThreadPool,
+    pub slots: Slots,
+    pub kernel: Kernel,
+    pub catalog_memory: usize,
+    pub request_timeout_s: u64,
+}
+
+pub type Shared = Arc<AppState>;
+
+impl AppState {
+    pub fn store(&self) -> std::sync::MutexGuard<'_, CatalogStore> {
+        // The store's methods keep it consistent at every step; a panic elsewhere while
+        // it was locked leaves nothing half-done.
+        self.store.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
