@@ -210,6 +210,11 @@ async fn recommend(
         scoring_ms: (scored - started).as_secs_f64() * 1e3,
         sorting_ms: (sorted - scored).as_secs_f64() * 1e3,
     };
+    // Into the access log's line for this request (mod.rs).
+    let span = tracing::Span::current();
+    span.record("catalog", catalog_id.as_str());
+    span.record("iterations", query.iterations);
+    span.record("compute_ms", timing.scoring_ms + timing.sorting_ms);
     let server_timing = format!(
         "scoring;dur={:.3};desc=\"scoring ({})\", sorting;dur={:.3}",
         timing.scoring_ms,

@@ -130,6 +130,11 @@ pub async fn upload(
         drop(bytes);
         release_freed_memory();
         let catalog = stored?;
+        job_state.metrics.uploads.inc();
+        job_state
+            .metrics
+            .upload_parse_seconds
+            .observe(parse_ms / 1e3);
         Ok::<_, ApiError>((StatusCode::CREATED, upload_answer(&id, &catalog, parse_ms)))
     })
     .await??;

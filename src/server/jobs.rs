@@ -4,23 +4,53 @@
 
 use std::any::Any;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Instant;
 
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::gauge::Gauge;
 use tokio::sync::Semaphore;
 
 use super::error::ApiError;
+
+/// What the jobs report to `/metrics`: how many wait for a blocking thread, how many run,
+/// and the seconds they ran.
+#[derive(Clone, Default)]
+pub struct JobMetrics {
+    pub waiting: Gauge,
+    pub running: Gauge,
+    pub busy_seconds: Counter<f64, AtomicU64>,
+}
 
 /// The in-flight limit: at most `max` jobs run or wait at once.
 pub struct Slots {
     semaphore: Arc<Semaphore>,
     max: usize,
+    metrics: JobMetrics,
+}
+
+/// Keeps a gauge raised while it lives, even if the job panics.
+struct Raised(Gauge);
+
+impl Raised {
+    fn new(gauge: &Gauge) -> Raised {
+        gauge.inc();
+        Raised(gauge.clone())
+    }
+}
+
+impl Drop for Raised {
+    fn drop(&mut self) {
+        self.0.dec();
+    }
 }
 
 impl Slots {
-    pub fn new(max: usize) -> Slots {
+    pub fn new(max: usize, metrics: JobMetrics) -> Slots {
         Slots {
             semaphore: Arc::new(Semaphore::new(max)),
             max,
+            metrics,
         }
     }
 
@@ -58,9 +88,16 @@ where
         .map_err(|_| ApiError::busy(slots.max))?;
     let stop = Arc::new(AtomicBool::new(false));
     let _stop_on_drop = StopOnDrop(Arc::clone(&stop));
+    let metrics = slots.metrics.clone();
+    let waiting = Raised::new(&metrics.waiting);
     let job = move || {
         let _permit = permit;
-        work(&stop)
+        drop(waiting);
+        let _running = Raised::new(&metrics.running);
+        let started = Instant::now();
+        let out = work(&stop);
+        metrics.busy_seconds.inc_by(started.elapsed().as_secs_f64());
+        out
     };
     run(job).await
 }
@@ -106,7 +143,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_panicking_job_becomes_a_500_and_frees_its_slot() {
-        let slots = Slots::new(1);
+        let slots = Slots::new(1, JobMetrics::default());
         let err = run_job(&slots, |_| -> u32 { panic!("scoring exploded") })
             .await
             .unwrap_err();
@@ -119,7 +156,7 @@ mod tests {
 
     #[tokio::test]
     async fn no_free_slot_sheds_with_503_and_retry_after() {
-        let slots = Slots::new(1);
+        let slots = Slots::new(1, JobMetrics::default());
         let held = Arc::clone(&slots.semaphore)
             .try_acquire_owned()
             .expect("a slot");
@@ -132,7 +169,7 @@ mod tests {
 
     #[tokio::test]
     async fn an_abandoned_job_is_told_to_stop() {
-        let slots = Slots::new(1);
+        let slots = Slots::new(1, JobMetrics::default());
         let (started_tx, started_rx) = std::sync::mpsc::channel();
         let (stopped_tx, stopped_rx) = std::sync::mpsc::channel();
         let job = run_job(&slots, move |stop: &AtomicBool| {

@@ -12,6 +12,8 @@ mod catalogs;
 mod error;
 mod jobs;
 mod memory;
+mod metrics;
+mod request_id;
 mod site;
 mod state;
 mod store;
@@ -30,11 +32,12 @@ use crate::{Catalog, parse_catalog};
 use axum::Router;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
+use tower_http::LatencyUnit;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 use crate::files::load_catalog_file;
 use jobs::Slots;
@@ -76,6 +79,19 @@ pub struct Config {
     pub request_timeout_s: u64,
     /// Whether to send the cross-origin isolation headers (COOP, COEP, CORP).
     pub isolation: bool,
+    /// How the log is written (stderr): for people, or one JSON object a line.
+    pub log_format: LogFormat,
+}
+
+/// The log's format: `RUST_LOG` filters either (default `info`: start, stop, and one line
+/// per request).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LogFormat {
+    /// Lines for people.
+    #[default]
+    Text,
+    /// One JSON object per line, the request's span fields flattened, for log shippers.
+    Json,
 }
 
 impl Config {
@@ -91,6 +107,7 @@ impl Config {
             catalog_memory: 1 << 30,
             request_timeout_s: 60,
             isolation: true,
+            log_format: LogFormat::Text,
         }
     }
 }
@@ -181,15 +198,20 @@ pub fn build(config: &Config) -> Result<Server, ServeError> {
         .thread_name(|i| format!("score-{i}"))
         .build()
         .map_err(ServeError::ThreadPool)?;
+    let metrics = metrics::Metrics::new();
     let state = Arc::new(AppState {
         default_catalog: Arc::new(catalog),
         default_sha256: catalog_sha256,
-        store: Mutex::new(CatalogStore::new(config.catalog_memory)),
+        store: Mutex::new(CatalogStore::new(
+            config.catalog_memory,
+            metrics.store_evictions.clone(),
+        )),
         pool,
-        slots: Slots::new(max_inflight),
+        slots: Slots::new(max_inflight, metrics.jobs.clone()),
         kernel: Kernel::detect(),
         catalog_memory: config.catalog_memory,
         request_timeout_s: config.request_timeout_s,
+        metrics,
     });
     let csp = site::csp_of(&index_html);
     let router = router(
@@ -218,7 +240,7 @@ pub fn run(config: Config) -> Result<(), ServeError> {
         max_inflight,
     } = build(&config)?;
 
-    init_logging();
+    init_logging(config.log_format);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -307,7 +329,8 @@ fn router(
         )
         .route("/healthz", get(api::healthz))
         .route("/info", get(api::info))
-        .with_state(state)
+        .route("/metrics", get(metrics::metrics))
+        .with_state(Arc::clone(&state))
         // A request still running after `timeout` is answered 504; dropping it sets
         // its job's stop flag (jobs.rs).
         .layer(TimeoutLayer::with_status_code(
@@ -317,23 +340,64 @@ fn router(
         .layer(axum::middleware::map_response(error::json_errors));
     let mut app = api
         .fallback_service(site::files(dist))
-        .layer(CompressionLayer::new().compress_when(site::WorthCompressing));
+        .layer(CompressionLayer::new().compress_when(site::WorthCompressing))
+        // Router::layer runs after routing, so the matched route template is known here
+        // (the page's files have none: `static`); outside the timeout and the JSON
+        // errors, so that a 504 is counted as answered.
+        .layer(axum::middleware::from_fn_with_state(state, metrics::track));
     for (name, value) in site::headers(csp, isolation) {
         app = app.layer(SetResponseHeaderLayer::overriding(name, value));
     }
-    app.layer(TraceLayer::new_for_http())
+    // The access log: one line per request at INFO, in a span that carries the request's
+    // id, method and path, and, recorded on the way, its route template and for scoring its
+    // catalog, iterations and compute time. The id is settled outside it.
+    app.layer(
+        TraceLayer::new_for_http()
+            .make_span_with(|request: &axum::http::Request<axum::body::Body>| {
+                let id = request
+                    .extensions()
+                    .get::<request_id::RequestId>()
+                    .map_or("", |id| id.0.as_str());
+                tracing::info_span!(
+                    "request",
+                    id,
+                    method = %request.method(),
+                    path = %request.uri().path(),
+                    route = tracing::field::Empty,
+                    catalog = tracing::field::Empty,
+                    iterations = tracing::field::Empty,
+                    compute_ms = tracing::field::Empty,
+                )
+            })
+            .on_request(())
+            .on_response(
+                DefaultOnResponse::new()
+                    .level(tracing::Level::INFO)
+                    .latency_unit(LatencyUnit::Micros),
+            ),
+    )
+    .layer(axum::middleware::from_fn(request_id::request_id))
 }
 
-/// Logs to stderr; `RUST_LOG` filters (default `info`; `RUST_LOG=debug` shows each
-/// request and its status).
-fn init_logging() {
+/// Logs to stderr in `format`; `RUST_LOG` filters (default `info`: start, stop, and each
+/// request with its id, route, status and latency).
+fn init_logging(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .try_init();
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Text => builder
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .try_init(),
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .with_span_list(false)
+            .try_init(),
+    };
 }
 
 /// Resolves on the first SIGINT (Ctrl-C) or SIGTERM.

@@ -5,6 +5,7 @@
 use std::sync::{Arc, Mutex, PoisonError};
 
 use super::jobs::Slots;
+use super::metrics::Metrics;
 use super::store::CatalogStore;
 use crate::Catalog;
 use crate::similarity::Kernel;
@@ -24,6 +25,8 @@ pub struct AppState {
     pub kernel: Kernel,
     pub catalog_memory: usize,
     pub request_timeout_s: u64,
+    /// What `/metrics` shows.
+    pub metrics: Metrics,
 }
 
 pub type Shared = Arc<AppState>;

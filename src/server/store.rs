@@ -4,6 +4,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use prometheus_client::metrics::counter::Counter;
+
 use crate::Catalog;
 
 /// One stored catalog.
@@ -24,6 +26,8 @@ pub struct CatalogStore {
     used: usize,
     budget: usize,
     clock: u64,
+    /// Counts every eviction (the server's `/metrics` shows it).
+    evictions: Counter,
 }
 
 /// A catalog larger than the whole budget: it cannot be kept even alone.
@@ -34,12 +38,14 @@ pub struct OverBudget {
 }
 
 impl CatalogStore {
-    pub fn new(budget: usize) -> CatalogStore {
+    /// An empty store of `budget` bytes that counts its evictions in `evictions`.
+    pub fn new(budget: usize, evictions: Counter) -> CatalogStore {
         CatalogStore {
             entries: HashMap::new(),
             used: 0,
             budget,
             clock: 0,
+            evictions,
         }
     }
 
@@ -79,7 +85,10 @@ impl CatalogStore {
                 .min_by_key(|(_, entry)| entry.last_used)
                 .map(|(id, _)| id.clone());
             match oldest.and_then(|id| self.entries.remove(&id)) {
-                Some(evicted) => self.used -= evicted.bytes,
+                Some(evicted) => {
+                    self.used -= evicted.bytes;
+                    self.evictions.inc();
+                }
                 None => break,
             }
         }
@@ -116,7 +125,8 @@ mod tests {
     fn evicts_the_least_recently_used_to_fit() {
         let (a, b, c) = (catalog(50, 1), catalog(50, 2), catalog(50, 3));
         let budget = a.heap_bytes() + b.heap_bytes() + c.heap_bytes() / 2;
-        let mut store = CatalogStore::new(budget);
+        let evictions = Counter::default();
+        let mut store = CatalogStore::new(budget, evictions.clone());
         store.insert("a", a, 1.0).expect("fits");
         store.insert("b", b, 1.0).expect("fits");
         assert!(store.get("a").is_some(), "a is now more recent than b");
@@ -124,12 +134,13 @@ mod tests {
         assert!(store.get("b").is_none(), "b was the least recently used");
         assert!(store.get("a").is_some() && store.get("c").is_some());
         assert!(store.usage().0 <= budget);
+        assert_eq!(evictions.get(), 1, "one eviction, counted");
     }
 
     #[test]
     fn refuses_a_catalog_larger_than_the_budget() {
         let big = catalog(200, 1);
-        let mut store = CatalogStore::new(big.heap_bytes() - 1);
+        let mut store = CatalogStore::new(big.heap_bytes() - 1, Counter::default());
         let err = store.insert("big", Arc::clone(&big), 1.0).unwrap_err();
         assert_eq!(err.bytes, big.heap_bytes());
         assert_eq!(store.usage(), (0, 0));
@@ -137,7 +148,7 @@ mod tests {
 
     #[test]
     fn a_second_insert_of_an_id_keeps_the_first() {
-        let mut store = CatalogStore::new(usize::MAX);
+        let mut store = CatalogStore::new(usize::MAX, Counter::default());
         let first = store.insert("x", catalog(10, 1), 1.0).expect("fits");
         let second = store.insert("x", catalog(10, 2), 2.0).expect("fits");
         assert!(Arc::ptr_eq(&first, &second));

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use clap::{ArgGroup, Args};
-use shop_recs::server::{self, Config, OwnCatalog, ServeError};
+use shop_recs::server::{self, Config, LogFormat, OwnCatalog, ServeError};
 
 #[derive(Args)]
 #[command(group(ArgGroup::new("source").args(["catalog", "generate"])))]
@@ -45,6 +45,10 @@ pub struct ServeArgs {
     /// page's single-thread fallback and its service worker.
     #[arg(long)]
     no_isolation: bool,
+    /// The log's format on stderr: `text` for people, `json` (one object a line) for log
+    /// shippers. RUST_LOG filters either (default info: one line per request).
+    #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json"])]
+    log_format: String,
 }
 
 impl ServeArgs {
@@ -64,6 +68,11 @@ impl ServeArgs {
             catalog_memory: self.catalog_memory,
             request_timeout_s: self.request_timeout,
             isolation: !self.no_isolation,
+            log_format: if self.log_format == "json" {
+                LogFormat::Json
+            } else {
+                LogFormat::Text
+            },
         }
     }
 }
