@@ -11,6 +11,10 @@
 //! - [`rank`]: [`rank::recommend_serial`] and [`rank::recommend_parallel`], siblings with
 //!   one signature and bit-identical results.
 //! - [`generate`]: a deterministic generator of realistic catalogs.
+//!
+//! Beside the core, natively only, the shells' parts that tests drive directly: `server`
+//! (`shop-recs serve`: axum on tokio) and `files` (reading catalog files). They do the
+//! I/O; the modules above never do.
 
 pub mod catalog;
 /// Catalog files for the native shells (native only: the core does no I/O).
