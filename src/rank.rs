@@ -57,6 +57,8 @@ pub struct Scores {
 
 /// One ranked recommendation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+// The server's OpenAPI document describes it (native only: utoipa is the server's).
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 pub struct Recommendation {
     /// Position in the ranking, starting at 1.
     pub rank: u32,

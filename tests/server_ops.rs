@@ -360,3 +360,104 @@ fn the_json_access_log_has_the_id_route_status_latency_and_the_scoring() {
     assert_eq!(request["status"], 200);
     assert!(!request["latency"].is_null(), "a latency: {request}");
 }
+
+/// The API's paths, each with a request that reaches its handler.
+const API: [(&str, &str, &str); 9] = [
+    ("get", "/products", "/products?search=lip"),
+    (
+        "get",
+        "/products/{slug}/recommendations",
+        "/products/velvet-matte-lipstick/recommendations?iterations=20",
+    ),
+    ("post", "/catalogs", "/catalogs"),
+    (
+        "get",
+        "/catalogs/{id}/products",
+        "/catalogs/default/products",
+    ),
+    (
+        "get",
+        "/catalogs/{id}/products/{slug}/recommendations",
+        "/catalogs/default/products/velvet-matte-lipstick/recommendations?iterations=20",
+    ),
+    ("get", "/healthz", "/healthz"),
+    ("get", "/info", "/info"),
+    ("get", "/metrics", "/metrics"),
+    ("get", "/openapi.json", "/openapi.json"),
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_openapi_document_lists_exactly_the_routes_the_router_serves() {
+    let router = router(|_| {});
+    let answer = get(&router, "/openapi.json").await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert!(answer.content_type.starts_with("application/json"));
+    let document: serde_json::Value = serde_json::from_str(&answer.body).expect("JSON");
+    assert!(
+        document["openapi"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("3.1")),
+        "{}",
+        document["openapi"]
+    );
+    assert_eq!(document["info"]["title"], "shop-recs");
+    // The same document as the library gives, and every operation in it.
+    assert_eq!(
+        document,
+        serde_json::to_value(shop_recs::server::openapi_document()).expect("value")
+    );
+    let mut documented: Vec<(String, String)> = document["paths"]
+        .as_object()
+        .expect("paths")
+        .iter()
+        .flat_map(|(path, item)| {
+            item.as_object()
+                .expect("a path item")
+                .keys()
+                .map(move |method| (method.clone(), path.clone()))
+        })
+        .collect();
+    documented.sort();
+    let mut expected: Vec<(String, String)> = API
+        .iter()
+        .map(|(method, path, _)| (method.to_string(), path.to_string()))
+        .collect();
+    expected.sort();
+    assert_eq!(documented, expected);
+
+    // Every documented operation reaches an API handler (its route template is counted),
+    // not the page's files.
+    for (method, path, example) in API {
+        let request = Request::builder()
+            .method(method.to_uppercase().as_str())
+            .uri(example)
+            .header("content-type", "application/json")
+            .body(Body::from(if method == "post" { "[]" } else { "" }))
+            .expect("request");
+        send(&router, request).await;
+        let samples = scrape(&router).await;
+        let served = samples.keys().any(|k| {
+            k.starts_with("shop_recs_http_requests_total")
+                && k.contains(&format!("route=\"{path}\""))
+        });
+        assert!(served, "{method} {example} is served by the route {path}");
+    }
+    // The parameters carry their types and ranges; errors their schema.
+    let recommend = &document["paths"]["/products/{slug}/recommendations"]["get"];
+    let iterations = recommend["parameters"]
+        .as_array()
+        .expect("parameters")
+        .iter()
+        .find(|p| p["name"] == "iterations")
+        .expect("iterations is documented");
+    assert_eq!(iterations["in"], "query");
+    assert_eq!(iterations["schema"]["maximum"], 100_000);
+    for status in ["200", "400", "404", "503", "504"] {
+        assert!(
+            recommend["responses"][status].is_object(),
+            "{status} is documented"
+        );
+    }
+    assert!(document["components"]["schemas"]["ErrorBody"].is_object());
+    assert!(recommend["responses"]["503"]["headers"]["retry-after"].is_object());
+}

@@ -127,8 +127,15 @@ fn shares_cover_the_candidates_and_bad_shares_and_skews_are_refused() {
             candidates += field(&out, "candidates").as_f64().expect("a count");
             top = top.max(best(&out));
         }
-        assert_eq!(candidates, 59.0, "interleaved {interleaved}: every candidate once");
-        assert_eq!(top, best(&serial), "interleaved {interleaved}: the serial best");
+        assert_eq!(
+            candidates, 59.0,
+            "interleaved {interleaved}: every candidate once"
+        );
+        assert_eq!(
+            top,
+            best(&serial),
+            "interleaved {interleaved}: the serial best"
+        );
     }
     let Err(error) = engine.recommend_share(&target, 40, 3, 3, 3, true) else {
         panic!("worker 3 of 3 must be refused");

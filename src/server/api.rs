@@ -17,9 +17,12 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde_json::json;
 
+use utoipa::ToSchema;
+
 use super::catalogs::catalog_for;
 use super::error::ApiError;
 use super::jobs::run_job;
+use super::openapi::{ErrorBody, RecommendationParams, SearchParams};
 use super::state::{DEFAULT_CATALOG, Shared};
 
 /// Search results when `limit` is not given, and the most a client may ask for.
@@ -66,7 +69,8 @@ fn number<T: std::str::FromStr>(
     }
 }
 
-#[derive(Serialize)]
+/// A product, as search results and recommendations name it.
+#[derive(Serialize, ToSchema)]
 struct ProductSummary<'a> {
     index: usize,
     id: &'a str,
@@ -87,7 +91,7 @@ impl<'a> ProductSummary<'a> {
 }
 
 /// What the recommendation endpoints answer.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct Recommendations<'a> {
     catalog: &'a str,
     target: ProductSummary<'a>,
@@ -96,19 +100,39 @@ struct Recommendations<'a> {
     items: Vec<Recommendation>,
     iterations: u32,
     top: usize,
+    /// `parallel` or `serial`.
     mode: &'static str,
     pool_threads: usize,
+    /// The MinHash kernel this CPU runs: `avx512`, `avx2` or `portable`.
     kernel: &'static str,
     timing: Timing,
 }
 
-#[derive(Serialize)]
+/// The server's own compute, also sent as a Server-Timing header.
+#[derive(Serialize, ToSchema)]
 struct Timing {
     scoring_ms: f64,
     sorting_ms: f64,
 }
 
-/// `GET /products/{slug}/recommendations`
+/// `GET /products/{slug}/recommendations`: the seeds' endpoint, on the server's own catalog.
+#[utoipa::path(
+    get,
+    path = "/products/{slug}/recommendations",
+    tag = "recommendations",
+    params(("slug" = String, Path, description = "The target product's identifier"), RecommendationParams),
+    responses(
+        (status = 200, description = "The top products most similar to the target, ranked",
+            body = Recommendations, headers(("server-timing" = String, description = "scoring and sorting durations"))),
+        (status = 400, description = "A bad or unknown query parameter (the message names it and its range)", body = ErrorBody),
+        (status = 404, description = "No such product (`unknown_product`) or catalog (`unknown_catalog`)", body = ErrorBody),
+        (status = 500, description = "A panic inside the job (`internal`); the server carries on", body = ErrorBody),
+        (status = 503, description = "Every scoring slot is taken (`busy`): try again after Retry-After", body = ErrorBody,
+            headers(("retry-after" = u32, description = "Seconds to wait"))),
+        (status = 504, description = "The request ran past --request-timeout (`timeout`); its job was stopped", body = ErrorBody),
+        (status = 507, description = "A generated catalog over the server's catalog memory budget (`over_memory_budget`)", body = ErrorBody),
+    )
+)]
 pub async fn recommendations(
     State(state): State<Shared>,
     Path(slug): Path<String>,
@@ -119,7 +143,29 @@ pub async fn recommendations(
     recommend(state, catalog, slug, params, test_panic(&headers)).await
 }
 
-/// `GET /catalogs/{id}/products/{slug}/recommendations`
+/// `GET /catalogs/{id}/products/{slug}/recommendations`: the same, on an uploaded
+/// catalog, a generated one (`generated-{n}-{seed}[-{skew}]`) or `default`.
+#[utoipa::path(
+    get,
+    path = "/catalogs/{id}/products/{slug}/recommendations",
+    tag = "recommendations",
+    params(
+        ("id" = String, Path, description = "`default`, an upload's id (its SHA-256), or `generated-{n}-{seed}[-{skew}]`"),
+        ("slug" = String, Path, description = "The target product's identifier"),
+        RecommendationParams,
+    ),
+    responses(
+        (status = 200, description = "The top products most similar to the target, ranked",
+            body = Recommendations, headers(("server-timing" = String, description = "scoring and sorting durations"))),
+        (status = 400, description = "A bad or unknown query parameter (the message names it and its range)", body = ErrorBody),
+        (status = 404, description = "No such product (`unknown_product`) or catalog (`unknown_catalog`)", body = ErrorBody),
+        (status = 500, description = "A panic inside the job (`internal`); the server carries on", body = ErrorBody),
+        (status = 503, description = "Every scoring slot is taken (`busy`): try again after Retry-After", body = ErrorBody,
+            headers(("retry-after" = u32, description = "Seconds to wait"))),
+        (status = 504, description = "The request ran past --request-timeout (`timeout`); its job was stopped", body = ErrorBody),
+        (status = 507, description = "A generated catalog over the server's catalog memory budget (`over_memory_budget`)", body = ErrorBody),
+    )
+)]
 pub async fn catalog_recommendations(
     State(state): State<Shared>,
     Path((id, slug)): Path<(String, String)>,
@@ -240,7 +286,23 @@ async fn recommend(
     Ok(response)
 }
 
-/// `GET /products?search=&limit=20`
+/// `GET /products?search=&limit=20`: search the server's own catalog's names and identifiers.
+#[utoipa::path(
+    get,
+    path = "/products",
+    tag = "products",
+    params(SearchParams),
+    responses(
+        (status = 200, description = "The matches, best first", body = SearchAnswer),
+        (status = 400, description = "A bad or unknown query parameter", body = ErrorBody),
+        (status = 404, description = "No such catalog (`unknown_catalog`)", body = ErrorBody),
+        (status = 500, description = "A panic inside the job", body = ErrorBody),
+        (status = 503, description = "Every slot is taken (`busy`)", body = ErrorBody,
+            headers(("retry-after" = u32, description = "Seconds to wait"))),
+        (status = 504, description = "The request ran past --request-timeout", body = ErrorBody),
+        (status = 507, description = "A generated catalog over the memory budget", body = ErrorBody),
+    )
+)]
 pub async fn products(
     State(state): State<Shared>,
     QueryParams(params): QueryParams<Vec<(String, String)>>,
@@ -248,7 +310,26 @@ pub async fn products(
     search(state, DEFAULT_CATALOG.to_string(), params).await
 }
 
-/// `GET /catalogs/{id}/products?search=&limit=20`
+/// `GET /catalogs/{id}/products?search=&limit=20`: the same on another catalog.
+#[utoipa::path(
+    get,
+    path = "/catalogs/{id}/products",
+    tag = "products",
+    params(
+        ("id" = String, Path, description = "`default`, an upload's id, or `generated-{n}-{seed}[-{skew}]`"),
+        SearchParams,
+    ),
+    responses(
+        (status = 200, description = "The matches, best first", body = SearchAnswer),
+        (status = 400, description = "A bad or unknown query parameter", body = ErrorBody),
+        (status = 404, description = "No such catalog (`unknown_catalog`)", body = ErrorBody),
+        (status = 500, description = "A panic inside the job", body = ErrorBody),
+        (status = 503, description = "Every slot is taken (`busy`)", body = ErrorBody,
+            headers(("retry-after" = u32, description = "Seconds to wait"))),
+        (status = 504, description = "The request ran past --request-timeout", body = ErrorBody),
+        (status = 507, description = "A generated catalog over the memory budget", body = ErrorBody),
+    )
+)]
 pub async fn catalog_products(
     State(state): State<Shared>,
     Path(id): Path<String>,
@@ -289,22 +370,49 @@ async fn search(
         .iter()
         .map(|&index| ProductSummary::of(&catalog, index))
         .collect();
-    Ok(Json(json!({
-        "catalog": catalog_id,
-        "search": query,
-        "matches": matches,
-        "total": found.total,
-        "products": catalog.len(),
-    }))
+    Ok(Json(SearchAnswer {
+        catalog: &catalog_id,
+        search: query,
+        matches,
+        total: found.total,
+        products: catalog.len(),
+    })
     .into_response())
 }
 
+/// What a search answers.
+#[derive(Serialize, ToSchema)]
+struct SearchAnswer<'a> {
+    catalog: &'a str,
+    search: &'a str,
+    /// At most `limit` matches: an exact identifier first, then names starting with the
+    /// query, then the rest in catalog order.
+    matches: Vec<ProductSummary<'a>>,
+    /// How many products match in all.
+    total: usize,
+    /// How many products the catalog has.
+    products: usize,
+}
+
 /// `GET /healthz`: answers at once, whatever the scoring pool is doing.
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    tag = "operations",
+    responses((status = 200, description = "`ok`: the process is alive and answering", body = String, content_type = "text/plain"))
+)]
 pub async fn healthz() -> &'static str {
     "ok"
 }
 
 /// `GET /info`: what a client needs to know about this server.
+#[utoipa::path(
+    get,
+    path = "/info",
+    tag = "operations",
+    responses((status = 200, description = "name, version, cores, pool_threads, kernel, max_inflight, inflight, \
+        catalog { id, products, sha256 }, stored_catalogs { count, bytes, budget_bytes }, limits", body = Object))
+)]
 pub async fn info(State(state): State<Shared>) -> Json<serde_json::Value> {
     let (used, stored) = state.store().usage();
     Json(json!({

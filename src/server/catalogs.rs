@@ -13,12 +13,15 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
 use sha2::{Digest, Sha256};
+
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::error::ApiError;
 use super::jobs::run_job;
 use super::memory::release_freed_memory;
+use super::openapi::ErrorBody;
 use super::state::{DEFAULT_CATALOG, Shared};
 
 /// The catalog called `id`: the default one, a stored one, or a `generated-{n}-{seed}`
@@ -77,6 +80,25 @@ fn over_budget(bytes: usize, budget: usize) -> ApiError {
 }
 
 /// `POST /catalogs`: the body is a catalog in any format the core accepts.
+#[utoipa::path(
+    post,
+    path = "/catalogs",
+    tag = "catalogs",
+    request_body(content = Object, content_type = "application/json",
+        description = "A catalog: an array of products, or an object with a `products` array (at most 64 MiB)"),
+    responses(
+        (status = 201, description = "Parsed and stored: its id (the body's SHA-256)", body = UploadAnswer),
+        (status = 200, description = "The same bytes were stored already: the same id, not parsed again", body = UploadAnswer),
+        (status = 400, description = "Not a valid catalog (`invalid_catalog`, with the location) or an unreadable body", body = ErrorBody),
+        (status = 413, description = "Over 64 MiB (`too_large`)", body = ErrorBody),
+        (status = 415, description = "Not application/json (`unsupported_media_type`)", body = ErrorBody),
+        (status = 500, description = "A panic inside the job", body = ErrorBody),
+        (status = 503, description = "Every slot is taken (`busy`)", body = ErrorBody,
+            headers(("retry-after" = u32, description = "Seconds to wait"))),
+        (status = 504, description = "The request ran past --request-timeout", body = ErrorBody),
+        (status = 507, description = "Larger than the whole catalog memory budget (`over_memory_budget`)", body = ErrorBody),
+    )
+)]
 pub async fn upload(
     State(state): State<Shared>,
     headers: HeaderMap,
@@ -141,8 +163,22 @@ pub async fn upload(
     Ok((status, Json(answer)).into_response())
 }
 
-fn upload_answer(id: &str, catalog: &Catalog, parse_ms: f64) -> serde_json::Value {
-    json!({ "id": id, "products": catalog.len(), "parse_ms": parse_ms })
+/// What an upload answers.
+#[derive(Serialize, ToSchema)]
+pub struct UploadAnswer {
+    /// The catalog's id: the SHA-256 of its bytes, in lowercase hex.
+    id: String,
+    products: usize,
+    /// How long parsing and validating took (when it was first uploaded).
+    parse_ms: f64,
+}
+
+fn upload_answer(id: &str, catalog: &Catalog, parse_ms: f64) -> UploadAnswer {
+    UploadAnswer {
+        id: id.to_string(),
+        products: catalog.len(),
+        parse_ms,
+    }
 }
 
 /// The SHA-256 of `bytes` in lowercase hex: an uploaded catalog's id.

@@ -206,6 +206,13 @@ pub async fn track(State(state): State<Shared>, request: Request, next: Next) ->
 }
 
 /// `GET /metrics`: every metric, the store's figures read now.
+#[utoipa::path(
+    get,
+    path = "/metrics",
+    tag = "operations",
+    responses((status = 200, description = "Every metric, in the Prometheus (OpenMetrics) text format",
+        body = String, content_type = "application/openmetrics-text"))
+)]
 pub async fn metrics(State(state): State<Shared>) -> Response {
     let (bytes, count) = state.store().usage();
     state.metrics.store_bytes.set(bytes as i64);

@@ -13,6 +13,7 @@ mod error;
 mod jobs;
 mod memory;
 mod metrics;
+mod openapi;
 mod request_id;
 mod site;
 mod state;
@@ -22,7 +23,7 @@ use std::fmt;
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use crate::catalog::MAX_CATALOG_BYTES;
@@ -31,13 +32,15 @@ use crate::similarity::Kernel;
 use crate::{Catalog, parse_catalog};
 use axum::Router;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
 use tower_http::LatencyUnit;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use utoipa::OpenApi;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 
 use crate::files::load_catalog_file;
 use jobs::Slots;
@@ -212,6 +215,7 @@ pub fn build(config: &Config) -> Result<Server, ServeError> {
         catalog_memory: config.catalog_memory,
         request_timeout_s: config.request_timeout_s,
         metrics,
+        openapi: OnceLock::new(),
     });
     let csp = site::csp_of(&index_html);
     let router = router(
@@ -304,6 +308,27 @@ fn own_catalog(own: &OwnCatalog) -> Result<(Catalog, Option<String>), ServeError
     }
 }
 
+/// Every API route with its OpenAPI operation, from one declaration per handler
+/// (`#[utoipa::path]` and utoipa-axum's `routes!`), so that `/openapi.json` lists exactly
+/// the routes the router serves.
+pub fn api_routes() -> OpenApiRouter<Shared> {
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .routes(routes!(api::products))
+        .routes(routes!(api::recommendations))
+        .routes(routes!(catalogs::upload).layer(RequestBodyLimitLayer::new(MAX_CATALOG_BYTES)))
+        .routes(routes!(api::catalog_products))
+        .routes(routes!(api::catalog_recommendations))
+        .routes(routes!(api::healthz))
+        .routes(routes!(api::info))
+        .routes(routes!(metrics::metrics))
+        .routes(routes!(openapi::openapi))
+}
+
+/// The API's OpenAPI document, as `/openapi.json` serves it.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    api_routes().into_openapi()
+}
+
 /// The API routes, then the static site for every other path, with the layers.
 fn router(
     state: Shared,
@@ -312,24 +337,12 @@ fn router(
     isolation: bool,
     timeout: Duration,
 ) -> Router {
-    let api = Router::new()
-        .route("/products", get(api::products))
-        .route(
-            "/products/{slug}/recommendations",
-            get(api::recommendations),
-        )
-        .route(
-            "/catalogs",
-            post(catalogs::upload).layer(RequestBodyLimitLayer::new(MAX_CATALOG_BYTES)),
-        )
-        .route("/catalogs/{id}/products", get(api::catalog_products))
-        .route(
-            "/catalogs/{id}/products/{slug}/recommendations",
-            get(api::catalog_recommendations),
-        )
-        .route("/healthz", get(api::healthz))
-        .route("/info", get(api::info))
-        .route("/metrics", get(metrics::metrics))
+    let (api, document) = api_routes().split_for_parts();
+    // The document is served as it was generated, once.
+    let _ = state
+        .openapi
+        .set(serde_json::to_string(&document).unwrap_or_default());
+    let api = api
         .with_state(Arc::clone(&state))
         // A request still running after `timeout` is answered 504; dropping it sets
         // its job's stop flag (jobs.rs).

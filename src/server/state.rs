@@ -2,7 +2,7 @@
 //! scoring pool and the in-flight limit. Its own module, so that the handlers' modules
 //! (api.rs, catalogs.rs) depend on it and not on each other.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use super::jobs::Slots;
 use super::metrics::Metrics;
@@ -27,6 +27,8 @@ pub struct AppState {
     pub request_timeout_s: u64,
     /// What `/metrics` shows.
     pub metrics: Metrics,
+    /// `/openapi.json`'s text, set once the router is built (mod.rs).
+    pub openapi: OnceLock<String>,
 }
 
 pub type Shared = Arc<AppState>;

@@ -1,0 +1,101 @@
+//! `GET /openapi.json`: the API's OpenAPI 3.1 document. Each operation is declared on its
+//! handler (`#[utoipa::path]`, beside the code) and registered through utoipa-axum's
+//! `routes!`, which gives axum its route and the document its path from the same
+//! declaration: a route the router serves and the document lacks cannot happen.
+//! This module holds what several operations share: the error body, the query
+//! parameters, and the document's own description.
+
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::{IntoParams, OpenApi, ToSchema};
+
+use super::state::Shared;
+
+/// Every API error: `{ "error": { "code": "...", "message": "..." } }`.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+/// An error's stable code, for programs, and its message, for people.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// One of: `bad_parameter` (400), `invalid_catalog` (400), `unreadable_body` (400),
+    /// `unknown_product` (404), `unknown_catalog` (404), `not_found` (404),
+    /// `method_not_allowed` (405), `too_large` (413), `unsupported_media_type` (415),
+    /// `internal` (500: a panic inside a job), `busy` (503: every scoring slot taken),
+    /// `shutting_down` (503), `timeout` (504), `over_memory_budget` (507).
+    #[schema(example = "bad_parameter")]
+    pub code: String,
+    pub message: String,
+}
+
+/// How a recommendations request is scored: `parallel` (the server's rayon pool, the
+/// default) or `serial` (one thread).
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)] // A schema: the handler reads the parameter as text (api.rs).
+pub enum ScoringMode {
+    Parallel,
+    Serial,
+}
+
+/// The recommendations endpoints' query parameters. The handlers read them as text, so
+/// that an unknown or repeated name is refused with a message naming it (api.rs).
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct RecommendationParams {
+    /// MinHash iterations (signature length); default 1500.
+    #[param(minimum = 1, maximum = 100_000)]
+    iterations: Option<u32>,
+    /// How many recommendations to return; default 10.
+    #[param(minimum = 1, maximum = 1000)]
+    top: Option<u32>,
+    /// `parallel` (default) or `serial`.
+    mode: Option<ScoringMode>,
+}
+
+/// The product search's query parameters.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct SearchParams {
+    /// Words that every match's name or identifier must contain (case-insensitive);
+    /// empty or absent lists the first products.
+    search: Option<String>,
+    /// Most matches to return; default 20.
+    #[param(minimum = 1, maximum = 1000)]
+    limit: Option<u32>,
+}
+
+/// The document's description; the paths come from the router (mod.rs).
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "shop-recs",
+        description = "Content-based product recommendations, scored by a Rust core on a rayon pool \
+                       (`GET /products/{slug}/recommendations`, the seeds' endpoint). Every error is \
+                       `{ error: { code, message } }`. Limits: request bodies 64 MiB, `iterations` \
+                       1..=100000, `top` 1..=1000, `limit` 1..=1000. Scoring answers carry a \
+                       `Server-Timing` header; 503 answers a `Retry-After`. Every response carries \
+                       `x-request-id`.",
+        license(name = "MIT OR Apache-2.0")
+    ),
+    components(schemas(ErrorBody, ErrorDetail))
+)]
+pub struct ApiDoc;
+
+/// `GET /openapi.json`.
+#[utoipa::path(
+    get,
+    path = "/openapi.json",
+    tag = "operations",
+    responses((status = 200, description = "This document", body = Object, content_type = "application/json"))
+)]
+pub async fn openapi(State(state): State<Shared>) -> Response {
+    let text = state.openapi.get().cloned().unwrap_or_default();
+    ([(header::CONTENT_TYPE, "application/json")], text).into_response()
+}
