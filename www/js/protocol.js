@@ -43,7 +43,9 @@ export const Request = Object.freeze({
   // { modes: ['serial' | 'parallel' | 'js' | 'workers' | 'server', ...], product, iterations,
   //   top, runs, server?: { base, defaultSha, catalogId }, workers?: N, split?: 'interleaved' | 'blocks' }
   //   -> { target: Product, candidates, results: { [mode]: ModeRun }, memoryBytes, serverCatalogId,
-  //        workers?: WorkersInfo }
+  //        skipped: { [mode]: reason }, workers?: WorkersInfo }
+  //   A Compare whose Workers could not start runs and compares the other modes, and
+  //   names the reason in `skipped` (asked alone, the mode fails with it).
   //   One untimed warm-up per mode, then `runs` rounds that run the modes in turn
   //   (interleaved, so a slow moment of the machine hurts each mode alike). With
   //   'server', the worker first makes the catalog known to the server: `catalogId` when

@@ -24,6 +24,8 @@ export function showRatio(id, top, bottom) {
 
 export function renderRun(out, request) {
   const summaries = {};
+  // The modes that ran: a Compare may have skipped one that could not run (out.skipped).
+  const ran = request.modes.filter((mode) => out.results[mode]);
   for (const mode of ['serial', 'parallel', 'js', 'workers', 'server']) {
     const row = $(`time-${mode}`);
     const result = out.results[mode];
@@ -38,11 +40,15 @@ export function renderRun(out, request) {
       delete row.dataset.serverCatalog;
       delete row.dataset.imbalance;
       delete row.dataset.workers;
-      const cell = node('td', 'not run', 'muted');
+      const reason = out.skipped?.[mode];
+      const cell = node('td', reason ? `skipped: ${reason}` : 'not run', 'muted');
       cell.colSpan = 5;
+      if (reason) row.dataset.skipped = reason;
+      else delete row.dataset.skipped;
       row.replaceChildren(header, cell);
       continue;
     }
+    delete row.dataset.skipped;
     const summary = summarize(result);
     summaries[mode] = summary;
     row.dataset.medianMs = String(summary.medianMs);
@@ -86,6 +92,7 @@ export function renderRun(out, request) {
 
   showRatio('speedup', summaries.serial, summaries.parallel);
   showRatio('pool-vs-workers', summaries.workers, summaries.parallel);
+  if (out.skipped?.workers) $('pool-vs-workers-value').title = `Workers skipped: ${out.skipped.workers}`;
   showRatio('wasm-vs-js', summaries.js, summaries.serial);
   showRatio('server-vs-parallel', summaries.parallel, summaries.server);
   showBreakEven(breakEven(summaries));
@@ -105,7 +112,7 @@ export function renderRun(out, request) {
     $('identical-note').textContent = 'run Compare to check';
   }
 
-  const bars = request.modes.map((mode) => ({ mode, label: MODE_NAMES[mode], ...summaries[mode] }));
+  const bars = ran.map((mode) => ({ mode, label: MODE_NAMES[mode], ...summaries[mode] }));
   $('bars-figure').hidden = false;
   charts.bars = bars;
   drawBars($('bars'), bars);
@@ -114,7 +121,7 @@ export function renderRun(out, request) {
   renderWorkers(out.results.workers);
 
   // Every mode ranks alike when identical; show the first (serial in Compare).
-  const shown = request.modes[0];
+  const shown = ran[0];
   renderRanking(out.results[shown].items, out, shown);
 }
 

@@ -131,9 +131,12 @@ const handlers = {
   },
 
   async [Request.RUN]({
-    modes, product: id, iterations, top, runs, server, workers, split,
+    modes: asked, product: id, iterations, top, runs, server, workers, split,
   }, progress) {
     const index = requireProduct(id);
+    let modes = asked;
+    /** Modes of a Compare that could not run here, with why: `{ [mode]: reason }`. */
+    const skipped = {};
     const total = modes.length * (runs + 1);
     let done = 0;
     const runners = {
@@ -142,7 +145,16 @@ const handlers = {
       js: () => labelled(recommendJs(tokenData, index, iterations, top)),
     };
     if (modes.includes('workers')) {
-      await readyShares(workers, () => progress({ done, total, step: 'workers', workers }));
+      try {
+        await readyShares(workers, () => progress({ done, total, step: 'workers', workers }));
+      } catch (e) {
+        // Alone, the mode fails; in a Compare the others run and are compared without it.
+        if (modes.length === 1) throw e;
+        skipped.workers = e.message.replace(/^Workers mode: /, '');
+        modes = modes.filter((mode) => mode !== 'workers');
+      }
+    }
+    if (modes.includes('workers')) {
       runners.workers = () => sharePool.score({ target: id, iterations, top }, split, tokenData.idOrder)
         .catch((e) => {
           // A share worker that trapped is gone: the next Workers run starts new ones.
@@ -196,6 +208,7 @@ const handlers = {
       results,
       memoryBytes: memoryBytes(),
       serverCatalogId: onServer?.catalogId(),
+      skipped,
       ...(results.workers ? { workers: sharePool.stats } : {}),
     };
   },

@@ -29,7 +29,8 @@ class ShareWorker {
     this.worker.onerror = (event) => {
       event.preventDefault();
       const error = new Error(`Workers mode: a share worker failed: ${event.message
-        || 'it could not start (its script or wasm module could not be loaded: is the page\'s host still reachable?)'}`);
+        || 'it could not start: its script or wasm module could not be loaded (the page\'s host is unreachable, '
+        + 'or the browser blocked it: WebKit does not serve a worker\'s own workers through the isolating service worker)'}`);
       for (const { reject } of this.pending.values()) reject(Object.assign(error, { shareFatal: true }));
       this.pending.clear();
     };
