@@ -6,6 +6,8 @@ TOOLCHAIN=$(sed -n 's/^channel *= *"\(.*\)"/\1/p' rust-toolchain.toml)
 TRUNK_VERSION=0.22.1
 WASM_PACK_VERSION=0.15.1
 CARGO_FUZZ_VERSION=0.13.2
+# The contract tier's fuzzer (scripts/contract.sh), from PyPI into .venv-contract/.
+SCHEMATHESIS_VERSION=4.32.5
 # Firefox's WebDriver server, for the end-to-end tests and wasm-pack's Firefox run (Debian has none).
 GECKODRIVER_VERSION=0.37.1
 # wasm-bindgen's CLI must be exactly the library version in Cargo.lock.

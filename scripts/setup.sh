@@ -8,6 +8,8 @@
 #                               MiniBrowser and WebKitWebDriver) and xvfb, and geckodriver
 #   scripts/setup.sh --go       also Debian's golang-go, for the benchmark's Go peer
 #                               (bench/peers/go/; scripts/bench.sh asks for it)
+#   scripts/setup.sh --contract also Schemathesis (PyPI, pinned) in .venv-contract/, the
+#                               server's contract tier (scripts/contract.sh)
 #
 # Everything comes from crates.io, npm, Debian's apt or rustup: nothing else is fetched.
 set -euo pipefail
@@ -16,11 +18,13 @@ source scripts/lib.sh
 
 want_browser=0
 want_go=0
+want_contract=0
 for arg in "$@"; do
   case "$arg" in
     --browser) want_browser=1 ;;
     --go) want_go=1 ;;
-    *) die "unknown option $arg (usage: scripts/setup.sh [--browser] [--go])" ;;
+    --contract) want_contract=1 ;;
+    *) die "unknown option $arg (usage: scripts/setup.sh [--browser] [--go] [--contract])" ;;
   esac
 done
 
@@ -123,6 +127,24 @@ if [ "$want_browser" = 1 ]; then
     "Firefox's WebDriver server, for the Firefox tests; about 2 minutes" \
     --locked geckodriver --version "$GECKODRIVER_VERSION"
 fi
+# --- Schemathesis (the contract tier) -----------------------------------------------
+# From PyPI into a virtual environment of its own, at the pinned version: nothing is
+# installed into the system's Python.
+if [ "$want_contract" = 1 ]; then
+  st=.venv-contract/bin/st
+  if [ "$("$st" --version 2>/dev/null)" = "st, version $SCHEMATHESIS_VERSION" ]; then
+    ok "Schemathesis $SCHEMATHESIS_VERSION (.venv-contract/)"
+  else
+    command -v python3 >/dev/null || die "the contract tier needs python3 (with venv) to install Schemathesis"
+    step "Installing Schemathesis $SCHEMATHESIS_VERSION from PyPI into .venv-contract/ (the server's contract tier; about a minute)"
+    rm -rf .venv-contract
+    python3 -m venv .venv-contract
+    .venv-contract/bin/pip install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+    [ "$("$st" --version 2>/dev/null)" = "st, version $SCHEMATHESIS_VERSION" ] ||
+      die "$st --version does not print 'st, version $SCHEMATHESIS_VERSION' after installing it"
+  fi
+fi
+
 # --- Go (the benchmark's peer only) ------------------------------------------------
 if [ "$want_go" = 1 ]; then
   if command -v go >/dev/null; then

@@ -8,7 +8,8 @@
 #      rayon pool on workers and the Engine API, and the single-thread build's Engine;
 #   4. the catalog parser fuzzed for 30 s (scripts/fuzz.sh --seconds 30, libFuzzer);
 #   5. the release build (scripts/build.sh: trunk build --release, the single-thread
-#      fallback module, and the native binary);
+#      fallback module, and the native binary), then the server's contract: Schemathesis
+#      against a running `shop-recs serve` and its /openapi.json (scripts/contract.sh);
 #   6. end-to-end tests against dist/, served by `shop-recs serve` with the isolation
 #      headers and without them (fallback build, service worker), once per engine, each
 #      its own tier with its own summary (tests/e2e/engines.mjs): Chromium (Playwright),
@@ -32,7 +33,7 @@ for arg in "$@"; do
     *) die "unknown option $arg (usage: scripts/test.sh [--perf])" ;;
   esac
 done
-scripts/setup.sh --browser || exit 1
+scripts/setup.sh --browser --contract || exit 1
 
 # build-std for the wasm builds only (see .cargo/config.toml).
 wasm_env=(env CARGO_UNSTABLE_BUILD_STD=panic_abort,std)
@@ -95,9 +96,10 @@ else
     wasm-pack test --headless --chrome --release -- --locked --no-default-features --test wasm_engine
   tier "fuzz: the catalog parser for 30 s (scripts/fuzz.sh --seconds 30)" scripts/fuzz.sh --seconds 30
   if tier "release build: scripts/build.sh" scripts/build.sh; then
+    tier "the server's contract: Schemathesis against /openapi.json (scripts/contract.sh)" scripts/contract.sh
     e2e_tiers
   else
-    failed+=("end-to-end tests: not run, the release build failed")
+    failed+=("the contract and end-to-end tests: not run, the release build failed")
   fi
 fi
 

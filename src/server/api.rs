@@ -120,7 +120,7 @@ struct Timing {
     get,
     path = "/products/{slug}/recommendations",
     tag = "recommendations",
-    params(("slug" = String, Path, description = "The target product's identifier"), RecommendationParams),
+    params(("slug" = String, Path, description = "The target product's identifier", example = "velvet-matte-lipstick"), RecommendationParams),
     responses(
         (status = 200, description = "The top products most similar to the target, ranked",
             body = Recommendations, headers(("server-timing" = String, description = "scoring and sorting durations"))),
@@ -150,8 +150,8 @@ pub async fn recommendations(
     path = "/catalogs/{id}/products/{slug}/recommendations",
     tag = "recommendations",
     params(
-        ("id" = String, Path, description = "`default`, an upload's id (its SHA-256), or `generated-{n}-{seed}[-{skew}]`"),
-        ("slug" = String, Path, description = "The target product's identifier"),
+        ("id" = String, Path, description = "`default`, an upload's id (its SHA-256), or `generated-{n}-{seed}[-{skew}]`", example = "default"),
+        ("slug" = String, Path, description = "The target product's identifier", example = "velvet-matte-lipstick"),
         RecommendationParams,
     ),
     responses(
@@ -316,7 +316,7 @@ pub async fn products(
     path = "/catalogs/{id}/products",
     tag = "products",
     params(
-        ("id" = String, Path, description = "`default`, an upload's id, or `generated-{n}-{seed}[-{skew}]`"),
+        ("id" = String, Path, description = "`default`, an upload's id, or `generated-{n}-{seed}[-{skew}]`", example = "default"),
         SearchParams,
     ),
     responses(

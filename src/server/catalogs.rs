@@ -21,7 +21,7 @@ use utoipa::ToSchema;
 use super::error::ApiError;
 use super::jobs::run_job;
 use super::memory::release_freed_memory;
-use super::openapi::ErrorBody;
+use super::openapi::{CatalogUpload, ErrorBody};
 use super::state::{DEFAULT_CATALOG, Shared};
 
 /// The catalog called `id`: the default one, a stored one, or a `generated-{n}-{seed}`
@@ -84,7 +84,7 @@ fn over_budget(bytes: usize, budget: usize) -> ApiError {
     post,
     path = "/catalogs",
     tag = "catalogs",
-    request_body(content = Object, content_type = "application/json",
+    request_body(content = CatalogUpload, content_type = "application/json",
         description = "A catalog: an array of products, or an object with a `products` array (at most 64 MiB)"),
     responses(
         (status = 201, description = "Parsed and stored: its id (the body's SHA-256)", body = UploadAnswer),

@@ -71,6 +71,57 @@ pub struct SearchParams {
     limit: Option<u32>,
 }
 
+/// One product of an uploaded catalog (the README's catalog format). Unknown fields are
+/// ignored; `null` counts as absent for the optional ones. Identifiers must be unique
+/// within a catalog, which a schema cannot say.
+#[derive(serde::Deserialize, ToSchema)]
+#[allow(dead_code)] // A schema: uploads are parsed by the core's streaming parser.
+pub struct CatalogProduct {
+    /// The identifier; when absent or empty, `id`. A product needs one of the two.
+    #[schema(max_length = 1024)]
+    slug: Option<String>,
+    /// The identifier when there is no `slug`: a string, or a number (written as Rust
+    /// writes it: `1.0` and `1e3` give `1` and `1000`).
+    id: Option<ProductId>,
+    /// The display name; when absent, `title`, else the identifier.
+    #[schema(max_length = 65536)]
+    name: Option<String>,
+    #[schema(max_length = 65536)]
+    title: Option<String>,
+    /// Its words feed the text signal.
+    #[schema(max_length = 65536)]
+    description: String,
+    #[schema(max_length = 65536)]
+    category: Option<String>,
+    tags: Option<Vec<String>>,
+    price: Option<f64>,
+}
+
+/// A product's `id`: a string or a number.
+#[derive(serde::Deserialize, ToSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub enum ProductId {
+    /// At most 1 KiB.
+    Text(String),
+    Number(f64),
+}
+
+/// An uploaded catalog: an array of products, or an object with a `products` array; at
+/// least one product, at most 1,000,000.
+#[derive(serde::Deserialize, ToSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub enum CatalogUpload {
+    /// An array of products.
+    Products(Vec<CatalogProduct>),
+    /// An object with a `products` array (what public shop APIs return).
+    Wrapped {
+        #[schema(min_items = 1, max_items = 1_000_000)]
+        products: Vec<CatalogProduct>,
+    },
+}
+
 /// The document's description; the paths come from the router (mod.rs).
 #[derive(OpenApi)]
 #[openapi(
@@ -84,7 +135,14 @@ pub struct SearchParams {
                        `x-request-id`.",
         license(name = "MIT OR Apache-2.0")
     ),
-    components(schemas(ErrorBody, ErrorDetail))
+    components(schemas(
+        ErrorBody,
+        ErrorDetail,
+        ScoringMode,
+        CatalogProduct,
+        CatalogUpload,
+        ProductId
+    ))
 )]
 pub struct ApiDoc;
 
