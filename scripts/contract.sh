@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The server's contract, checked by a fuzzer nobody here wrote: Schemathesis (PyPI, pinned
-# in scripts/lib.sh, installed by scripts/setup.sh --contract into .venv-contract/) reads
+# The server's contract, checked by tools nobody here wrote: Schemathesis (PyPI, pinned in
+# scripts/lib.sh, installed by scripts/setup.sh --contract into .venv-contract/) reads
 # GET /openapi.json from a running `shop-recs serve` (the release binary, on a free port)
 # and sends every operation generated requests, valid and invalid, with a fixed seed.
 # It fails on a server error, a status code or content type the document does not list,
@@ -11,7 +11,8 @@
 #
 #   scripts/contract.sh [--examples N]    N examples per operation (default 100: about 15 s)
 #
-# A failure prints the request that failed (with a curl line to replay it).
+# A failure prints the request that failed (with a curl line to replay it). Then
+# Prometheus's Python client parses GET /metrics, which must count those requests.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/lib.sh
@@ -45,3 +46,25 @@ NO_COLOR=1 "$st" run "${url}openapi.json" \
   --checks all --exclude-checks positive_data_acceptance \
   --max-examples "$examples" --seed 42 \
   --workers 1 --request-timeout 60 --no-color --report-dir target/schemathesis
+
+# Then /metrics, read by Prometheus's own Python client's text parser after all those
+# requests: it must parse, and count the requests answered, by route template and class.
+step "GET /metrics, parsed by prometheus-client's text parser"
+.venv-contract/bin/python - "${url}metrics" <<'PY'
+import sys, urllib.request
+from prometheus_client.parser import text_string_to_metric_families
+
+text = urllib.request.urlopen(sys.argv[1]).read().decode()
+families = {f.name: f for f in text_string_to_metric_families(text)}
+requests = families["shop_recs_http_requests"]
+by_class = {}
+for sample in requests.samples:
+    assert "/" in sample.labels["route"] or sample.labels["route"] == "static", sample
+    key = sample.labels["status"]
+    by_class[key] = by_class.get(key, 0) + sample.value
+assert by_class.get("2xx", 0) > 0 and by_class.get("4xx", 0) > 0, by_class
+for name in ["shop_recs_http_request_duration_seconds", "shop_recs_http_requests_shed",
+             "shop_recs_catalog_store_bytes", "shop_recs_catalog_uploads", "shop_recs_jobs_busy_seconds"]:
+    assert name in families, name
+print(f"  ok: {len(families)} metric families; requests by status class: {by_class}")
+PY

@@ -8,8 +8,8 @@
 #                               MiniBrowser and WebKitWebDriver) and xvfb, and geckodriver
 #   scripts/setup.sh --go       also Debian's golang-go, for the benchmark's Go peer
 #                               (bench/peers/go/; scripts/bench.sh asks for it)
-#   scripts/setup.sh --contract also Schemathesis (PyPI, pinned) in .venv-contract/, the
-#                               server's contract tier (scripts/contract.sh)
+#   scripts/setup.sh --contract also Schemathesis and prometheus-client (PyPI, pinned) in
+#                               .venv-contract/, the server's contract tier (scripts/contract.sh)
 #
 # Everything comes from crates.io, npm, Debian's apt or rustup: nothing else is fetched.
 set -euo pipefail
@@ -132,16 +132,20 @@ fi
 # installed into the system's Python.
 if [ "$want_contract" = 1 ]; then
   st=.venv-contract/bin/st
-  if [ "$("$st" --version 2>/dev/null)" = "st, version $SCHEMATHESIS_VERSION" ]; then
-    ok "Schemathesis $SCHEMATHESIS_VERSION (.venv-contract/)"
+  installed() {
+    [ "$("$st" --version 2>/dev/null)" = "st, version $SCHEMATHESIS_VERSION" ] &&
+      [ "$(.venv-contract/bin/python -c 'import importlib.metadata as m; print(m.version("prometheus-client"))' 2>/dev/null)" = "$PROMETHEUS_CLIENT_VERSION" ]
+  }
+  if installed; then
+    ok "Schemathesis $SCHEMATHESIS_VERSION and prometheus-client $PROMETHEUS_CLIENT_VERSION (.venv-contract/)"
   else
     command -v python3 >/dev/null || die "the contract tier needs python3 (with venv) to install Schemathesis"
-    step "Installing Schemathesis $SCHEMATHESIS_VERSION from PyPI into .venv-contract/ (the server's contract tier; about a minute)"
+    step "Installing Schemathesis $SCHEMATHESIS_VERSION and prometheus-client $PROMETHEUS_CLIENT_VERSION from PyPI into .venv-contract/ (the server's contract tier; about a minute)"
     rm -rf .venv-contract
     python3 -m venv .venv-contract
-    .venv-contract/bin/pip install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
-    [ "$("$st" --version 2>/dev/null)" = "st, version $SCHEMATHESIS_VERSION" ] ||
-      die "$st --version does not print 'st, version $SCHEMATHESIS_VERSION' after installing it"
+    .venv-contract/bin/pip install --quiet --disable-pip-version-check \
+      "schemathesis==$SCHEMATHESIS_VERSION" "prometheus-client==$PROMETHEUS_CLIENT_VERSION"
+    installed || die "Schemathesis $SCHEMATHESIS_VERSION or prometheus-client $PROMETHEUS_CLIENT_VERSION is not in .venv-contract/ after installing them"
   fi
 fi
 
