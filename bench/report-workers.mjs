@@ -114,3 +114,35 @@ export function poolOrWorkersSection(pw) {
   md.push('');
   return md;
 }
+
+/**
+ * The grid's Workers cells (results.cells[].page.workers): every catalog, thread count and
+ * split, beside the pool's time in the same cell. Empty when the grid ran no Workers.
+ */
+export function gridWorkersSection(cells, hw) {
+  const rows = [];
+  for (const cell of cells) {
+    const workers = cell.page?.workers;
+    if (!workers) continue;
+    for (let threads = hw; threads >= 1; threads--) {
+      const pool = cell.page.parallel?.[threads];
+      for (const split of ['interleaved', 'blocks']) {
+        const w = workers[split]?.[threads];
+        if (!w) continue;
+        rows.push([cell.name, String(threads), split, fmtMs(w.median), pool ? fmtMs(pool.median) : '—',
+          pool ? fmtX(w.median / pool.median) : '—', fmtX(cell.page.serial.median / (threads * w.median)), w.imbalance.toFixed(2),
+          `${(w.memoryBytes / 2 ** 20).toFixed(1)} MiB`]);
+      }
+    }
+  }
+  if (rows.length === 0) return [];
+  return [
+    '### Workers in the grid',
+    '',
+    'Every cell of the grid, Workers at every thread count and both splits (each its own visit), beside wasm parallel on as many threads in the same cell.',
+    '',
+    table(['cell', 'N', 'split', 'workers ms', 'pool ms', 'workers ÷ pool', 'efficiency', 'imbalance', 'memory (N instances)'],
+      rows, ['l', 'r', 'l', 'r', 'r', 'r', 'r', 'r', 'r']),
+    '',
+  ];
+}

@@ -10,7 +10,7 @@ import {
 } from './markdown.mjs';
 import { peerSections, summaryExtra, summaryExtraHeader } from './report-peers.mjs';
 import { serverGoals, serverSection } from './report-server.mjs';
-import { poolOrWorkersSection } from './report-workers.mjs';
+import { gridWorkersSection, poolOrWorkersSection } from './report-workers.mjs';
 
 export {
   fmtInt, fmtMs, fmtX, table,
@@ -523,6 +523,7 @@ function render(results) {
   md.push(...peerSections(results));
   if (results.server) md.push(...serverSection(results.server));
   if (results.poolOrWorkers) md.push(...poolOrWorkersSection(results.poolOrWorkers));
+  md.push(...gridWorkersSection(results.cells, results.hw));
   md.push('## Once per report');
   md.push('');
   const med = (key) => median(startup.map((s) => s[key]));
