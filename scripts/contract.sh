@@ -47,12 +47,14 @@ NO_COLOR=1 "$st" run "${url}openapi.json" \
   --max-examples "$examples" --seed 42 \
   --workers 1 --request-timeout 60 --no-color --report-dir target/schemathesis
 
-# Then /metrics, read by Prometheus's own Python client's text parser after all those
-# requests: it must parse, and count the requests answered, by route template and class.
-step "GET /metrics, parsed by prometheus-client's text parser"
+# Then /metrics, read by Prometheus's own Python client after all those requests. The
+# server writes the OpenMetrics text format (what Prometheus asks for first), so its
+# strict OpenMetrics parser: it must parse, and count the requests answered, by route
+# template and status class.
+step "GET /metrics, parsed by prometheus-client's OpenMetrics parser"
 .venv-contract/bin/python - "${url}metrics" <<'PY'
 import sys, urllib.request
-from prometheus_client.parser import text_string_to_metric_families
+from prometheus_client.openmetrics.parser import text_string_to_metric_families
 
 text = urllib.request.urlopen(sys.argv[1]).read().decode()
 families = {f.name: f for f in text_string_to_metric_families(text)}

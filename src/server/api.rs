@@ -22,7 +22,7 @@ use utoipa::ToSchema;
 use super::catalogs::catalog_for;
 use super::error::ApiError;
 use super::jobs::run_job;
-use super::openapi::{ErrorBody, RecommendationParams, SearchParams};
+use super::openapi::{JobErrors, RecommendationParams, SearchParams};
 use super::state::{DEFAULT_CATALOG, Shared};
 
 /// Search results when `limit` is not given, and the most a client may ask for.
@@ -124,13 +124,7 @@ struct Timing {
     responses(
         (status = 200, description = "The top products most similar to the target, ranked",
             body = Recommendations, headers(("server-timing" = String, description = "scoring and sorting durations"))),
-        (status = 400, description = "A bad or unknown query parameter (the message names it and its range)", body = ErrorBody),
-        (status = 404, description = "No such product (`unknown_product`) or catalog (`unknown_catalog`)", body = ErrorBody),
-        (status = 500, description = "A panic inside the job (`internal`); the server carries on", body = ErrorBody),
-        (status = 503, description = "Every scoring slot is taken (`busy`): try again after Retry-After", body = ErrorBody,
-            headers(("retry-after" = u32, description = "Seconds to wait"))),
-        (status = 504, description = "The request ran past --request-timeout (`timeout`); its job was stopped", body = ErrorBody),
-        (status = 507, description = "A generated catalog over the server's catalog memory budget (`over_memory_budget`)", body = ErrorBody),
+        JobErrors,
     )
 )]
 pub async fn recommendations(
@@ -157,13 +151,7 @@ pub async fn recommendations(
     responses(
         (status = 200, description = "The top products most similar to the target, ranked",
             body = Recommendations, headers(("server-timing" = String, description = "scoring and sorting durations"))),
-        (status = 400, description = "A bad or unknown query parameter (the message names it and its range)", body = ErrorBody),
-        (status = 404, description = "No such product (`unknown_product`) or catalog (`unknown_catalog`)", body = ErrorBody),
-        (status = 500, description = "A panic inside the job (`internal`); the server carries on", body = ErrorBody),
-        (status = 503, description = "Every scoring slot is taken (`busy`): try again after Retry-After", body = ErrorBody,
-            headers(("retry-after" = u32, description = "Seconds to wait"))),
-        (status = 504, description = "The request ran past --request-timeout (`timeout`); its job was stopped", body = ErrorBody),
-        (status = 507, description = "A generated catalog over the server's catalog memory budget (`over_memory_budget`)", body = ErrorBody),
+        JobErrors,
     )
 )]
 pub async fn catalog_recommendations(
@@ -294,13 +282,7 @@ async fn recommend(
     params(SearchParams),
     responses(
         (status = 200, description = "The matches, best first", body = SearchAnswer),
-        (status = 400, description = "A bad or unknown query parameter", body = ErrorBody),
-        (status = 404, description = "No such catalog (`unknown_catalog`)", body = ErrorBody),
-        (status = 500, description = "A panic inside the job", body = ErrorBody),
-        (status = 503, description = "Every slot is taken (`busy`)", body = ErrorBody,
-            headers(("retry-after" = u32, description = "Seconds to wait"))),
-        (status = 504, description = "The request ran past --request-timeout", body = ErrorBody),
-        (status = 507, description = "A generated catalog over the memory budget", body = ErrorBody),
+        JobErrors,
     )
 )]
 pub async fn products(
@@ -321,13 +303,7 @@ pub async fn products(
     ),
     responses(
         (status = 200, description = "The matches, best first", body = SearchAnswer),
-        (status = 400, description = "A bad or unknown query parameter", body = ErrorBody),
-        (status = 404, description = "No such catalog (`unknown_catalog`)", body = ErrorBody),
-        (status = 500, description = "A panic inside the job", body = ErrorBody),
-        (status = 503, description = "Every slot is taken (`busy`)", body = ErrorBody,
-            headers(("retry-after" = u32, description = "Seconds to wait"))),
-        (status = 504, description = "The request ran past --request-timeout", body = ErrorBody),
-        (status = 507, description = "A generated catalog over the memory budget", body = ErrorBody),
+        JobErrors,
     )
 )]
 pub async fn catalog_products(

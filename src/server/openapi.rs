@@ -32,6 +32,32 @@ pub struct ErrorDetail {
     pub message: String,
 }
 
+/// The errors of every endpoint that runs a job (a scoring, a search, an upload) on a
+/// catalog, documented once for all of them.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)] // Documentation: the handlers answer with ApiError (error.rs).
+pub enum JobErrors {
+    /// A bad or unknown query parameter (`bad_parameter`, naming it and its range), or an
+    /// invalid catalog (`invalid_catalog`, with its location).
+    #[response(status = 400)]
+    BadRequest(ErrorBody),
+    /// No such product (`unknown_product`) or catalog (`unknown_catalog`).
+    #[response(status = 404)]
+    NotFound(ErrorBody),
+    /// A panic inside the job (`internal`); the server carries on.
+    #[response(status = 500)]
+    Internal(ErrorBody),
+    /// Every scoring slot is taken (`busy`): try again after Retry-After.
+    #[response(status = 503, headers(("retry-after" = u32, description = "Seconds to wait")))]
+    Busy(ErrorBody),
+    /// The request ran past --request-timeout (`timeout`); its job was stopped.
+    #[response(status = 504)]
+    Timeout(ErrorBody),
+    /// A catalog over the server's catalog memory budget (`over_memory_budget`).
+    #[response(status = 507)]
+    OverBudget(ErrorBody),
+}
+
 /// How a recommendations request is scored: `parallel` (the server's rayon pool, the
 /// default) or `serial` (one thread).
 #[derive(Serialize, ToSchema)]
