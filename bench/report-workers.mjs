@@ -130,7 +130,7 @@ export function gridWorkersSection(cells, hw) {
         const w = workers[split]?.[threads];
         if (!w) continue;
         rows.push([cell.name, String(threads), split, fmtMs(w.median), pool ? fmtMs(pool.median) : '—',
-          pool ? fmtX(w.median / pool.median) : '—', fmtX(cell.page.serial.median / (threads * w.median)), w.imbalance.toFixed(2),
+          pool ? fmtX(w.median / pool.median) : '—', (cell.page.serial.median / (threads * w.median)).toFixed(2), w.imbalance.toFixed(2),
           `${(w.memoryBytes / 2 ** 20).toFixed(1)} MiB`]);
       }
     }
