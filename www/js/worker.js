@@ -14,7 +14,7 @@ import { recommendJs } from './scoring.js';
 import {
   ServerError, probeServer, recommendFrom, sha256Hex, upload,
 } from './server-client.js';
-import { SharePool } from './workers.js';
+import { Shares } from './workers.js';
 
 /** The loaded catalog (a wasm `Engine`), or null before the first load. */
 let engine = null;
@@ -42,7 +42,7 @@ let catalogSource = null;
 /** Counts the catalogs loaded, so the Workers mode's workers know when theirs is stale. */
 let catalogGeneration = 0;
 /** The Workers mode's share-nothing workers (workers.js), started on its first run. */
-let sharePool = null;
+const shares = new Shares();
 
 // Two builds of the same source (scripts/build.sh), imported on demand because loading
 // the threaded one's glue is harmless but instantiating it without cross-origin
@@ -146,7 +146,11 @@ const handlers = {
     };
     if (modes.includes('workers')) {
       try {
-        await readyShares(workers, () => progress({ done, total, step: 'workers', workers }));
+        await shares.ready(workers, catalogGeneration, async () => (catalogSource.generate
+          ? { generate: catalogSource.generate }
+          : { bytes: await sourceBytes(catalogSource) }), () => progress({
+          done, total, step: 'workers', workers,
+        }));
       } catch (e) {
         // Alone, the mode fails; in a Compare the others run and are compared without it.
         if (modes.length === 1) throw e;
@@ -155,12 +159,7 @@ const handlers = {
       }
     }
     if (modes.includes('workers')) {
-      runners.workers = () => sharePool.score({ target: id, iterations, top }, split, tokenData.idOrder)
-        .catch((e) => {
-          // A share worker that trapped is gone: the next Workers run starts new ones.
-          if (e.shareFatal) dropShares();
-          throw e;
-        });
+      runners.workers = () => shares.score({ target: id, iterations, top }, split, tokenData.idOrder);
     }
     let onServer = null;
     if (modes.includes('server')) {
@@ -209,7 +208,7 @@ const handlers = {
       memoryBytes: memoryBytes(),
       serverCatalogId: onServer?.catalogId(),
       skipped,
-      ...(results.workers ? { workers: sharePool.stats } : {}),
+      ...(results.workers ? { workers: shares.stats } : {}),
     };
   },
 
@@ -310,33 +309,6 @@ async function serverRun({ base, defaultSha, catalogId: known }, query, onUpload
     };
   };
   return { run, catalogId: () => catalogId };
-}
-
-/**
- * Makes `count` share workers hold the loaded catalog: the running ones when they are as
- * many (loading the catalog again only when it changed), else new ones. `onStart` is
- * called before workers start or load, which may take a while.
- */
-async function readyShares(count, onStart) {
-  if (!Number.isInteger(count) || count < 1) throw new Error(`Workers mode needs a number of workers, got ${count}`);
-  if (sharePool?.count !== count) {
-    dropShares();
-    sharePool = new SharePool(count);
-  }
-  if (sharePool.generation === catalogGeneration) return;
-  onStart();
-  const catalog = catalogSource.generate ? { generate: catalogSource.generate } : { bytes: await sourceBytes(catalogSource) };
-  try {
-    await sharePool.load(catalog, catalogGeneration);
-  } catch (e) {
-    dropShares();
-    throw e;
-  }
-}
-
-function dropShares() {
-  sharePool?.terminate();
-  sharePool = null;
 }
 
 /** The bytes of a catalog loaded from a URL (kept) or a file (read again). */

@@ -50,7 +50,7 @@ class ShareWorker {
 }
 
 /** N share workers holding one catalog; `stats` says what starting and loading them cost. */
-export class SharePool {
+class SharePool {
   constructor(count) {
     this.count = count;
     this.workers = Array.from({ length: count }, () => new ShareWorker());
@@ -120,5 +120,57 @@ export class SharePool {
 
   terminate() {
     for (const worker of this.workers) worker.terminate();
+  }
+}
+
+/**
+ * The Workers mode's workers of the moment, for the coordinating worker (worker.js):
+ * started on demand, reused while N and the catalog stay, replaced otherwise, and gone
+ * after a failure (the next run starts new ones).
+ */
+export class Shares {
+  constructor() {
+    this.pool = null;
+  }
+
+  /** What the last start or load cost (SharePool.stats), or null. */
+  get stats() {
+    return this.pool?.stats ?? null;
+  }
+
+  /**
+   * Makes `count` workers hold catalog `generation`: the running ones when they are as
+   * many (loading it only when it changed), else new ones. `catalog()` gives the
+   * catalog to load (SharePool.load); `onStart` is called before a start or a load.
+   */
+  async ready(count, generation, catalog, onStart) {
+    if (!Number.isInteger(count) || count < 1) throw new Error(`Workers mode needs a number of workers, got ${count}`);
+    if (this.pool?.count !== count) {
+      this.drop();
+      this.pool = new SharePool(count);
+    }
+    if (this.pool.generation === generation) return;
+    onStart();
+    try {
+      await this.pool.load(await catalog(), generation);
+    } catch (e) {
+      this.drop();
+      throw e;
+    }
+  }
+
+  /** One Workers run (SharePool.score); a worker that trapped takes the pool with it. */
+  async score(query, split, idOrder) {
+    try {
+      return await this.pool.score(query, split, idOrder);
+    } catch (e) {
+      if (e.shareFatal) this.drop();
+      throw e;
+    }
+  }
+
+  drop() {
+    this.pool?.terminate();
+    this.pool = null;
   }
 }
