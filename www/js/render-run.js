@@ -2,7 +2,6 @@
 // ranking, and the scaling chart (kept to redraw at a new width).
 import { drawBars, drawScaling } from './chart.js';
 import { fmtMs, median, plural } from './format.js';
-import { imbalance } from './merge.js';
 import { ATTRIBUTE_WEIGHT, TEXT_WEIGHT } from './limits.js';
 import { fmtInt } from './params.js';
 import { breakEven, compareRankings, summarize } from './results.js';
@@ -149,7 +148,8 @@ function renderWorkers(result) {
     return row;
   });
   $('workers-rows').replaceChildren(...rows);
-  const value = imbalance(busy);
+  // The same figure as the Workers row's data-imbalance: the median of the runs' own.
+  const value = median(result.imbalance);
   section.dataset.imbalance = String(value);
   $('workers-summary').textContent = `${plural(count, 'worker')}, ${result.split} split: imbalance ${value.toFixed(2)} ` +
     `(slowest worker's busy time ÷ the mean; 1.00 is even). The run waits for the slowest worker: the pool's threads ` +
