@@ -218,6 +218,8 @@ const textFilter = (hasText) => (hasText instanceof RegExp
   : hasText === undefined ? null : { text: String(hasText) });
 /** Playwright's default for auto-waiting actions. */
 const ACTION_TIMEOUT = 30_000;
+/** How long a script may keep failing in a wait before the wait fails (see waitForFunction). */
+const SCRIPT_FAILURE_GRACE = 5_000;
 
 /**
  * A chain of steps, `{ selector, filter, index }`, each searched inside the elements the
@@ -460,8 +462,23 @@ export class SeleniumPage {
 
   async waitForFunction(fn, arg, { timeout = ACTION_TIMEOUT } = {}) {
     const deadline = Date.now() + timeout;
+    // A script can fail while the document is between two loads (WebKitWebDriver then
+    // answers an error with no message): that is retried for a while, and only an error
+    // that persists (the page is gone for good) fails the wait, with its own message.
+    let failingSince = null;
     for (;;) {
-      const value = await this.driver.executeScript(`return (${fn})(arguments[0])`, arg);
+      let value;
+      try {
+        value = await this.driver.executeScript(`return (${fn})(arguments[0])`, arg);
+        failingSince = null;
+      } catch (error) {
+        failingSince ??= Date.now();
+        if (Date.now() - failingSince > SCRIPT_FAILURE_GRACE || Date.now() > deadline) {
+          throw new Error(`waitForFunction: the page's script kept failing: ${error.name}: ${error.message || '(no message)'}`, { cause: error });
+        }
+        await sleep(200);
+        continue;
+      }
       if (value) {
         await this.sync();
         return value;
