@@ -102,7 +102,11 @@ mod native {
             }
         }
         let word_bytes: usize = all().map(|w| w.bytes().len()).sum();
-        let description_bytes: usize = catalog.products().iter().map(|p| p.description.len()).sum();
+        let description_bytes: usize =
+            shop_recs::generate::products(catalog.len(), SEED, Default::default())
+                .expect("generated")
+                .map(|p| p.description.len())
+                .sum();
         let steps = word_bytes as f64 * f64::from(iterations);
         let target = signature_naive(catalog.description_words(0), iterations);
 
@@ -139,7 +143,7 @@ mod native {
     }
 
     fn rank_row(c: &mut Criterion, name: &str, catalog: &Catalog) -> RankRow {
-        let query = Query::new(catalog.product(0).id.clone());
+        let query = Query::new(catalog.product(0).id);
         let serial = recommend_serial(catalog, &query).expect("a valid query");
         let parallel = recommend_parallel(catalog, &query).expect("a valid query");
         assert_eq!(

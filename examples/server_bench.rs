@@ -261,10 +261,8 @@ fn catalog_body(products: &[Value], rev: usize) -> Vec<u8> {
 }
 
 fn generated_products(n: usize, seed: u64) -> Vec<Value> {
-    let catalog = shop_recs::generate::generate(n, seed).expect("generated");
-    catalog
-        .products()
-        .iter()
+    shop_recs::generate::products(n, seed, Default::default())
+        .expect("generated")
         .map(|p| json!({ "slug": p.id, "name": p.name, "description": p.description, "category": p.category, "tags": p.tags, "price": p.price }))
         .collect()
 }

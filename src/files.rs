@@ -2,9 +2,10 @@
 //! no I/O, and not wasm, where the page's worker reads files).
 
 use std::fmt;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use crate::catalog::{Catalog, CatalogError, MAX_CATALOG_BYTES, parse_catalog};
+use crate::catalog::{Catalog, CatalogError, MAX_CATALOG_BYTES, ReadError, parse_catalog_reader};
 
 /// Why a catalog file could not be loaded; shown as one line naming the file.
 #[derive(Debug)]
@@ -46,25 +47,48 @@ impl std::error::Error for FileError {
     }
 }
 
-/// Loads the catalog file at `path`, and returns its text as read too (the server hashes
-/// the same bytes, reading the file once). A file over [`MAX_CATALOG_BYTES`] is refused
-/// before it is read.
-pub fn load_catalog_file(path: &Path) -> Result<(Catalog, String), FileError> {
+/// Loads the catalog file at `path`, parsing it as it is read (a file of hundreds of
+/// megabytes is never held whole). A file over [`MAX_CATALOG_BYTES`] is refused before it
+/// is read.
+pub fn load_catalog_file(path: &Path) -> Result<Catalog, FileError> {
+    load_catalog_file_seeing(path, |_| {})
+}
+
+/// [`load_catalog_file`], handing every chunk of bytes read to `see` too (the server
+/// hashes the file this way, reading it once).
+pub fn load_catalog_file_seeing(path: &Path, see: impl FnMut(&[u8])) -> Result<Catalog, FileError> {
     let read_error = |source| FileError::Read {
         path: path.to_path_buf(),
         source,
     };
-    let bytes = std::fs::metadata(path).map_err(read_error)?.len();
+    let file = std::fs::File::open(path).map_err(read_error)?;
+    let bytes = file.metadata().map_err(read_error)?.len();
     if bytes > MAX_CATALOG_BYTES as u64 {
         return Err(FileError::TooLarge {
             path: path.to_path_buf(),
             bytes,
         });
     }
-    let text = std::fs::read_to_string(path).map_err(read_error)?;
-    let catalog = parse_catalog(&text).map_err(|source| FileError::Catalog {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    Ok((catalog, text))
+    let seen = Seeing { inner: file, see };
+    parse_catalog_reader(seen, MAX_CATALOG_BYTES).map_err(|error| match error {
+        ReadError::Read(source) => read_error(source),
+        ReadError::Catalog(source) => FileError::Catalog {
+            path: path.to_path_buf(),
+            source,
+        },
+    })
+}
+
+/// A reader that shows every chunk it reads to `see`.
+struct Seeing<R, F> {
+    inner: R,
+    see: F,
+}
+
+impl<R: Read, F: FnMut(&[u8])> Read for Seeing<R, F> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let read = self.inner.read(out)?;
+        (self.see)(&out[..read]);
+        Ok(read)
+    }
 }

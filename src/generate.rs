@@ -21,7 +21,7 @@ pub use skew::{MAX_SKEW, Skew, SkewError};
 use rng::SplitMix64;
 use vocabulary::{CATEGORIES, Category, FILLERS, MAX_SENTENCES, MAX_TAGS};
 
-use crate::catalog::{Catalog, CatalogError, MAX_PRODUCTS, Product};
+use crate::catalog::{Catalog, CatalogBuilder, CatalogError, MAX_PRODUCTS, Product};
 
 /// Generates `n` realistic products; the same `n` and `seed` always give the same catalog.
 ///
@@ -41,7 +41,7 @@ use crate::catalog::{Catalog, CatalogError, MAX_PRODUCTS, Product};
 ///
 /// let catalog = generate(1_000, 7).unwrap();
 /// assert_eq!(catalog.len(), 1_000);
-/// assert_eq!(catalog.products(), generate(1_000, 7).unwrap().products());
+/// assert_eq!(catalog, generate(1_000, 7).unwrap());
 /// assert!(catalog.product(0).id.ends_with("-0"));
 /// ```
 pub fn generate(n: usize, seed: u64) -> Result<Catalog, CatalogError> {
@@ -55,19 +55,73 @@ pub fn generate(n: usize, seed: u64) -> Result<Catalog, CatalogError> {
 ///
 /// # Examples
 /// ```
-/// use shop_recs::generate::{Skew, generate, generate_skewed};
+/// use shop_recs::generate::{Skew, products};
 ///
-/// let uniform = generate(400, 7).unwrap();
-/// let skewed = generate_skewed(400, 7, Skew::new(5).unwrap()).unwrap();
-/// let long = |c: &shop_recs::Catalog| c.products().iter().filter(|p| p.description.len() > 1_000).count();
+/// let uniform: Vec<_> = products(400, 7, Skew::NONE).unwrap().collect();
+/// let skewed: Vec<_> = products(400, 7, Skew::new(5).unwrap()).unwrap().collect();
+/// let long = |all: &[shop_recs::Product]| all.iter().filter(|p| p.description.len() > 1_000).count();
 /// assert_eq!(long(&uniform), 0);
 /// assert!(long(&skewed) > 0);
-/// assert_eq!(skewed.products()[300..], uniform.products()[300..]);
+/// assert_eq!(skewed[300..], uniform[300..]);
 /// ```
 ///
 /// # Errors
 /// As [`generate`].
 pub fn generate_skewed(n: usize, seed: u64, skew: Skew) -> Result<Catalog, CatalogError> {
+    generate_reporting(n, seed, skew, &mut |_| {})
+}
+
+/// Products between two calls of [`generate_reporting`]'s `report`.
+pub const REPORT_EVERY: usize = 50_000;
+
+/// [`generate_skewed`], calling `report(done)` every [`REPORT_EVERY`] products (and once
+/// at the end, before the identifiers are indexed), for a progress bar.
+///
+/// # Errors
+/// As [`generate`].
+pub fn generate_reporting(
+    n: usize,
+    seed: u64,
+    skew: Skew,
+    report: &mut dyn FnMut(usize),
+) -> Result<Catalog, CatalogError> {
+    let products = products(n, seed, skew)?;
+    // The tables' sizes are known well enough to be reserved once (see CatalogBuilder).
+    let mut builder = CatalogBuilder::with_capacity(n, WORD_BYTES_EACH);
+    for (k, product) in products.enumerate() {
+        if k % REPORT_EVERY == 0 && k > 0 {
+            report(k);
+        }
+        builder.push(&product);
+    }
+    report(n);
+    builder.finish()
+}
+
+/// About how many bytes of distinct description words a generated product has.
+const WORD_BYTES_EACH: usize = 150;
+
+/// The products [`generate_skewed`] makes, one at a time, with every field (description,
+/// tags and price included): what `shop-recs generate` writes, in constant memory.
+///
+/// # Errors
+/// As [`generate`].
+///
+/// # Examples
+/// ```
+/// use shop_recs::generate::{Skew, generate, products};
+///
+/// let first: Vec<_> = products(3, 7, Skew::NONE)?.collect();
+/// assert_eq!(first.len(), 3);
+/// assert_eq!(generate(3, 7)?.product(2).id, first[2].id);
+/// assert!(first[0].price.is_some());
+/// # Ok::<(), shop_recs::CatalogError>(())
+/// ```
+pub fn products(
+    n: usize,
+    seed: u64,
+    skew: Skew,
+) -> Result<impl ExactSizeIterator<Item = Product>, CatalogError> {
     if n == 0 {
         return Err(CatalogError::Empty);
     }
@@ -78,16 +132,13 @@ pub fn generate_skewed(n: usize, seed: u64, skew: Skew) -> Result<Catalog, Catal
         });
     }
     let mut sentence = String::with_capacity(MAX_DESCRIPTION);
-    let products = (0..n)
-        .map(|index| {
-            let mut product = generate_product(index, seed, &mut sentence);
-            if skew.is_long(index, n, seed) {
-                skew.lengthen(index, seed, &mut product.description);
-            }
-            product
-        })
-        .collect();
-    Catalog::from_products(products)
+    Ok((0..n).map(move |index| {
+        let mut product = generate_product(index, seed, &mut sentence);
+        if skew.is_long(index, n, seed) {
+            skew.lengthen(index, seed, &mut product.description);
+        }
+        product
+    }))
 }
 
 /// Descriptions are at least this many bytes...
@@ -295,33 +346,32 @@ fn push_decimal(out: &mut String, mut value: u64) {
 mod tests {
     use super::*;
 
+    /// Every field of the first `n` products of `seed`.
+    fn all(n: usize, seed: u64) -> Vec<Product> {
+        products(n, seed, Skew::NONE).unwrap().collect()
+    }
+
     #[test]
     fn same_seed_same_catalog_and_different_seeds_differ() {
-        let a = generate(300, 11).unwrap();
-        let b = generate(300, 11).unwrap();
-        assert_eq!(a.products(), b.products());
-        let c = generate(300, 12).unwrap();
-        let same = a
-            .products()
-            .iter()
-            .zip(c.products())
-            .filter(|(x, y)| x == y)
-            .count();
+        let a = all(300, 11);
+        assert_eq!(a, all(300, 11));
+        assert_eq!(generate(300, 11).unwrap(), generate(300, 11).unwrap());
+        let c = all(300, 12);
+        let same = a.iter().zip(&c).filter(|(x, y)| x == y).count();
         assert_eq!(same, 0, "seeds 11 and 12 gave {same} identical products");
     }
 
     #[test]
     fn a_larger_catalog_extends_a_smaller_one() {
-        let small = generate(50, 3).unwrap();
-        let large = generate(120, 3).unwrap();
-        assert_eq!(small.products(), &large.products()[..50]);
+        assert_eq!(all(50, 3), &all(120, 3)[..50]);
+        let (small, large) = (generate(50, 3).unwrap(), generate(120, 3).unwrap());
+        assert!(small.products().eq(large.products().take(50)));
     }
 
     #[test]
     fn descriptions_are_150_to_250_bytes() {
         for seed in 0..4 {
-            let catalog = generate(2_000, seed).unwrap();
-            for product in catalog.products() {
+            for product in all(2_000, seed) {
                 let bytes = product.description.len();
                 assert!(
                     (MIN_DESCRIPTION..=MAX_DESCRIPTION).contains(&bytes),
@@ -336,12 +386,12 @@ mod tests {
     #[test]
     fn identifiers_are_unique_slugs_ending_in_the_index() {
         let catalog = generate(1_000, 5).unwrap();
-        let mut ids: Vec<&str> = catalog.products().iter().map(|p| p.id.as_str()).collect();
+        let mut ids: Vec<&str> = catalog.products().map(|p| p.id).collect();
         for (index, id) in ids.iter().enumerate() {
             assert!(id.ends_with(&format!("-{index}")), "{id}");
             let slug_chars = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-';
             assert!(id.chars().all(slug_chars) && !id.contains("--"), "{id}");
-            let category = catalog.product(index).category.as_deref().unwrap();
+            let category = catalog.product(index).category.unwrap();
             assert!(id.starts_with(&format!("{category}-")), "{id}");
         }
         ids.sort_unstable();
@@ -351,9 +401,9 @@ mod tests {
 
     #[test]
     fn products_have_a_category_tags_and_a_two_decimal_price() {
-        let catalog = generate(1_000, 9).unwrap();
+        let products = all(1_000, 9);
         let mut categories: Vec<&str> = Vec::new();
-        for product in catalog.products() {
+        for product in &products {
             let category = product.category.as_deref().unwrap();
             if !categories.contains(&category) {
                 categories.push(category);
@@ -420,8 +470,7 @@ mod tests {
             words.sort_dedup();
             words.iter().map(str::to_string).collect::<Vec<_>>()
         };
-        let catalog = generate(400, 21).unwrap();
-        let products = catalog.products();
+        let products = all(400, 21);
         let jaccard = |a: &str, b: &str| {
             let (a, b) = (word_set(a), word_set(b));
             let shared = a.iter().filter(|w| b.contains(w)).count();
@@ -449,8 +498,7 @@ mod tests {
 
     #[test]
     fn no_a_before_a_vowel() {
-        let catalog = generate(2_000, 13).unwrap();
-        for product in catalog.products() {
+        for product in all(2_000, 13) {
             let words: Vec<&str> = product.description.split(' ').collect();
             for pair in words.windows(2) {
                 let vowel = pair[1].starts_with(['a', 'e', 'i', 'o', 'u']);

@@ -10,7 +10,6 @@
 //! [`score_serial`] / [`score_parallel`] ("signatures and scoring", the CPU-bound part)
 //! and [`top_k`] ("sorting").
 
-use std::cmp::Ordering;
 use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
 
 use rayon::prelude::*;
@@ -18,6 +17,7 @@ use serde::Serialize;
 
 mod bench;
 mod query;
+mod select;
 mod share;
 mod stop;
 mod timeline;
@@ -26,6 +26,7 @@ pub use bench::{
     EveryThread, score_parallel_with, score_serial_on_every_thread, score_serial_with,
 };
 pub use query::{DEFAULT_ITERATIONS, DEFAULT_TOP, MAX_ITERATIONS, MAX_TOP, Query, QueryError};
+pub use select::{top_k, top_k_parallel};
 pub use share::{Share, ShareError, Split, score_share};
 pub use stop::score_until_stopped;
 pub use timeline::{Branch, Span, ThreadSummary, Timeline, score_parallel_timeline};
@@ -317,72 +318,6 @@ fn score_parallel_probed<P: Probe>(
     })
 }
 
-/// The ranking order: score descending, then identifier ascending (byte order).
-///
-/// Identifiers are unique within a catalog, so this is a total order and the ranking
-/// never depends on evaluation order. Scores are never NaN; `total_cmp` keeps the
-/// comparison total regardless.
-fn ranking_order(catalog: &Catalog, a: &CandidateScore, b: &CandidateScore) -> Ordering {
-    b.score.total_cmp(&a.score).then_with(|| {
-        let a_id = &catalog.product(a.index as usize).id;
-        let b_id = &catalog.product(b.index as usize).id;
-        a_id.as_bytes().cmp(b_id.as_bytes())
-    })
-}
-
-/// Returns the best `top` candidates of `scores`, ranked.
-///
-/// Order: score descending, then identifier ascending by bytes, a total order, so the
-/// result is deterministic. Returns `min(top, candidates)` entries, ranks from 1. Uses a
-/// selection (`select_nth_unstable_by`) and sorts only the selected entries.
-///
-/// # Examples
-/// ```
-/// use shop_recs::rank::{Query, score_serial, top_k};
-/// use shop_recs::{Catalog, Product};
-///
-/// let product = |id: &str, description: &str| Product::new(id, id, description);
-/// let catalog = Catalog::from_products(vec![
-///     product("target", "red cotton scarf"),
-///     product("other", "steel hammer"),
-///     product("close", "red cotton scarf"),
-/// ])?;
-/// let scores = score_serial(&catalog, &Query::new("target"))?;
-/// let best = top_k(&catalog, &scores, 5);
-/// assert_eq!(best.len(), 2);
-/// assert_eq!((best[0].rank, best[0].id.as_str()), (1, "close"));
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub fn top_k(catalog: &Catalog, scores: &Scores, top: usize) -> Vec<Recommendation> {
-    let mut ranked = scores.candidates.clone();
-    let keep = top.min(ranked.len());
-    if keep == 0 {
-        return Vec::new();
-    }
-    if keep < ranked.len() {
-        ranked.select_nth_unstable_by(keep - 1, |a, b| ranking_order(catalog, a, b));
-        ranked.truncate(keep);
-    }
-    ranked.sort_unstable_by(|a, b| ranking_order(catalog, a, b));
-    ranked
-        .iter()
-        .zip(1u32..)
-        .map(|(candidate, rank)| {
-            let product = catalog.product(candidate.index as usize);
-            Recommendation {
-                rank,
-                index: candidate.index,
-                id: product.id.clone(),
-                name: product.name.clone(),
-                category: product.category.clone(),
-                score: candidate.score,
-                text: candidate.text,
-                attribute: candidate.attribute,
-            }
-        })
-        .collect()
-}
-
 /// Recommends the query's `top` products most similar to its target, on the calling
 /// thread: [`score_serial`] then [`top_k`].
 ///
@@ -416,14 +351,14 @@ pub fn recommend_serial(
     Ok(top_k(catalog, &scores, query.top))
 }
 
-/// Recommends like [`recommend_serial`], scoring on the current rayon pool:
-/// [`score_parallel`] then [`top_k`]. Bit-identical results.
+/// Recommends like [`recommend_serial`], on the current rayon pool: [`score_parallel`]
+/// then [`top_k_parallel`]. Bit-identical results.
 pub fn recommend_parallel(
     catalog: &Catalog,
     query: &Query,
 ) -> Result<Vec<Recommendation>, QueryError> {
     let scores = score_parallel(catalog, query)?;
-    Ok(top_k(catalog, &scores, query.top))
+    Ok(top_k_parallel(catalog, &scores, query.top))
 }
 
 #[cfg(test)]

@@ -45,7 +45,7 @@ fn allocations_of_one_run(catalog: &Catalog) -> usize {
     // Few iterations keep the debug build quick; the allocations do not depend on them.
     let query = Query {
         iterations: 32,
-        ..Query::new(catalog.product(0).id.clone())
+        ..Query::new(catalog.product(0).id)
     };
     // Warm up first: the kernel check and anything else done once per process.
     let _ = Kernel::detect();

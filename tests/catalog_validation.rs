@@ -2,10 +2,42 @@
 //! but valid catalogs load.
 #![cfg(not(target_arch = "wasm32"))]
 
+use std::io::Read;
+
 use shop_recs::catalog::{
-    MAX_CATALOG_BYTES, MAX_DESCRIPTION_BYTES, MAX_IDENTIFIER_BYTES, MAX_PRODUCTS,
+    MAX_CATALOG_BYTES, MAX_DESCRIPTION_BYTES, MAX_IDENTIFIER_BYTES, MAX_PRODUCTS, ReadError,
+    parse_catalog_reader, parse_products,
 };
 use shop_recs::{Catalog, CatalogError, Product, parse_catalog};
+
+/// A source that hands out a few bytes at a time (1 to 3, in turn), so that chunks end
+/// inside characters, escapes and keywords.
+struct Trickle<'a> {
+    bytes: &'a [u8],
+    turn: usize,
+}
+
+impl Read for Trickle<'_> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        self.turn += 1;
+        let n = (1 + self.turn % 3).min(out.len()).min(self.bytes.len());
+        out[..n].copy_from_slice(&self.bytes[..n]);
+        self.bytes = &self.bytes[n..];
+        Ok(n)
+    }
+}
+
+/// The text parsed as a stream, a few bytes a read.
+fn streamed(text: &str) -> Result<Catalog, CatalogError> {
+    let source = Trickle {
+        bytes: text.as_bytes(),
+        turn: 0,
+    };
+    parse_catalog_reader(source, MAX_CATALOG_BYTES).map_err(|error| match error {
+        ReadError::Catalog(error) => error,
+        ReadError::Read(error) => panic!("a slice cannot fail to read: {error}"),
+    })
+}
 
 /// What one rejected input must produce.
 enum Expected {
@@ -190,14 +222,7 @@ fn cases() -> Vec<Case> {
     let text = r#"{"products": [], "total": 0}"#.into();
     cases.push(error_case("empty products", text, error, "no products"));
 
-    // Limits.
-    let text = format!("[{}]", " ".repeat(MAX_CATALOG_BYTES - 1));
-    let bytes = text.len();
-    let error = CatalogError::TooLarge {
-        bytes,
-        limit: MAX_CATALOG_BYTES,
-    };
-    cases.push(error_case("too large", text, error, &bytes.to_string()));
+    // Limits. (The text's length limit, 1 GiB, is checked with a lowered limit below.)
     let long = "a".repeat(MAX_DESCRIPTION_BYTES + 1);
     let text = format!(r#"[{a}, {{"slug": "long", "description": "{long}"}}]"#);
     let error = CatalogError::DescriptionTooLong {
@@ -226,6 +251,12 @@ fn each_rejection_has_its_variant_and_location() {
             Ok(catalog) => panic!("{}: accepted, with {} products", case.name, catalog.len()),
             Err(error) => error,
         };
+        assert_eq!(
+            streamed(&case.text),
+            Err(error.clone()),
+            "{}: streamed",
+            case.name
+        );
         match &case.expected {
             Expected::Error(expected) => assert_eq!(&error, expected, "{}", case.name),
             Expected::Json { line, column } => match &error {
@@ -270,8 +301,55 @@ fn too_many_products_are_rejected_before_any_other_check() {
     assert!(error.to_string().contains(&(MAX_PRODUCTS + 1).to_string()));
 }
 
+/// The catalog of `text`, parsed whole and as a stream (which must agree).
 fn load(text: &str) -> Catalog {
-    parse_catalog(text).unwrap_or_else(|error| panic!("rejected: {error}\n{text}"))
+    let catalog = parse_catalog(text).unwrap_or_else(|error| panic!("rejected: {error}\n{text}"));
+    assert_eq!(streamed(text).as_ref(), Ok(&catalog), "streamed: {text}");
+    catalog
+}
+
+/// Every field of `text`'s products as read (the catalog keeps only what it scores and shows).
+fn read(text: &str) -> Vec<Product> {
+    load(text);
+    parse_products(text).unwrap_or_else(|error| panic!("rejected: {error}\n{text}"))
+}
+
+#[test]
+fn a_text_over_the_byte_limit_is_refused_as_it_is_read() {
+    let text = format!("[{}]", " ".repeat(998));
+    let source = Trickle {
+        bytes: text.as_bytes(),
+        turn: 0,
+    };
+    match parse_catalog_reader(source, 999) {
+        Err(ReadError::Catalog(CatalogError::TooLarge { bytes, limit: 999 })) => {
+            assert!(bytes > 999, "{bytes}")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        parse_catalog_reader(text.as_bytes(), 1000).is_err(),
+        "no products, but read"
+    );
+}
+
+#[test]
+fn a_byte_order_mark_and_bad_bytes_are_met_as_they_stream() {
+    let text = "\u{feff}[{\"slug\": \"é\", \"description\": \"ü\"}]";
+    assert_eq!(streamed(text).unwrap().product(0).id, "é");
+    let mut bytes = text.as_bytes().to_vec();
+    let at = bytes.len() - 5;
+    bytes[at] = 0xff;
+    match parse_catalog_reader(
+        Trickle {
+            bytes: &bytes,
+            turn: 0,
+        },
+        MAX_CATALOG_BYTES,
+    ) {
+        Err(ReadError::Catalog(CatalogError::NotText { offset })) => assert_eq!(offset, at),
+        other => panic!("{other:?}"),
+    }
 }
 
 #[test]
@@ -289,9 +367,11 @@ fn punctuation_and_emoji_descriptions_load_with_no_words() {
         .enumerate()
         .map(|(k, d)| format!(r#"{{"slug": "p{k}", "description": "{d}"}}"#))
         .collect();
-    let catalog = load(&format!("[{}]", products.join(",")));
+    let text = format!("[{}]", products.join(","));
+    let catalog = load(&text);
+    let read = read(&text);
     for (k, description) in descriptions.iter().enumerate() {
-        assert_eq!(catalog.product(k).description, *description);
+        assert_eq!(read[k].description, *description);
         assert!(catalog.description_words(k).is_empty());
     }
 }
@@ -347,18 +427,14 @@ fn right_to_left_and_cjk_text_loads_unchanged() {
             )
         })
         .collect();
-    let catalog = load(&format!(r#"{{"products": [{}]}}"#, products.join(",")));
+    let text = format!(r#"{{"products": [{}]}}"#, products.join(","));
+    let catalog = load(&text);
+    let read = read(&text);
     for (k, (slug, name, description, category)) in texts.iter().enumerate() {
         let product = catalog.product(k);
-        assert_eq!(
-            (
-                product.id.as_str(),
-                product.name.as_str(),
-                product.description.as_str()
-            ),
-            (*slug, *name, *description)
-        );
-        assert_eq!(product.category.as_deref(), Some(*category));
+        assert_eq!((product.id, product.name), (*slug, *name));
+        assert_eq!(read[k].description, *description);
+        assert_eq!(product.category, Some(*category));
         assert_eq!(catalog.index_of(slug), Some(k));
         assert!(!catalog.description_words(k).is_empty(), "{description}");
     }
@@ -379,8 +455,7 @@ fn unknown_fields_are_ignored() {
         }],
         "limit": 30
     }"#;
-    let catalog = load(text);
-    let product = catalog.product(0);
+    let product = &read(text)[0];
     assert_eq!(product.id, "mascara");
     assert_eq!(product.description, "Volumising mascara.");
     assert_eq!(product.price, Some(9.99));
@@ -406,7 +481,6 @@ fn numeric_ids_become_identifiers_and_titles_become_names() {
 #[test]
 fn json_escapes_are_decoded_in_keys_and_values() {
     let text = r#"[{"slug": "caf\u00e9", "descr\u0069ption": "Line one\nline \"two\""}]"#;
-    let catalog = load(text);
-    assert_eq!(catalog.product(0).id, "café");
-    assert_eq!(catalog.product(0).description, "Line one\nline \"two\"");
+    assert_eq!(load(text).product(0).id, "café");
+    assert_eq!(read(text)[0].description, "Line one\nline \"two\"");
 }

@@ -199,7 +199,7 @@ fn generate_prints_the_catalog_that_generate_n_scores() {
     let text = String::from_utf8(output.stdout).expect("UTF-8");
     let parsed = shop_recs::parse_catalog(&text).expect("a catalog the parser takes");
     let generated = shop_recs::generate::generate(25, 9).expect("generated");
-    assert_eq!(parsed.products(), generated.products());
+    assert_eq!(parsed, generated, "the same tables, byte for byte");
     assert_fails_with(
         &run(&["generate", "--n", "0"]),
         "cannot generate the catalog",

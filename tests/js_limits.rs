@@ -45,7 +45,7 @@ fn generated() -> String {
         ),
         (
             "MAX_CATALOG_BYTES",
-            "Longest catalog, in bytes (64 MiB): larger ones are refused before they are read.",
+            "Longest catalog, in bytes (1 GiB): larger ones are refused before they are read.",
             MAX_CATALOG_BYTES.to_string(),
         ),
         (

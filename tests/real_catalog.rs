@@ -54,10 +54,14 @@ fn precision_at_5(catalog: &Catalog, all_scores: &[Scores], signal: Signal) -> f
                 })
                 .collect(),
         };
-        let category = &catalog.product(scores.target).category;
+        let category = catalog.product(scores.target).category;
         let best = top_k(catalog, &rekeyed, 5);
         assert_eq!(best.len(), 5);
-        total += best.iter().filter(|r| &r.category == category).count() as f64 / 5.0;
+        total += best
+            .iter()
+            .filter(|r| r.category.as_deref() == category)
+            .count() as f64
+            / 5.0;
     }
     total / all_scores.len() as f64
 }
@@ -107,7 +111,7 @@ fn all_scores(catalog: &Catalog) -> Vec<Scores> {
         })
         .collect();
     for target in [0, catalog.len() / 2, catalog.len() - 1] {
-        let query = Query::new(catalog.product(target).id.clone());
+        let query = Query::new(catalog.product(target).id);
         assert_eq!(
             score_parallel(catalog, &query).expect("a valid target"),
             all[target]
@@ -160,22 +164,20 @@ fn lipstick_is_recommended_beauty_products() {
     let catalog = load();
     let lipstick = catalog
         .products()
-        .iter()
         .find(|p| p.name.to_lowercase().contains("lipstick"))
         .expect("the catalog has a lipstick");
-    assert_eq!(lipstick.category.as_deref(), Some("beauty"));
+    assert_eq!(lipstick.category, Some("beauty"));
     let best = recommend_serial(
         &catalog,
         &Query {
             top: 5,
-            ..Query::new(lipstick.id.clone())
+            ..Query::new(lipstick.id)
         },
     )
     .expect("a known target");
     let beauty_total = catalog
         .products()
-        .iter()
-        .filter(|p| p.category.as_deref() == Some("beauty"))
+        .filter(|p| p.category == Some("beauty"))
         .count();
     let beauty_in_top5 = best
         .iter()

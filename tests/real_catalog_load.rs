@@ -28,7 +28,11 @@ fn dummyjson_catalog_loads_with_ids_titles_and_categories() {
     let raw = raw.as_array().expect("the export is a top-level array");
     assert_eq!(raw.len(), 194);
     assert_eq!(catalog.len(), raw.len());
-    for (index, (product, expected)) in catalog.products().iter().zip(raw).enumerate() {
+    let every = shop_recs::catalog::parse_products(&text).unwrap();
+    for (index, (product, expected)) in every.iter().zip(raw).enumerate() {
+        assert_eq!(catalog.product(index).id, product.id);
+        assert_eq!(catalog.product(index).name, product.name);
+        assert_eq!(catalog.product(index).category, product.category.as_deref());
         let id = expected["id"].as_u64().expect("numeric id");
         assert_eq!(product.id, id.to_string(), "product {index}");
         assert_eq!(catalog.index_of(&id.to_string()), Some(index));

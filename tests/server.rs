@@ -256,7 +256,7 @@ fn uploads_are_identified_by_content_and_scored_like_the_core() {
     assert_eq!(again.json()["products"], first.json()["products"]);
 
     let catalog = parse_catalog(&text).expect("valid");
-    let target = catalog.product(0).id.clone();
+    let target = catalog.product(0).id.to_string();
     let json = server
         .get(&format!(
             "/catalogs/{id}/products/{target}/recommendations?iterations=200&top=5"
@@ -287,9 +287,10 @@ fn generated_catalogs_are_made_on_first_use() {
     let json = server
         .get(&format!("/catalogs/generated-300-42/products/{GENERATED_FIRST}/recommendations?iterations=100&top=3"))
         .json();
-    let catalog = shop_recs::generate::generate(300, 42).expect("generated");
-    let text = serde_json::to_string(&serde_json::json!({ "products": catalog.products() }))
-        .expect("json");
+    let products: Vec<_> = shop_recs::generate::products(300, 42, Default::default())
+        .expect("generated")
+        .collect();
+    let text = serde_json::to_string(&serde_json::json!({ "products": products })).expect("json");
     assert_eq!(
         json["items"],
         expected_items(&text, GENERATED_FIRST, 100, 3)

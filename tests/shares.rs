@@ -10,7 +10,7 @@
 //! mode against wasm serial in the browser (tests/e2e/workers.test.mjs).
 
 use proptest::prelude::*;
-use shop_recs::generate::{MAX_SKEW, Skew, generate, generate_skewed};
+use shop_recs::generate::{MAX_SKEW, Skew, generate, generate_skewed, products};
 use shop_recs::rank::{
     Query, Recommendation, Share, ShareError, Split, score_serial, score_share, top_k,
 };
@@ -60,7 +60,7 @@ fn plain(ranking: Vec<Recommendation>) -> Vec<(String, f64, f64, f64)> {
 /// Checks both properties for one catalog, target, top and worker count.
 fn check(catalog: &Catalog, target: usize, top: usize, workers: usize) {
     let query = Query {
-        target: catalog.product(target).id.clone(),
+        target: catalog.product(target).id.to_string(),
         iterations: 64,
         top,
     };
@@ -165,12 +165,14 @@ fn a_skewed_catalog_is_uneven_in_its_first_quarter_only() {
     let uniform = generate(n, 42).unwrap();
     let skewed = generate_skewed(n, 42, Skew::new(5).unwrap()).unwrap();
     assert_eq!(
-        generate_skewed(n, 42, Skew::NONE).unwrap().products(),
-        uniform.products(),
+        generate_skewed(n, 42, Skew::NONE).unwrap(),
+        uniform,
         "skew 0 is the uniform catalog, byte for byte"
     );
+    let every = |skew| -> Vec<Product> { products(n, 42, skew).unwrap().collect() };
+    let (skewed_products, uniform_products) = (every(Skew::new(5).unwrap()), every(Skew::NONE));
     let long: Vec<usize> = (0..n)
-        .filter(|&i| skewed.product(i).description.len() > 1_000)
+        .filter(|&i| skewed_products[i].description.len() > 1_000)
         .collect();
     // About 5% of 2,000, all in the first quarter.
     assert!(
@@ -180,7 +182,7 @@ fn a_skewed_catalog_is_uneven_in_its_first_quarter_only() {
     );
     assert!(long.iter().all(|&i| i < n / 4), "{long:?}");
     for i in 0..n {
-        let (s, u) = (skewed.product(i), uniform.product(i));
+        let (s, u) = (&skewed_products[i], &uniform_products[i]);
         if long.contains(&i) {
             let factor = s.description.len() / u.description.len();
             assert!((8..=130).contains(&factor), "product {i}: {factor}x");
@@ -189,6 +191,7 @@ fn a_skewed_catalog_is_uneven_in_its_first_quarter_only() {
             assert!(skewed.description_words(i).len() > 10 * uniform.description_words(i).len());
         } else {
             assert_eq!(s, u, "product {i} is not long, so it is unchanged");
+            assert_eq!(skewed.product(i), uniform.product(i));
         }
     }
     assert!(Skew::new(MAX_SKEW + 1).is_err());

@@ -92,7 +92,7 @@ fn a_generated_catalog_on_four_threads() {
     let catalog = generate(400, 7).expect("a generated catalog");
     let query = Query {
         iterations: 300,
-        ..Query::new(catalog.product(0).id.clone())
+        ..Query::new(catalog.product(0).id)
     };
     let mut seen = Vec::new();
     for _attempt in 0..5 {
@@ -116,7 +116,7 @@ fn one_thread_scores_everything() {
     let catalog = generate(50, 3).expect("a generated catalog");
     let query = Query {
         iterations: 64,
-        ..Query::new(catalog.product(10).id.clone())
+        ..Query::new(catalog.product(10).id)
     };
     let timeline = timeline_on(1, &catalog, &query);
     check(&timeline, &catalog, &query, 1);
@@ -144,7 +144,7 @@ proptest! {
         let catalog = generate(n, seed).expect("a generated catalog");
         let query = Query {
             iterations,
-            ..Query::new(catalog.product(target % n).id.clone())
+            ..Query::new(catalog.product(target % n).id)
         };
         let timeline = timeline_on(threads, &catalog, &query);
         check(&timeline, &catalog, &query, threads);

@@ -61,7 +61,7 @@ async fn pool_has_the_requested_threads_and_par_iter_matches_serial() {
 async fn recommend_parallel_equals_serial_on_the_pool() {
     pool().await;
     let catalog = generate(300, 7).expect("generated catalog");
-    let target = catalog.product(11).id.clone();
+    let target = catalog.product(11).id.to_string();
     let query = Query {
         iterations: 300,
         top: 25,

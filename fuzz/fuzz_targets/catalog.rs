@@ -14,10 +14,10 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     assert!(!catalog.is_empty(), "an accepted catalog has products");
-    for (index, product) in catalog.products().iter().enumerate() {
-        assert_eq!(catalog.index_of(&product.id), Some(index), "identifiers are unique");
+    for (index, product) in catalog.products().enumerate() {
+        assert_eq!(catalog.index_of(product.id), Some(index), "identifiers are unique");
     }
-    let first = &catalog.product(0).id;
+    let first = catalog.product(0).id;
     let found = catalog.search(first, 5);
     assert!(found.matches.contains(&0) || found.total > 5, "a product finds itself");
     // Few iterations and a capped catalog keep each input fast.
@@ -25,7 +25,7 @@ fuzz_target!(|data: &[u8]| {
         let query = Query {
             iterations: 4,
             top: 5,
-            ..Query::new(first.clone())
+            ..Query::new(first)
         };
         let serial = recommend_serial(&catalog, &query).expect("the target exists");
         let parallel = recommend_parallel(&catalog, &query).expect("the target exists");

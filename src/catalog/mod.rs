@@ -8,30 +8,33 @@
 //! # Limits
 //! | what | limit | error |
 //! |---|---|---|
-//! | catalog JSON text | [`MAX_CATALOG_BYTES`] (64 MiB) | [`CatalogError::TooLarge`] |
+//! | catalog JSON text | [`MAX_CATALOG_BYTES`] (1 GiB) | [`CatalogError::TooLarge`] |
 //! | products | [`MAX_PRODUCTS`] (1,000,000) | [`CatalogError::TooManyProducts`] |
 //! | one description | [`MAX_DESCRIPTION_BYTES`] (64 KiB) | [`CatalogError::DescriptionTooLong`] |
 //! | one identifier | [`MAX_IDENTIFIER_BYTES`] (1 KiB) | [`CatalogError::FieldTooLong`] |
 //! | a name, category or tag | [`MAX_FIELD_BYTES`] (64 KiB) | [`CatalogError::FieldTooLong`] |
 
+mod build;
 mod error;
 mod flat;
 mod parse;
 mod search;
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 
+pub use build::CatalogBuilder;
 pub use error::CatalogError;
-pub use flat::{FlatTokens, FlatTokensTooLarge};
-pub use parse::{parse_catalog, parse_catalog_bytes};
+pub use flat::FlatTokens;
+pub use parse::{
+    ReadError, parse_catalog, parse_catalog_bytes, parse_catalog_reader, parse_products,
+};
 pub use search::SearchResult;
 
-use crate::tokens;
-
-/// Largest catalog text [`parse_catalog`] accepts, in bytes (64 MiB).
-pub const MAX_CATALOG_BYTES: usize = 64 * 1024 * 1024;
+/// Largest catalog text [`parse_catalog`] accepts, in bytes (1 GiB): it follows
+/// [`MAX_PRODUCTS`], room for a million products of about 1 KiB of JSON each (the
+/// generator's are about 400 bytes). Parse texts this large as a stream
+/// ([`parse_catalog_reader`]); the server takes uploads up to its own, lower limit.
+pub const MAX_CATALOG_BYTES: usize = 1024 * 1024 * 1024;
 /// Most products a catalog may hold.
 pub const MAX_PRODUCTS: usize = 1_000_000;
 /// Longest description, in UTF-8 bytes (64 KiB).
@@ -116,23 +119,75 @@ impl<'a> TokenSet<'a> {
     }
 }
 
+/// `Catalog::category` of a product without one.
+const NO_CATEGORY: u32 = u32::MAX;
+
+/// What the catalog keeps of one product for display: borrowed from its tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ProductRef<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub category: Option<&'a str>,
+}
+
 /// A validated catalog, tokenized and indexed for scoring.
-#[derive(Debug, Clone)]
+///
+/// Flat, offset-addressed tables shared by all products, and only what scoring and
+/// display read: each product's identifier and name (end to end in one buffer), its
+/// category (an id into a short list), its distinct description words and their ends,
+/// its attribute word ids, and the identifiers' byte order (the ranking's tie-break and
+/// the lookup by identifier). Descriptions, tags and prices are read, tokenized and
+/// dropped. [`Catalog::memory`] says what each table costs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Catalog {
-    products: Vec<Product>,
-    index_by_id: HashMap<String, usize>,
+    len: usize,
+    /// Every product's identifier then name, end to end.
+    labels: Vec<u8>,
+    /// `2 * len + 1` entries: product `i`'s identifier is `labels[label_ends[2i]..label_ends[2i + 1]]`
+    /// and its name runs from there to `label_ends[2i + 2]`.
+    label_ends: Vec<u32>,
+    /// Each product's index into `categories`, or [`NO_CATEGORY`].
+    category: Vec<u32>,
+    /// Distinct category names, in order of first use.
+    categories: Vec<String>,
+    /// Product `i`'s identifier's rank in UTF-8 byte order.
+    id_rank: Vec<u32>,
+    /// Product indices in identifier byte order (`id_rank` inverted).
+    by_id: Vec<u32>,
     /// Description words of every product, end to end.
     text_bytes: Vec<u8>,
     /// Word end offsets, relative to the owning product's first byte.
     text_ends: Vec<u32>,
     /// Product `i` owns `text_bytes[byte_starts[i]..byte_starts[i + 1]]`.
-    byte_starts: Vec<usize>,
+    byte_starts: Vec<u32>,
     /// Product `i` owns `text_ends[end_starts[i]..end_starts[i + 1]]`.
-    end_starts: Vec<usize>,
+    end_starts: Vec<u32>,
     /// Interned attribute words (title words, tag words, category words) of every product.
     attribute_ids: Vec<u32>,
     /// Product `i` owns `attribute_ids[attribute_starts[i]..attribute_starts[i + 1]]`.
-    attribute_starts: Vec<usize>,
+    attribute_starts: Vec<u32>,
+}
+
+/// What a catalog's tables hold, in bytes, part by part ([`Catalog::memory`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CatalogMemory {
+    /// Identifiers and names, end to end.
+    pub labels: usize,
+    /// Where each identifier and name ends.
+    pub label_offsets: usize,
+    /// Each product's category id, and the distinct category names.
+    pub categories: usize,
+    /// The identifier order, both ways (rank of each product, products by rank).
+    pub id_order: usize,
+    /// Distinct description words, end to end.
+    pub words: usize,
+    /// Word ends and where each product's words and ends begin.
+    pub word_offsets: usize,
+    /// Attribute word ids and where each product's begin.
+    pub attributes: usize,
+    /// The sum of the parts.
+    pub total: usize,
 }
 
 impl Catalog {
@@ -152,150 +207,157 @@ impl Catalog {
                 limit: MAX_PRODUCTS,
             });
         }
-        let mut index_by_id = HashMap::with_capacity(products.len());
-        for (index, product) in products.iter().enumerate() {
-            check_fields(index, product)?;
-            if let Some(first) = index_by_id.insert(product.id.clone(), index) {
-                return Err(CatalogError::DuplicateIdentifier {
-                    id: product.id.clone(),
-                    first,
-                    second: index,
-                });
-            }
+        let mut builder = CatalogBuilder::default();
+        for product in &products {
+            builder.push(product);
         }
-
-        let mut catalog = Catalog {
-            text_bytes: Vec::new(),
-            text_ends: Vec::new(),
-            byte_starts: Vec::with_capacity(products.len() + 1),
-            end_starts: Vec::with_capacity(products.len() + 1),
-            attribute_ids: Vec::new(),
-            attribute_starts: Vec::with_capacity(products.len() + 1),
-            products,
-            index_by_id,
-        };
-        catalog.prepare_tokens();
-        Ok(catalog)
+        builder.finish()
     }
 
-    fn prepare_tokens(&mut self) {
-        let mut interned: HashMap<String, u32> = HashMap::new();
-        let mut words = tokens::WordBuffer::default();
-        self.byte_starts.push(0);
-        self.end_starts.push(0);
-        self.attribute_starts.push(0);
-        for product in &self.products {
-            let start = self.text_bytes.len();
-            words.fill(&product.description);
-            words.sort_dedup();
-            for word in words.iter() {
-                self.text_bytes.extend_from_slice(word.as_bytes());
-                // Relative to the product's first byte: at most a few times the 64 KiB
-                // description limit, so it fits in u32.
-                self.text_ends.push((self.text_bytes.len() - start) as u32);
-            }
-            self.byte_starts.push(self.text_bytes.len());
-            self.end_starts.push(self.text_ends.len());
-
-            words.fill(&product.name);
-            for tag in &product.tags {
-                words.push(tag);
-            }
-            if let Some(category) = &product.category {
-                words.push(category);
-            }
-            let first_id = self.attribute_ids.len();
-            for word in words.iter() {
-                let id = match interned.get(word) {
-                    Some(&id) => id,
-                    None => {
-                        let id = interned.len() as u32;
-                        interned.insert(word.to_string(), id);
-                        id
-                    }
-                };
-                self.attribute_ids.push(id);
-            }
-            let ids = &mut self.attribute_ids[first_id..];
-            ids.sort_unstable();
-            let distinct = dedup_sorted(ids);
-            self.attribute_ids.truncate(first_id + distinct);
-            self.attribute_starts.push(self.attribute_ids.len());
+    /// Sorts the identifiers once: the lookup by identifier and the ranking's tie-break.
+    fn index_identifiers(&mut self) {
+        let mut by_id: Vec<u32> = (0..self.len as u32).collect();
+        // Equal identifiers (an error, reported next) sort by index.
+        by_id.sort_unstable_by(|&a, &b| {
+            self.id_bytes(a as usize)
+                .cmp(self.id_bytes(b as usize))
+                .then(a.cmp(&b))
+        });
+        let mut id_rank = vec![0u32; self.len];
+        for (rank, &index) in by_id.iter().enumerate() {
+            id_rank[index as usize] = rank as u32;
         }
+        self.by_id = by_id;
+        self.id_rank = id_rank;
     }
 
-    /// About how many bytes of heap this catalog holds: its strings, token tables and
-    /// index, each allocation counted as a typical allocator (glibc's malloc) takes it: the
-    /// request plus an 8-byte header, rounded up to 16 bytes, at least 32. An estimate (the
-    /// hash table's layout is approximated), good for budgets such as the server's catalog
-    /// memory; a catalog of many short strings pays more for headers than for its text.
-    pub fn heap_bytes(&self) -> usize {
-        use std::mem::size_of;
-        /// What malloc takes for a request of `bytes`; nothing for an empty buffer.
-        fn taken(bytes: usize) -> usize {
-            if bytes == 0 {
-                0
-            } else {
-                ((bytes + 8 + 15) & !15).max(32)
-            }
-        }
-        let strings: usize = self
-            .products
-            .iter()
-            .map(|p| {
-                taken(p.id.capacity())
-                    + taken(p.name.capacity())
-                    + taken(p.description.capacity())
-                    + p.category.as_ref().map_or(0, |c| taken(c.capacity()))
-                    + p.tags.iter().map(|t| taken(t.capacity())).sum::<usize>()
-                    + taken(p.tags.capacity() * size_of::<String>())
+    /// The repeated identifier whose second use comes first, if any.
+    fn first_repeated_identifier(&self) -> Option<CatalogError> {
+        self.by_id
+            .windows(2)
+            .filter(|pair| self.id_bytes(pair[0] as usize) == self.id_bytes(pair[1] as usize))
+            .min_by_key(|pair| pair[1])
+            // Within a group of equal identifiers, indices ascend: the pair with the
+            // smallest second is the group's first two uses.
+            .map(|pair| CatalogError::DuplicateIdentifier {
+                id: self.product(pair[1] as usize).id.to_string(),
+                first: pair[0] as usize,
+                second: pair[1] as usize,
             })
-            .sum();
-        let products = taken(self.products.capacity() * size_of::<Product>());
-        // The index: a copy of each identifier, and a table of (String, usize) slots with a
-        // control byte each, at most 7/8 full.
-        let keys: usize = self.index_by_id.keys().map(|id| taken(id.capacity())).sum();
-        let slots = self.index_by_id.capacity() * 8 / 7 + 1;
-        let index = keys + taken(slots * (size_of::<String>() + size_of::<usize>() + 1));
-        let tables = taken(self.text_bytes.capacity())
-            + taken(self.text_ends.capacity() * size_of::<u32>())
-            + taken(self.byte_starts.capacity() * size_of::<usize>())
-            + taken(self.end_starts.capacity() * size_of::<usize>())
-            + taken(self.attribute_ids.capacity() * size_of::<u32>())
-            + taken(self.attribute_starts.capacity() * size_of::<usize>());
-        size_of::<Catalog>() + strings + products + index + tables
+    }
+
+    fn shrink_to_fit(&mut self) {
+        self.labels.shrink_to_fit();
+        self.label_ends.shrink_to_fit();
+        self.category.shrink_to_fit();
+        self.text_bytes.shrink_to_fit();
+        self.text_ends.shrink_to_fit();
+        self.byte_starts.shrink_to_fit();
+        self.end_starts.shrink_to_fit();
+        self.attribute_ids.shrink_to_fit();
+        self.attribute_starts.shrink_to_fit();
+    }
+
+    fn id_bytes(&self, index: usize) -> &[u8] {
+        &self.labels[self.label_ends[2 * index] as usize..self.label_ends[2 * index + 1] as usize]
+    }
+
+    /// What the catalog's tables hold, part by part, in bytes (their capacity, as
+    /// allocated).
+    pub fn memory(&self) -> CatalogMemory {
+        use std::mem::size_of;
+        fn held<T>(table: &Vec<T>) -> usize {
+            table.capacity() * size_of::<T>()
+        }
+        let categories = held(&self.category)
+            + held(&self.categories)
+            + self.categories.iter().map(String::capacity).sum::<usize>();
+        let mut memory = CatalogMemory {
+            labels: held(&self.labels),
+            label_offsets: held(&self.label_ends),
+            categories,
+            id_order: held(&self.id_rank) + held(&self.by_id),
+            words: held(&self.text_bytes),
+            word_offsets: held(&self.text_ends) + held(&self.byte_starts) + held(&self.end_starts),
+            attributes: held(&self.attribute_ids) + held(&self.attribute_starts),
+            total: 0,
+        };
+        memory.total = memory.labels
+            + memory.label_offsets
+            + memory.categories
+            + memory.id_order
+            + memory.words
+            + memory.word_offsets
+            + memory.attributes;
+        memory
+    }
+
+    /// About how many bytes of heap this catalog holds: [`Catalog::memory`]'s total plus
+    /// the catalog itself. A dozen allocations in all, whatever the size, so allocator
+    /// headers do not count; good for budgets such as the server's catalog memory.
+    pub fn heap_bytes(&self) -> usize {
+        std::mem::size_of::<Catalog>() + self.memory().total
     }
 
     /// Number of products (always at least 1).
     pub fn len(&self) -> usize {
-        self.products.len()
+        self.len
     }
 
     /// Always false: an empty catalog is rejected when it is built.
     pub fn is_empty(&self) -> bool {
-        self.products.is_empty()
+        self.len == 0
     }
 
-    /// All products, in catalog order.
-    pub fn products(&self) -> &[Product] {
-        &self.products
+    /// The identifier, name and category of the product at `index`. Panics when
+    /// `index >= len()`, like slice indexing.
+    pub fn product(&self, index: usize) -> ProductRef<'_> {
+        let ends = &self.label_ends[2 * index..2 * index + 3];
+        let text = |from: u32, to: u32| {
+            // Whole UTF-8 strings were appended at these offsets.
+            std::str::from_utf8(&self.labels[from as usize..to as usize]).unwrap_or_default()
+        };
+        let category = self.category[index];
+        ProductRef {
+            id: text(ends[0], ends[1]),
+            name: text(ends[1], ends[2]),
+            category: (category != NO_CATEGORY)
+                .then(|| self.categories[category as usize].as_str()),
+        }
     }
 
-    /// The product at `index`. Panics when `index >= len()`, like slice indexing.
-    pub fn product(&self, index: usize) -> &Product {
-        &self.products[index]
+    /// Every product's identifier, name and category, in catalog order.
+    pub fn products(&self) -> impl ExactSizeIterator<Item = ProductRef<'_>> + '_ {
+        (0..self.len).map(|index| self.product(index))
     }
 
-    /// Index of the product whose identifier is exactly `id`.
+    /// Index of the product whose identifier is exactly `id` (a binary search in the
+    /// identifier order).
     pub fn index_of(&self, id: &str) -> Option<usize> {
-        self.index_by_id.get(id).copied()
+        self.by_id
+            .binary_search_by(|&index| self.id_bytes(index as usize).cmp(id.as_bytes()))
+            .ok()
+            .map(|rank| self.by_id[rank] as usize)
+    }
+
+    /// The rank of product `index`'s identifier in UTF-8 byte order: the ranking's
+    /// tie-break, as an integer compared once per pair.
+    pub fn id_rank(&self, index: usize) -> u32 {
+        self.id_rank[index]
+    }
+
+    /// Every product's [`Catalog::id_rank`], in catalog order.
+    pub fn id_ranks(&self) -> &[u32] {
+        &self.id_rank
     }
 
     /// The distinct description words of product `index`.
     pub fn description_words(&self, index: usize) -> TokenSet<'_> {
+        let bytes = self.byte_starts[index] as usize..self.byte_starts[index + 1] as usize;
+        let ends = self.end_starts[index] as usize..self.end_starts[index + 1] as usize;
         TokenSet {
-            bytes: &self.text_bytes[self.byte_starts[index]..self.byte_starts[index + 1]],
-            ends: &self.text_ends[self.end_starts[index]..self.end_starts[index + 1]],
+            bytes: &self.text_bytes[bytes],
+            ends: &self.text_ends[ends],
         }
     }
 
@@ -303,56 +365,9 @@ impl Catalog {
     /// interned ids, sorted ascending and distinct. Equal words share an id within one
     /// catalog.
     pub fn attribute_words(&self, index: usize) -> &[u32] {
-        &self.attribute_ids[self.attribute_starts[index]..self.attribute_starts[index + 1]]
+        &self.attribute_ids
+            [self.attribute_starts[index] as usize..self.attribute_starts[index + 1] as usize]
     }
-}
-
-fn check_fields(index: usize, product: &Product) -> Result<(), CatalogError> {
-    if product.id.is_empty() {
-        return Err(CatalogError::MissingIdentifier { index });
-    }
-    let too_long = |field: &str, bytes: usize, limit: usize| CatalogError::FieldTooLong {
-        index,
-        field: field.to_string(),
-        bytes,
-        limit,
-    };
-    if product.id.len() > MAX_IDENTIFIER_BYTES {
-        return Err(too_long("id", product.id.len(), MAX_IDENTIFIER_BYTES));
-    }
-    if product.description.len() > MAX_DESCRIPTION_BYTES {
-        return Err(CatalogError::DescriptionTooLong {
-            index,
-            bytes: product.description.len(),
-            limit: MAX_DESCRIPTION_BYTES,
-        });
-    }
-    if product.name.len() > MAX_FIELD_BYTES {
-        return Err(too_long("name", product.name.len(), MAX_FIELD_BYTES));
-    }
-    if let Some(category) = &product.category
-        && category.len() > MAX_FIELD_BYTES
-    {
-        return Err(too_long("category", category.len(), MAX_FIELD_BYTES));
-    }
-    for (k, tag) in product.tags.iter().enumerate() {
-        if tag.len() > MAX_FIELD_BYTES {
-            return Err(too_long(&format!("tags[{k}]"), tag.len(), MAX_FIELD_BYTES));
-        }
-    }
-    Ok(())
-}
-
-/// Moves the distinct values of sorted `values` to its front; returns how many there are.
-fn dedup_sorted(values: &mut [u32]) -> usize {
-    let mut kept = 0;
-    for i in 0..values.len() {
-        if kept == 0 || values[i] != values[kept - 1] {
-            values[kept] = values[i];
-            kept += 1;
-        }
-    }
-    kept
 }
 
 #[cfg(test)]

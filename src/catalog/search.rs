@@ -40,7 +40,7 @@ impl Catalog {
         let terms: Vec<&str> = wanted.split_whitespace().collect();
         let (mut exact, mut prefix, mut other) = (Vec::new(), Vec::new(), Vec::new());
         let mut total = 0;
-        for (index, product) in self.products().iter().enumerate() {
+        for (index, product) in self.products().enumerate() {
             // "name\nid", lowercased: the key the page's chooser searches.
             let key = format!("{}\n{}", product.name, product.id).to_lowercase();
             if !terms.iter().all(|term| key.contains(term)) {

@@ -83,9 +83,9 @@ impl<'a> ProductSummary<'a> {
         let product = catalog.product(index);
         ProductSummary {
             index,
-            id: &product.id,
-            name: &product.name,
-            category: product.category.as_deref(),
+            id: product.id,
+            name: product.name,
+            category: product.category,
         }
     }
 }

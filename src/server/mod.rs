@@ -42,8 +42,9 @@ use utoipa::OpenApi;
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
 
-use crate::files::load_catalog_file;
+use crate::files::load_catalog_file_seeing;
 use jobs::Slots;
+use sha2::{Digest, Sha256};
 use state::{AppState, Shared};
 use store::CatalogStore;
 
@@ -288,9 +289,10 @@ pub fn run(config: Config) -> Result<(), ServeError> {
 fn own_catalog(own: &OwnCatalog) -> Result<(Catalog, Option<String>), ServeError> {
     match own {
         OwnCatalog::File(path) => {
-            let (catalog, text) =
-                load_catalog_file(path).map_err(|e| ServeError::Catalog(e.to_string()))?;
-            Ok((catalog, Some(catalogs::sha256_hex(text.as_bytes()))))
+            let mut hash = Sha256::new();
+            let catalog = load_catalog_file_seeing(path, |bytes| hash.update(bytes))
+                .map_err(|e| ServeError::Catalog(e.to_string()))?;
+            Ok((catalog, Some(catalogs::hex(&hash.finalize()))))
         }
         OwnCatalog::Generate { n, seed } => {
             let catalog = generate(*n, *seed)

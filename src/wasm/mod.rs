@@ -16,11 +16,11 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::catalog::{self, Catalog};
-use crate::generate::{self, Skew};
 use crate::rank::{self, Query, Recommendation, Scores, Share, Split};
 use crate::similarity::{ATTRIBUTE_WEIGHT, TEXT_WEIGHT};
 
 mod bench_hooks;
+mod load;
 mod test_hooks;
 mod timeline;
 
@@ -168,14 +168,12 @@ struct RunOutput {
     candidates: usize,
 }
 
-/// Every product's display strings, in catalog order, for the worker's search and for
-/// labelling the plain-JS results.
+/// A product as the page shows it.
 #[derive(Serialize)]
-struct Labels<'a> {
-    ids: Vec<&'a str>,
-    names: Vec<&'a str>,
-    /// `null` where a product has no category.
-    categories: Vec<Option<&'a str>>,
+struct Shown<'a> {
+    index: usize,
+    #[serde(flatten)]
+    product: catalog::ProductRef<'a>,
 }
 
 /// Sets `object[key] = value`.
@@ -196,16 +194,6 @@ impl Engine {
         Ok(Engine { catalog })
     }
 
-    /// A generated catalog of `n` products; the same `n`, `seed` and `skew` give the same
-    /// catalog. `skew` (0 when absent) is the percentage of long products
-    /// ([`generate::generate_skewed`]).
-    pub fn generate(n: u32, seed: u32, skew: Option<u32>) -> Result<Engine, JsError> {
-        let skew = Skew::new(skew.unwrap_or(0)).map_err(to_js)?;
-        let catalog =
-            generate::generate_skewed(n as usize, u64::from(seed), skew).map_err(to_js)?;
-        Ok(Engine { catalog })
-    }
-
     /// Number of products.
     #[wasm_bindgen(getter)]
     pub fn count(&self) -> usize {
@@ -215,7 +203,7 @@ impl Engine {
     /// Identifier of the product at `index`, or `undefined` past the end.
     #[wasm_bindgen(js_name = idAt)]
     pub fn id_at(&self, index: usize) -> Option<String> {
-        self.catalog.products().get(index).map(|p| p.id.clone())
+        (index < self.catalog.len()).then(|| self.catalog.product(index).id.to_string())
     }
 
     /// Index of the product whose identifier is exactly `id`, or `undefined`.
@@ -224,17 +212,39 @@ impl Engine {
         self.catalog.index_of(id)
     }
 
-    /// Every product's identifier, name and category as `{ ids, names, categories }`,
-    /// three arrays in catalog order (a category is `null` when the product has none).
-    pub fn labels(&self) -> Result<JsValue, JsError> {
-        let products = self.catalog.products();
-        let labels = Labels {
-            ids: products.iter().map(|p| p.id.as_str()).collect(),
-            names: products.iter().map(|p| p.name.as_str()).collect(),
-            categories: products.iter().map(|p| p.category.as_deref()).collect(),
-        };
+    /// The product at `index` as `{ index, id, name, category }` (a category is `null`
+    /// when the product has none), or `undefined` past the end. The catalog's strings
+    /// stay in wasm memory; the page asks for the few it shows.
+    pub fn product(&self, index: usize) -> Result<JsValue, JsError> {
+        if index >= self.catalog.len() {
+            return Ok(JsValue::UNDEFINED);
+        }
+        let product = self.catalog.product(index);
         let serializer = serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true);
-        labels.serialize(&serializer).map_err(to_js)
+        Shown { index, product }
+            .serialize(&serializer)
+            .map_err(to_js)
+    }
+
+    /// Products whose name or identifier holds every word of `query`
+    /// ([`Catalog::search`]): `{ matches, total }`, at most `limit` matches as
+    /// [`Engine::product`] gives them.
+    pub fn search(&self, query: &str, limit: usize) -> Result<JsValue, JsError> {
+        let found = self.catalog.search(query, limit);
+        let matches = js_sys::Array::new();
+        for index in found.matches {
+            matches.push(&self.product(index)?);
+        }
+        let result = Object::new();
+        set(&result, "matches", matches)?;
+        set(&result, "total", found.total as f64)?;
+        Ok(result.into())
+    }
+
+    /// What the catalog's tables hold, part by part, in bytes ([`Catalog::memory`]):
+    /// `{ labels, labelOffsets, categories, idOrder, words, wordOffsets, attributes, total }`.
+    pub fn memory(&self) -> Result<JsValue, JsError> {
+        to_value(&self.catalog.memory())
     }
 
     /// The prepared token data that `www/js/scoring.js` scores, copied out of wasm memory
@@ -249,24 +259,16 @@ impl Engine {
     /// tie-break); `textWeight` and `attributeWeight`, the weights of `combined_score`.
     #[wasm_bindgen(js_name = tokenData)]
     pub fn token_data(&self) -> Result<Object, JsError> {
-        let flat = self.catalog.flat_tokens().map_err(to_js)?;
+        let flat = self.catalog.flat_tokens();
         let data = Object::new();
         set(&data, "count", flat.count as f64)?;
-        set(&data, "bytes", Uint8Array::from(&flat.bytes[..]))?;
-        set(&data, "ends", Uint32Array::from(&flat.ends[..]))?;
-        set(
-            &data,
-            "byteStarts",
-            Uint32Array::from(&flat.byte_starts[..]),
-        )?;
-        set(&data, "endStarts", Uint32Array::from(&flat.end_starts[..]))?;
-        set(&data, "attrIds", Uint32Array::from(&flat.attr_ids[..]))?;
-        set(
-            &data,
-            "attrStarts",
-            Uint32Array::from(&flat.attr_starts[..]),
-        )?;
-        set(&data, "idOrder", Uint32Array::from(&flat.id_order[..]))?;
+        set(&data, "bytes", Uint8Array::from(flat.bytes))?;
+        set(&data, "ends", Uint32Array::from(flat.ends))?;
+        set(&data, "byteStarts", Uint32Array::from(flat.byte_starts))?;
+        set(&data, "endStarts", Uint32Array::from(flat.end_starts))?;
+        set(&data, "attrIds", Uint32Array::from(flat.attr_ids))?;
+        set(&data, "attrStarts", Uint32Array::from(flat.attr_starts))?;
+        set(&data, "idOrder", Uint32Array::from(flat.id_order))?;
         set(&data, "textWeight", TEXT_WEIGHT)?;
         set(&data, "attributeWeight", ATTRIBUTE_WEIGHT)?;
         Ok(data)
@@ -292,7 +294,7 @@ impl Engine {
         if parallel && !cfg!(feature = "threads") {
             return Err(to_js(BindingError::NoPool));
         }
-        self.timed(&query, || {
+        self.timed(&query, parallel, || {
             if parallel {
                 rank::score_parallel(&self.catalog, &query)
             } else {
@@ -327,21 +329,29 @@ impl Engine {
             iterations,
             top,
         };
-        self.timed(&query, || rank::score_share(&self.catalog, &query, share))
+        self.timed(&query, false, || {
+            rank::score_share(&self.catalog, &query, share)
+        })
     }
 }
 
 impl Engine {
-    /// Runs `score`, then the top K of its scores, each phase timed: a [`RunOutput`].
+    /// Runs `score`, then the top K of its scores (on the pool when `parallel`), each
+    /// phase timed: a [`RunOutput`].
     fn timed(
         &self,
         query: &Query,
+        parallel: bool,
         score: impl FnOnce() -> Result<Scores, rank::QueryError>,
     ) -> Result<JsValue, JsError> {
         let started = performance_now();
         let scores = score().map_err(to_js)?;
         let scored = performance_now();
-        let items = rank::top_k(&self.catalog, &scores, query.top);
+        let items = if parallel {
+            rank::top_k_parallel(&self.catalog, &scores, query.top)
+        } else {
+            rank::top_k(&self.catalog, &scores, query.top)
+        };
         let ranked = performance_now();
         to_value(&RunOutput {
             items,

@@ -20,8 +20,8 @@ export const MAX_PRODUCTS = 1000000;
 /** Most a generated catalog's skew may be: the percentage of long products. */
 export const MAX_SKEW = 25;
 
-/** Longest catalog, in bytes (64 MiB): larger ones are refused before they are read. */
-export const MAX_CATALOG_BYTES = 67108864;
+/** Longest catalog, in bytes (1 GiB): larger ones are refused before they are read. */
+export const MAX_CATALOG_BYTES = 1073741824;
 
 /** Weight of the text (MinHash) signal in the combined score. */
 export const TEXT_WEIGHT = 0.1;

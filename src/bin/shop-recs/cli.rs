@@ -208,7 +208,9 @@ pub fn main() -> ExitCode {
         Command::Recommend(args) => recommend(args),
         Command::Bench(args) => bench(args),
         Command::Kernel(args) => kernel(args),
-        Command::Generate(args) => generate_json(args),
+        Command::Generate(args) => {
+            generate_json(args, &mut io::stdout().lock()).map(|()| String::new())
+        }
         // The URL is printed when listening starts; a clean stop prints nothing more.
         Command::Serve(args) => crate::serve::run(args)
             .map(|()| String::new())
@@ -267,9 +269,7 @@ fn one_line(text: &str) -> String {
 
 /// Reads and parses a catalog file, refusing one over the size limit before reading it.
 pub(crate) fn load_catalog(path: &Path) -> Result<Catalog, CliError> {
-    load_catalog_file(path)
-        .map(|(catalog, _)| catalog)
-        .map_err(CliError::File)
+    load_catalog_file(path).map_err(CliError::File)
 }
 
 /// A dedicated pool when `threads` is given, else `None` (rayon's global pool).

@@ -1,6 +1,6 @@
 //! JSON catalog parsing: a streaming serde visitor that keeps only the fields a product needs.
 //!
-//! User catalogs can be 64 MiB, most of it fields we never read (reviews, image lists,
+//! User catalogs can be hundreds of megabytes, most of it fields we never read (reviews, image lists,
 //! dimensions). Parsing the document into a `serde_json::Value` first would hold all of
 //! that in memory at several times its text size. Instead the visitors below walk the
 //! text once: the top level and the products array are visited, each product's known
@@ -16,7 +16,7 @@ use std::cell::Cell;
 
 use serde::de::{self, DeserializeSeed};
 
-use super::{Catalog, CatalogError, MAX_CATALOG_BYTES, MAX_PRODUCTS};
+use super::{Catalog, CatalogBuilder, CatalogError, MAX_CATALOG_BYTES, MAX_PRODUCTS, Product};
 
 /// Writes the `visit_*` methods of a [`Visitor`] that turn down whole JSON kinds, each
 /// answering `Err(self.$reject(WHAT_IT_FOUND))`: `object` (`visit_map`), `array`
@@ -66,7 +66,10 @@ macro_rules! reject_kinds {
 
 // After the macro, so that both files can use it.
 mod product;
+mod reader;
 mod top;
+
+pub use reader::{ReadError, parse_catalog_reader};
 
 use top::TopLevel;
 
@@ -155,21 +158,64 @@ pub fn parse_catalog_bytes(bytes: &[u8]) -> Result<Catalog, CatalogError> {
     parse_catalog(text)
 }
 
+/// Where the parser puts each product as soon as it is read.
+pub(crate) trait ProductSink {
+    fn accept(&mut self, product: Product);
+}
+
+impl ProductSink for CatalogBuilder {
+    fn accept(&mut self, product: Product) {
+        self.push(&product);
+    }
+}
+
+impl ProductSink for Vec<Product> {
+    fn accept(&mut self, product: Product) {
+        self.push(product);
+    }
+}
+
 /// [`parse_catalog`] after the length check, keeping at most `limit` products. Tests
 /// lower `limit` to reach the too-many-products path without a million-product text.
 fn parse_with_limit(text: &str, limit: usize) -> Result<Catalog, CatalogError> {
+    let mut builder = CatalogBuilder::default();
+    read_products(text, limit, &mut builder)?;
+    builder.finish()
+}
+
+/// Reads every product of `text` into `sink`, with the syntax, shape and type checks of
+/// [`parse_catalog`].
+fn read_products(text: &str, limit: usize, sink: &mut dyn ProductSink) -> Result<(), CatalogError> {
     let failure = Failure::default();
     let mut json = serde_json::Deserializer::from_str(text);
     let parsed = TopLevel {
         failure: &failure,
         limit,
+        sink,
     }
     .deserialize(&mut json)
-    .and_then(|products| json.end().map(|()| products));
-    match parsed {
-        Ok(products) => Catalog::from_products(products),
-        Err(error) => Err(failure.take().unwrap_or_else(|| invalid_json(text, &error))),
-    }
+    .and_then(|()| json.end());
+    parsed.map_err(|error| failure.take().unwrap_or_else(|| invalid_json(text, &error)))
+}
+
+/// The products of a catalog text as the parser reads them, every field included,
+/// before the catalog keeps what it needs: for tools and tests that look at what was
+/// read. The checks of [`parse_catalog`] up to the product count; the catalog's own
+/// (empty, field lengths, repeated identifiers) are not made.
+///
+/// # Examples
+/// ```
+/// let products = shop_recs::catalog::parse_products(r#"[{"id": 7, "description": "Matte.", "price": 9.5}]"#)?;
+/// assert_eq!(products[0].id, "7");
+/// assert_eq!(products[0].description, "Matte.");
+/// assert_eq!(products[0].price, Some(9.5));
+/// # Ok::<(), shop_recs::CatalogError>(())
+/// ```
+pub fn parse_products(text: &str) -> Result<Vec<Product>, CatalogError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut products = Vec::new();
+    read_products(text, MAX_PRODUCTS, &mut products)?;
+    Ok(products)
 }
 
 /// Converts a serde_json error into [`CatalogError::InvalidJson`].
@@ -187,7 +233,11 @@ fn invalid_json(text: &str, error: &serde_json::Error) -> CatalogError {
         .take_while(|&(i, _)| i < byte_column)
         .count()
         .max(1);
+    invalid_json_at(error, line, column)
+}
 
+/// [`CatalogError::InvalidJson`] for `error` at `line` and `column` (in characters).
+fn invalid_json_at(error: &serde_json::Error, line: usize, column: usize) -> CatalogError {
     // serde_json's Display appends " at line L column C"; the variant carries those apart.
     let full = error.to_string();
     let suffix = format!(" at line {} column {}", error.line(), error.column());
@@ -227,7 +277,6 @@ const NULL: &str = "null";
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::Product;
 
     #[test]
     fn bytes_that_are_not_utf8_name_the_first_bad_byte() {
@@ -239,15 +288,17 @@ mod tests {
             CatalogError::NotText { offset: 4 }
         );
         assert!(parse_catalog_bytes(br#"{"products": [{"id": 1, "description": ""}]}"#).is_ok());
-        let too_large = vec![b' '; MAX_CATALOG_BYTES + 1];
+        let too_large = vec![b' '; 1000];
         assert!(matches!(
-            parse_catalog_bytes(&too_large).unwrap_err(),
-            CatalogError::TooLarge { .. }
+            parse_catalog_reader(&too_large[..], 999).unwrap_err(),
+            ReadError::Catalog(CatalogError::TooLarge { limit: 999, .. })
         ));
     }
 
     fn parse_one(product: &str) -> Result<Product, CatalogError> {
-        parse_catalog(&format!("[{product}]")).map(|catalog| catalog.product(0).clone())
+        let text = format!("[{product}]");
+        parse_catalog(&text)?;
+        Ok(parse_products(&text)?.remove(0))
     }
 
     fn id_of(id_json: &str) -> String {
@@ -415,6 +466,6 @@ mod tests {
         );
         let catalog = parse_catalog(&text).unwrap();
         assert_eq!(catalog.len(), 1);
-        assert_eq!(catalog.product(0).description, "d");
+        assert_eq!(parse_products(&text).unwrap()[0].description, "d");
     }
 }

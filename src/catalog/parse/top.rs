@@ -5,25 +5,27 @@ use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
+use super::ProductSink;
 use super::product::{Path, Prefix, ProductSeed};
 use super::{A_BOOLEAN, A_NUMBER, A_STRING, AN_OBJECT, Failure, NULL};
-use crate::catalog::{CatalogError, Product};
+use crate::catalog::CatalogError;
 
 /// The top level: an array of products, or an object with a `products` array.
-pub(super) struct TopLevel<'f> {
+pub(super) struct TopLevel<'f, 's> {
     pub(super) failure: &'f Failure,
     pub(super) limit: usize,
+    pub(super) sink: &'s mut dyn ProductSink,
 }
 
-impl<'de> DeserializeSeed<'de> for TopLevel<'_> {
-    type Value = Vec<Product>;
+impl<'de> DeserializeSeed<'de> for TopLevel<'_, '_> {
+    type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_any(self)
     }
 }
 
-impl TopLevel<'_> {
+impl TopLevel<'_, '_> {
     fn wrong_shape<E: de::Error>(&self, found: &str) -> E {
         self.failure.raise(CatalogError::WrongShape {
             found: found.to_string(),
@@ -31,32 +33,38 @@ impl TopLevel<'_> {
     }
 }
 
-impl<'de> Visitor<'de> for TopLevel<'_> {
-    type Value = Vec<Product>;
+impl<'de> Visitor<'de> for TopLevel<'_, '_> {
+    type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an array of products or an object with a \"products\" array")
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-        collect_products(seq, self.failure, Prefix::Array, self.limit)
+        collect_products(seq, self.failure, Prefix::Array, self.limit, self.sink)
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut products = None;
+        let mut products = false;
         while let Some(key) = map.next_key_seed(TopLevelKey)? {
             if !key.is_products {
                 map.next_value::<IgnoredAny>()?;
-            } else if products.is_some() {
+            } else if products {
                 return Err(self.wrong_shape("an object with more than one \"products\" field"));
             } else {
-                products = Some(map.next_value_seed(ProductsField {
+                map.next_value_seed(ProductsField {
                     failure: self.failure,
                     limit: self.limit,
-                })?);
+                    sink: &mut *self.sink,
+                })?;
+                products = true;
             }
         }
-        products.ok_or_else(|| self.wrong_shape("an object without a \"products\" array"))
+        if products {
+            Ok(())
+        } else {
+            Err(self.wrong_shape("an object without a \"products\" array"))
+        }
     }
 
     reject_kinds!('de, wrong_shape: boolean, number, string, null);
@@ -92,35 +100,36 @@ impl<'de> Visitor<'de> for TopLevelKey {
 }
 
 /// The value of the top-level `products` field, which must be an array.
-struct ProductsField<'f> {
+struct ProductsField<'f, 's> {
     failure: &'f Failure,
     limit: usize,
+    sink: &'s mut dyn ProductSink,
 }
 
-impl<'de> DeserializeSeed<'de> for ProductsField<'_> {
-    type Value = Vec<Product>;
+impl<'de> DeserializeSeed<'de> for ProductsField<'_, '_> {
+    type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_any(self)
     }
 }
 
-impl ProductsField<'_> {
+impl ProductsField<'_, '_> {
     fn wrong_shape<E: de::Error>(&self, found: &str) -> E {
         let found = format!("an object whose \"products\" is {found}");
         self.failure.raise(CatalogError::WrongShape { found })
     }
 }
 
-impl<'de> Visitor<'de> for ProductsField<'_> {
-    type Value = Vec<Product>;
+impl<'de> Visitor<'de> for ProductsField<'_, '_> {
+    type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an array of products")
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-        collect_products(seq, self.failure, Prefix::Products, self.limit)
+        collect_products(seq, self.failure, Prefix::Products, self.limit, self.sink)
     }
 
     reject_kinds!('de, wrong_shape: object, boolean, number, string, null);
@@ -136,27 +145,28 @@ fn collect_products<'de, A: SeqAccess<'de>>(
     failure: &Failure,
     prefix: Prefix,
     limit: usize,
-) -> Result<Vec<Product>, A::Error> {
-    let mut products = Vec::new();
-    while products.len() < limit {
+    sink: &mut dyn ProductSink,
+) -> Result<(), A::Error> {
+    let mut count = 0;
+    while count < limit {
         let seed = ProductSeed {
             failure,
             at: Path {
                 prefix,
-                index: products.len(),
+                index: count,
             },
         };
         match seq.next_element_seed(seed)? {
-            Some(product) => products.push(product),
-            None => return Ok(products),
+            Some(product) => sink.accept(product),
+            None => return Ok(()),
         }
+        count += 1;
     }
-    let mut count = products.len();
     while seq.next_element::<IgnoredAny>()?.is_some() {
         count += 1;
     }
     if count > limit {
         return Err(failure.raise(CatalogError::TooManyProducts { count, limit }));
     }
-    Ok(products)
+    Ok(())
 }

@@ -91,7 +91,7 @@ pub(super) fn bench(args: BenchArgs) -> Result<String, CliError> {
     let (catalog, source) = args.source.load()?;
     let target = args
         .product
-        .unwrap_or_else(|| catalog.product(0).id.clone());
+        .unwrap_or_else(|| catalog.product(0).id.to_string());
     let query = Query {
         target,
         iterations: args.iterations,

@@ -16,10 +16,27 @@ pub(super) struct GenerateArgs {
     skew: u32,
 }
 
-/// `{"products": [...]}`, which every catalog reader here parses back to the same catalog.
-pub(super) fn generate_json(args: GenerateArgs) -> Result<String, CliError> {
-    let catalog =
-        generate_skewed(args.n, args.seed, skew(args.skew)?).map_err(CliError::Generate)?;
-    let json = json!({ "products": catalog.products() });
-    Ok(format!("{json}\n"))
+/// Writes `{"products": [...]}`, one product a line, which every catalog reader here
+/// parses back to the same catalog. Streamed: each product is written as it is made, so
+/// the memory does not grow with N.
+pub(super) fn generate_json(args: GenerateArgs, out: &mut dyn Write) -> Result<(), CliError> {
+    let products = shop_recs::generate::products(args.n, args.seed, skew(args.skew)?)
+        .map_err(CliError::Generate)?;
+    let mut out = io::BufWriter::with_capacity(1 << 16, out);
+    let write = |out: &mut io::BufWriter<&mut dyn Write>| -> io::Result<()> {
+        out.write_all(b"{\"products\": [\n")?;
+        for (k, product) in products.enumerate() {
+            if k > 0 {
+                out.write_all(b",\n")?;
+            }
+            serde_json::to_writer(&mut *out, &product)?;
+        }
+        out.write_all(b"\n]}\n")?;
+        out.flush()
+    };
+    match write(&mut out) {
+        // A closed pipe (`| head`) is the reader's choice, not a failure.
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(CliError::Output(e)),
+        _ => Ok(()),
+    }
 }

@@ -37,7 +37,7 @@ pub(super) fn recommend(args: RecommendArgs) -> Result<String, CliError> {
     let query = Query {
         target: args
             .product
-            .unwrap_or_else(|| catalog.product(0).id.clone()),
+            .unwrap_or_else(|| catalog.product(0).id.to_string()),
         iterations: args.iterations,
         top: args.top,
     };

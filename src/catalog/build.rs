@@ -1,0 +1,237 @@
+//! Building a [`Catalog`] one product at a time, straight into its flat tables.
+//!
+//! A parser or the generator hands each [`Product`] to a [`CatalogBuilder`] as soon as
+//! it has it; the builder checks its fields, appends what scoring and display read (the
+//! identifier, name and category, the distinct description words, the attribute word
+//! ids) to tables shared by every product, and drops the rest. No list of products is
+//! ever held, so building costs the finished catalog's memory, not twice it.
+
+use std::collections::HashMap;
+
+use super::{
+    Catalog, CatalogError, MAX_DESCRIPTION_BYTES, MAX_FIELD_BYTES, MAX_IDENTIFIER_BYTES,
+    MAX_PRODUCTS, NO_CATEGORY, Product,
+};
+use crate::tokens::WordBuffer;
+
+/// Builds a [`Catalog`] from products pushed in catalog order.
+///
+/// The checks of [`Catalog::from_products`] hold, reported the same way: the first
+/// product whose fields are over a limit stops the building (the products after it are
+/// accepted and dropped, so that a parser can still report a syntax error further on),
+/// and [`CatalogBuilder::finish`] returns that error unless two earlier products share
+/// an identifier.
+///
+/// # Examples
+/// ```
+/// use shop_recs::catalog::CatalogBuilder;
+/// use shop_recs::Product;
+///
+/// let mut builder = CatalogBuilder::default();
+/// builder.push(&Product::new("b", "B", "red wool"));
+/// builder.push(&Product::new("a", "A", "wool"));
+/// let catalog = builder.finish()?;
+/// assert_eq!(catalog.len(), 2);
+/// assert_eq!(catalog.product(0).id, "b");
+/// assert_eq!(catalog.index_of("a"), Some(1));
+/// # Ok::<(), shop_recs::CatalogError>(())
+/// ```
+#[derive(Debug, Default)]
+pub struct CatalogBuilder {
+    catalog: Catalog,
+    /// Attribute words met so far, and their ids (in order of first use).
+    attribute_words: HashMap<String, u32>,
+    /// Category names met so far, and their ids.
+    category_ids: HashMap<String, u32>,
+    words: WordBuffer,
+    /// Products pushed, kept or not.
+    pushed: usize,
+    /// The first product that failed its checks; nothing is kept from it on.
+    failure: Option<CatalogError>,
+}
+
+/// An offset into one of the catalog's tables; past 4 GiB the catalog is refused.
+fn offset(length: usize) -> Result<u32, CatalogError> {
+    u32::try_from(length).map_err(|_| CatalogError::TooLarge {
+        bytes: length,
+        limit: u32::MAX as usize,
+    })
+}
+
+impl CatalogBuilder {
+    /// A builder that reserves room for `products` products of about `bytes_each` bytes
+    /// of description words each (the generator knows both; a good guess saves the
+    /// tables from growing by doubling, which briefly needs two copies).
+    pub fn with_capacity(products: usize, bytes_each: usize) -> CatalogBuilder {
+        let mut builder = CatalogBuilder::default();
+        let c = &mut builder.catalog;
+        let products = products.min(MAX_PRODUCTS);
+        c.labels.reserve(products * 48);
+        c.label_ends.reserve(2 * products + 1);
+        c.category.reserve(products);
+        c.text_bytes.reserve(products * bytes_each);
+        c.text_ends.reserve(products * (bytes_each / 6 + 1));
+        c.byte_starts.reserve(products + 1);
+        c.end_starts.reserve(products + 1);
+        c.attribute_ids.reserve(products * 8);
+        c.attribute_starts.reserve(products + 1);
+        builder
+    }
+
+    /// Products pushed so far.
+    pub fn pushed(&self) -> usize {
+        self.pushed
+    }
+
+    /// Checks `product` and appends it to the catalog (see the type's documentation).
+    pub fn push(&mut self, product: &Product) {
+        let index = self.pushed;
+        self.pushed += 1;
+        if self.failure.is_some() {
+            return;
+        }
+        if let Err(error) = check_fields(index, product).and_then(|()| self.append(product)) {
+            self.failure = Some(error);
+        }
+    }
+
+    fn append(&mut self, product: &Product) -> Result<(), CatalogError> {
+        let c = &mut self.catalog;
+        if c.byte_starts.is_empty() {
+            c.label_ends.push(0);
+            c.byte_starts.push(0);
+            c.end_starts.push(0);
+            c.attribute_starts.push(0);
+        }
+        c.labels.extend_from_slice(product.id.as_bytes());
+        c.label_ends.push(offset(c.labels.len())?);
+        c.labels.extend_from_slice(product.name.as_bytes());
+        c.label_ends.push(offset(c.labels.len())?);
+        c.category.push(match &product.category {
+            None => NO_CATEGORY,
+            Some(name) => match self.category_ids.get(name.as_str()) {
+                Some(&id) => id,
+                None => {
+                    let id = c.categories.len() as u32;
+                    c.categories.push(name.clone());
+                    self.category_ids.insert(name.clone(), id);
+                    id
+                }
+            },
+        });
+
+        let words = &mut self.words;
+        let start = c.text_bytes.len();
+        words.fill(&product.description);
+        words.sort_dedup();
+        for word in words.iter() {
+            c.text_bytes.extend_from_slice(word.as_bytes());
+            // Relative to the product's first byte: at most a few times the 64 KiB
+            // description limit, so it fits in u32.
+            c.text_ends.push((c.text_bytes.len() - start) as u32);
+        }
+        c.byte_starts.push(offset(c.text_bytes.len())?);
+        c.end_starts.push(offset(c.text_ends.len())?);
+
+        words.fill(&product.name);
+        for tag in &product.tags {
+            words.push(tag);
+        }
+        if let Some(category) = &product.category {
+            words.push(category);
+        }
+        let first_id = c.attribute_ids.len();
+        for word in words.iter() {
+            let id = match self.attribute_words.get(word) {
+                Some(&id) => id,
+                None => {
+                    let id = self.attribute_words.len() as u32;
+                    self.attribute_words.insert(word.to_string(), id);
+                    id
+                }
+            };
+            c.attribute_ids.push(id);
+        }
+        let ids = &mut c.attribute_ids[first_id..];
+        ids.sort_unstable();
+        let distinct = dedup_sorted(ids);
+        c.attribute_ids.truncate(first_id + distinct);
+        c.attribute_starts.push(offset(c.attribute_ids.len())?);
+        c.len += 1;
+        Ok(())
+    }
+
+    /// The catalog, or the first problem: no products, too many, a product over a limit
+    /// or two products with one identifier, whichever comes first in catalog order.
+    pub fn finish(self) -> Result<Catalog, CatalogError> {
+        if self.pushed == 0 {
+            return Err(CatalogError::Empty);
+        }
+        if self.pushed > MAX_PRODUCTS {
+            return Err(CatalogError::TooManyProducts {
+                count: self.pushed,
+                limit: MAX_PRODUCTS,
+            });
+        }
+        let mut catalog = self.catalog;
+        catalog.index_identifiers();
+        // Products kept are those before the first failure, so a repeat among them
+        // comes first in catalog order.
+        if let Some(repeat) = catalog.first_repeated_identifier() {
+            return Err(repeat);
+        }
+        if let Some(failure) = self.failure {
+            return Err(failure);
+        }
+        catalog.shrink_to_fit();
+        Ok(catalog)
+    }
+}
+
+fn check_fields(index: usize, product: &Product) -> Result<(), CatalogError> {
+    if product.id.is_empty() {
+        return Err(CatalogError::MissingIdentifier { index });
+    }
+    let too_long = |field: &str, bytes: usize, limit: usize| CatalogError::FieldTooLong {
+        index,
+        field: field.to_string(),
+        bytes,
+        limit,
+    };
+    if product.id.len() > MAX_IDENTIFIER_BYTES {
+        return Err(too_long("id", product.id.len(), MAX_IDENTIFIER_BYTES));
+    }
+    if product.description.len() > MAX_DESCRIPTION_BYTES {
+        return Err(CatalogError::DescriptionTooLong {
+            index,
+            bytes: product.description.len(),
+            limit: MAX_DESCRIPTION_BYTES,
+        });
+    }
+    if product.name.len() > MAX_FIELD_BYTES {
+        return Err(too_long("name", product.name.len(), MAX_FIELD_BYTES));
+    }
+    if let Some(category) = &product.category
+        && category.len() > MAX_FIELD_BYTES
+    {
+        return Err(too_long("category", category.len(), MAX_FIELD_BYTES));
+    }
+    for (k, tag) in product.tags.iter().enumerate() {
+        if tag.len() > MAX_FIELD_BYTES {
+            return Err(too_long(&format!("tags[{k}]"), tag.len(), MAX_FIELD_BYTES));
+        }
+    }
+    Ok(())
+}
+
+/// Moves the distinct values of sorted `values` to its front; returns how many there are.
+fn dedup_sorted(values: &mut [u32]) -> usize {
+    let mut kept = 0;
+    for i in 0..values.len() {
+        if kept == 0 || values[i] != values[kept - 1] {
+            values[kept] = values[i];
+            kept += 1;
+        }
+    }
+    kept
+}

@@ -1,0 +1,73 @@
+//! Loading a catalog with progress: generated in steps the page can show, or parsed from
+//! bytes the worker hands over a chunk at a time (a 400 MB file never sits in wasm
+//! memory whole).
+
+use std::io;
+
+use js_sys::{Function, Uint8Array};
+use wasm_bindgen::prelude::*;
+
+use super::{Engine, to_js};
+use crate::catalog::{self, MAX_CATALOG_BYTES, ReadError};
+use crate::generate::{self, Skew};
+
+#[wasm_bindgen]
+impl Engine {
+    /// A generated catalog of `n` products; the same `n`, `seed` and `skew` give the same
+    /// catalog. `skew` (0 when absent) is the percentage of long products
+    /// ([`generate::generate_skewed`]). `progress`, when given, is called with the
+    /// products made so far every [`generate::REPORT_EVERY`] products.
+    pub fn generate(
+        n: u32,
+        seed: u32,
+        skew: Option<u32>,
+        progress: Option<Function>,
+    ) -> Result<Engine, JsError> {
+        let skew = Skew::new(skew.unwrap_or(0)).map_err(to_js)?;
+        let mut report = |done: usize| {
+            if let Some(progress) = &progress {
+                // Progress is best effort: a failing callback does not stop the work.
+                let _ = progress.call1(&JsValue::NULL, &JsValue::from(done as f64));
+            }
+        };
+        let catalog = generate::generate_reporting(n as usize, u64::from(seed), skew, &mut report)
+            .map_err(to_js)?;
+        Ok(Engine { catalog })
+    }
+
+    /// Parses and validates a catalog as its bytes are read: `read(max)` returns the next
+    /// chunk as a `Uint8Array` of at most `max` bytes, empty at the end
+    /// ([`catalog::parse_catalog_reader`]). The same catalog and errors as
+    /// [`Engine::from_bytes`] on the same bytes; an exception thrown by `read` ends the
+    /// parse with its message.
+    #[wasm_bindgen(js_name = fromReader)]
+    pub fn from_reader(read: Function) -> Result<Engine, JsError> {
+        let source = JsSource { read };
+        match catalog::parse_catalog_reader(source, MAX_CATALOG_BYTES) {
+            Ok(catalog) => Ok(Engine { catalog }),
+            Err(ReadError::Catalog(error)) => Err(to_js(error)),
+            Err(ReadError::Read(error)) => Err(to_js(error)),
+        }
+    }
+}
+
+/// The page worker's reader, as an [`io::Read`].
+struct JsSource {
+    read: Function,
+}
+
+impl io::Read for JsSource {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let chunk = self
+            .read
+            .call1(&JsValue::NULL, &JsValue::from(out.len() as f64))
+            .map_err(|e| {
+                let message = js_sys::Error::from(e).message();
+                io::Error::other(String::from(message))
+            })?;
+        let chunk = Uint8Array::new(&chunk);
+        let n = (chunk.length() as usize).min(out.len());
+        chunk.subarray(0, n as u32).copy_to(&mut out[..n]);
+        Ok(n)
+    }
+}
