@@ -19,8 +19,8 @@
 pub struct WordBuffer {
     /// The lowercased words, end to end.
     text: String,
-    /// `(start, end)` byte range of each word within `text`.
-    spans: Vec<(usize, usize)>,
+    /// `(start, end)` byte range of each word within `text`, and its [`prefix_key`].
+    spans: Vec<(usize, usize, u64)>,
 }
 
 impl WordBuffer {
@@ -33,6 +33,10 @@ impl WordBuffer {
 
     /// Appends the words of `text` after those already held.
     pub fn push(&mut self, text: &str) {
+        if text.is_ascii() {
+            self.push_ascii(text.as_bytes());
+            return;
+        }
         for word in text
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
@@ -45,24 +49,66 @@ impl WordBuffer {
                 // str::to_lowercase, not per-char: it knows the final-sigma rule.
                 self.text.push_str(&word.to_lowercase());
             }
-            self.spans.push((start, self.text.len()));
+            self.spans.push((
+                start,
+                self.text.len(),
+                prefix_key(self.text[start..].as_bytes()),
+            ));
         }
+    }
+
+    /// [`WordBuffer::push`] for ASCII text, byte by byte: for ASCII, alphanumeric and
+    /// lowercase are the ASCII rules, so the result is the same.
+    fn push_ascii(&mut self, bytes: &[u8]) {
+        let mut out = std::mem::take(&mut self.text).into_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            while i < bytes.len() && !bytes[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            if start < i {
+                let from = out.len();
+                out.extend(bytes[start..i].iter().map(u8::to_ascii_lowercase));
+                self.spans.push((from, out.len(), prefix_key(&out[from..])));
+            }
+        }
+        // Only ASCII bytes were added to UTF-8 text.
+        self.text = String::from_utf8(out).unwrap_or_default();
     }
 
     /// Keeps one copy of each word and sorts them by their bytes.
     pub fn sort_dedup(&mut self) {
-        let text = &self.text;
+        let text = self.text.as_bytes();
+        // The first 8 bytes, big-endian, order most pairs without a byte comparison.
+        self.spans.sort_unstable_by(|a, b| {
+            a.2.cmp(&b.2)
+                .then_with(|| text[a.0..a.1].cmp(&text[b.0..b.1]))
+        });
         self.spans
-            .sort_unstable_by(|a, b| text[a.0..a.1].cmp(&text[b.0..b.1]));
-        self.spans.dedup_by(|a, b| text[a.0..a.1] == text[b.0..b.1]);
+            .dedup_by(|a, b| a.2 == b.2 && text[a.0..a.1] == text[b.0..b.1]);
     }
 
     /// The words held, in their current order.
     pub fn iter(&self) -> impl Iterator<Item = &str> {
         self.spans
             .iter()
-            .map(|&(start, end)| &self.text[start..end])
+            .map(|&(start, end, _)| &self.text[start..end])
     }
+}
+
+/// A word's first 8 bytes as a big-endian number, zero-padded: comparing two keys
+/// orders the words as their bytes do, except when the keys are equal (then the words
+/// share their first 8 bytes, or one is the other followed by zero bytes) and the bytes
+/// decide.
+fn prefix_key(word: &[u8]) -> u64 {
+    let mut key = [0u8; 8];
+    let n = word.len().min(8);
+    key[..n].copy_from_slice(&word[..n]);
+    u64::from_be_bytes(key)
 }
 
 #[cfg(test)]
@@ -130,5 +176,25 @@ mod tests {
     #[test]
     fn word_set_is_sorted_and_distinct() {
         assert_eq!(word_set("b a B c a"), ["a", "b", "c"]);
+    }
+
+    proptest::proptest! {
+        /// Both paths (all-ASCII texts, and texts with any character) against the plain
+        /// rule, and the sort by prefix keys against a plain sort of the words.
+        #[test]
+        fn any_text_splits_and_sorts_as_the_plain_rule(
+            ascii in "[ -~]{0,80}",
+            any in "[a-zA-Z0-9 .,éÉΣσß東İ\u{10000}-]{0,60}",
+            prefix in "[a-c]{8,9}",
+        ) {
+            for text in [ascii.as_str(), any.as_str(), &format!("{prefix} {prefix}a {prefix}\u{0} {ascii}")] {
+                let expected = naive_words(text);
+                proptest::prop_assert_eq!(words(text), expected.clone());
+                let mut sorted = expected;
+                sorted.sort();
+                sorted.dedup();
+                proptest::prop_assert_eq!(word_set(text), sorted);
+            }
+        }
     }
 }

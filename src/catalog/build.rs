@@ -7,6 +7,7 @@
 //! ever held, so building costs the finished catalog's memory, not twice it.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use super::{
     Catalog, CatalogError, MAX_DESCRIPTION_BYTES, MAX_FIELD_BYTES, MAX_IDENTIFIER_BYTES,
@@ -40,14 +41,41 @@ use crate::tokens::WordBuffer;
 pub struct CatalogBuilder {
     catalog: Catalog,
     /// Attribute words met so far, and their ids (in order of first use).
-    attribute_words: HashMap<String, u32>,
+    attribute_words: HashMap<String, u32, Quick>,
     /// Category names met so far, and their ids.
-    category_ids: HashMap<String, u32>,
+    category_ids: HashMap<String, u32, Quick>,
     words: WordBuffer,
     /// Products pushed, kept or not.
     pushed: usize,
     /// The first product that failed its checks; nothing is kept from it on.
     failure: Option<CatalogError>,
+}
+
+/// The interning tables' hash: FNV-1a over the word's bytes. Words come from the
+/// catalog, not from an attacker who could aim at collisions to slow one build down
+/// (the worst case is a slow load, bounded by the catalog's own size), and SipHash
+/// cost more than the rest of building a product.
+type Quick = BuildHasherDefault<Fnv>;
+
+/// 64-bit FNV-1a.
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = (self.0 ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 /// An offset into one of the catalog's tables; past 4 GiB the catalog is refused.

@@ -87,26 +87,28 @@ impl std::error::Error for ReadError {
 }
 
 /// The source, with the checks of a whole text made on the bytes as they pass.
+///
+/// serde_json asks for one byte at a time, so handing a byte out is a copy and two
+/// increments; the line and column are worked out from the buffer only when an error
+/// needs them.
 struct Tracked<R> {
     source: R,
     limit: usize,
     chunk: Vec<u8>,
-    /// `chunk[at..]` is not yet handed to serde_json; `chunk[at]` is byte `offset`.
+    /// `chunk[at..]` is not yet handed to serde_json.
     at: usize,
+    /// The absolute offset of `chunk[0]` in the source.
+    base: usize,
     /// `chunk[unchecked..]` is not yet known to be UTF-8 (at most a cut character,
     /// between two reads).
     unchecked: usize,
-    /// Bytes handed out so far (a byte order mark included).
-    offset: usize,
     /// True once the source has ended.
     ended: bool,
     /// True once the start was checked for a byte order mark.
     started: bool,
-    /// Bytes and characters handed out since the last newline.
+    /// Bytes and characters of the current line that lie before `chunk[0]`.
     line_bytes: usize,
     line_chars: usize,
-    /// The last few bytes handed out, for a column a few bytes back.
-    recent: [u8; 8],
     /// Set when the bytes themselves stopped the parse.
     stopped: Option<ReadError>,
 }
@@ -118,13 +120,12 @@ impl<R: Read> Tracked<R> {
             limit,
             chunk: Vec::with_capacity(CHUNK + 4),
             at: 0,
+            base: 0,
             unchecked: 0,
-            offset: 0,
             ended: false,
             started: false,
             line_bytes: 0,
             line_chars: 0,
-            recent: [0; 8],
             stopped: None,
         }
     }
@@ -135,10 +136,24 @@ impl<R: Read> Tracked<R> {
         io::Error::other("the catalog's bytes stopped the parse")
     }
 
+    /// The line counters after `bytes`, which follow what they counted.
+    fn count_line(&self, bytes: &[u8]) -> (usize, usize) {
+        let chars = |bytes: &[u8]| bytes.iter().filter(|&&b| !is_continuation(b)).count();
+        match bytes.iter().rposition(|&b| b == b'\n') {
+            Some(newline) => (bytes.len() - newline - 1, chars(&bytes[newline + 1..])),
+            None => (
+                self.line_bytes + bytes.len(),
+                self.line_chars + chars(bytes),
+            ),
+        }
+    }
+
     /// Reads the next chunk after what is left of this one, and checks it.
     fn refill(&mut self) -> io::Result<()> {
         let keep = self.at.min(self.unchecked);
+        (self.line_bytes, self.line_chars) = self.count_line(&self.chunk[..keep]);
         self.chunk.drain(..keep);
+        self.base += keep;
         self.at -= keep;
         self.unchecked -= keep;
         loop {
@@ -161,9 +176,7 @@ impl<R: Read> Tracked<R> {
                 break;
             }
         }
-        // Absolute offset of chunk[i] is self.offset - self.at + i.
-        let base = self.offset - self.at;
-        let total = base + self.chunk.len();
+        let total = self.base + self.chunk.len();
         if total > self.limit {
             return Err(self.stop(ReadError::Catalog(CatalogError::TooLarge {
                 bytes: total,
@@ -173,8 +186,12 @@ impl<R: Read> Tracked<R> {
         if !self.started {
             self.started = true;
             if self.chunk.starts_with("\u{feff}".as_bytes()) {
+                // Not JSON, not counted in the first line's columns.
                 self.at = 3;
-                self.offset = 3;
+                self.chunk.drain(..3);
+                self.at = 0;
+                self.base = 3;
+                self.unchecked = 0;
             }
         }
         match std::str::from_utf8(&self.chunk[self.unchecked..]) {
@@ -188,7 +205,7 @@ impl<R: Read> Tracked<R> {
                 Ok(())
             }
             Err(e) => {
-                let offset = base + self.unchecked + e.valid_up_to();
+                let offset = self.base + self.unchecked + e.valid_up_to();
                 Err(self.stop(ReadError::Catalog(CatalogError::NotText { offset })))
             }
         }
@@ -197,18 +214,12 @@ impl<R: Read> Tracked<R> {
     /// The syntax error, with its column counted in characters.
     fn invalid_json(&self, error: &serde_json::Error) -> CatalogError {
         let line = error.line().max(1);
-        // serde_json's column is the bytes of the line it had taken; when that is a few
-        // bytes short of what was handed out, their characters are taken off.
-        let back = self
-            .line_bytes
-            .saturating_sub(error.column())
-            .min(self.recent.len());
-        let starts_back = self.recent[self.recent.len() - back..]
-            .iter()
-            .filter(|&&b| !is_continuation(b))
-            .count();
-        let column = self.line_chars.saturating_sub(starts_back).max(1);
-        super::invalid_json_at(error, line, column)
+        // serde_json's column is the bytes of the line it had taken: the characters
+        // that start in those bytes.
+        let (line_bytes, _) = self.count_line(&self.chunk[..self.at]);
+        let back = line_bytes.saturating_sub(error.column()).min(self.at);
+        let (_, line_chars) = self.count_line(&self.chunk[..self.at - back]);
+        super::invalid_json_at(error, line, line_chars.max(1))
     }
 }
 
@@ -217,28 +228,20 @@ fn is_continuation(byte: u8) -> bool {
 }
 
 impl<R: Read> Read for Tracked<R> {
+    #[inline]
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        if self.stopped.is_some() {
-            return Err(io::Error::other("the catalog's bytes stopped the parse"));
-        }
-        if self.at == self.chunk.len() && !self.ended {
+        if self.at == self.chunk.len() {
+            if self.stopped.is_some() {
+                return Err(io::Error::other("the catalog's bytes stopped the parse"));
+            }
+            if self.ended {
+                return Ok(0);
+            }
             self.refill()?;
         }
         let n = out.len().min(self.chunk.len() - self.at);
         out[..n].copy_from_slice(&self.chunk[self.at..self.at + n]);
-        for &byte in &out[..n] {
-            if byte == b'\n' {
-                self.line_bytes = 0;
-                self.line_chars = 0;
-            } else {
-                self.line_bytes += 1;
-                self.line_chars += usize::from(!is_continuation(byte));
-            }
-            self.recent.rotate_left(1);
-            self.recent[self.recent.len() - 1] = byte;
-        }
         self.at += n;
-        self.offset += n;
         Ok(n)
     }
 }
