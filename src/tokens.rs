@@ -52,7 +52,7 @@ impl WordBuffer {
             self.spans.push((
                 start,
                 self.text.len(),
-                prefix_key(self.text[start..].as_bytes()),
+                prefix_key(&self.text.as_bytes()[start..]),
             ));
         }
     }
