@@ -407,6 +407,7 @@ pub async fn info(State(state): State<Shared>) -> Json<serde_json::Value> {
         "stored_catalogs": { "count": stored, "bytes": used, "budget_bytes": state.catalog_memory },
         "limits": {
             "max_catalog_bytes": MAX_CATALOG_BYTES,
+            "max_upload_bytes": state.max_upload_bytes,
             "max_products": MAX_PRODUCTS,
             "max_iterations": MAX_ITERATIONS,
             "max_top": MAX_TOP,

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crate::Catalog;
-use crate::catalog::{MAX_CATALOG_BYTES, MAX_PRODUCTS, parse_catalog_bytes};
+use crate::catalog::{MAX_PRODUCTS, parse_catalog_bytes};
 use crate::generate::{Skew, generate_skewed};
 use axum::Json;
 use axum::body::Body;
@@ -18,7 +18,7 @@ use sha2::{Digest, Sha256};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::error::ApiError;
+use super::error::{ApiError, Sizes, readable_bytes};
 use super::jobs::run_job;
 use super::memory::release_freed_memory;
 use super::openapi::{CatalogUpload, ErrorBody};
@@ -69,14 +69,22 @@ fn generated_id(id: &str) -> Option<(usize, u64, Skew)> {
 }
 
 fn over_budget(bytes: usize, budget: usize) -> ApiError {
-    ApiError::new(
-        StatusCode::INSUFFICIENT_STORAGE,
-        "over_memory_budget",
-        format!(
-            "the catalog needs about {bytes} bytes of memory, more than this server's whole \
-             catalog budget of {budget} bytes (--catalog-memory)"
-        ),
-    )
+    ApiError {
+        sizes: Some(Sizes {
+            needed: bytes as u64,
+            limit: budget as u64,
+        }),
+        ..ApiError::new(
+            StatusCode::INSUFFICIENT_STORAGE,
+            "over_memory_budget",
+            format!(
+                "the catalog needs about {} of memory; the server's whole catalog budget is {} \
+                 (--catalog-memory)",
+                readable_bytes(bytes as u64),
+                readable_bytes(budget as u64)
+            ),
+        )
+    }
 }
 
 /// `POST /catalogs`: the body is a catalog in any format the core accepts.
@@ -85,18 +93,18 @@ fn over_budget(bytes: usize, budget: usize) -> ApiError {
     path = "/catalogs",
     tag = "catalogs",
     request_body(content = CatalogUpload, content_type = "application/json",
-        description = "A catalog: an array of products, or an object with a `products` array (at most 64 MiB)"),
+        description = "A catalog: an array of products, or an object with a `products` array (at most `--max-upload`, 64 MiB by default)"),
     responses(
         (status = 201, description = "Parsed and stored: its id (the body's SHA-256)", body = UploadAnswer),
         (status = 200, description = "The same bytes were stored already: the same id, not parsed again", body = UploadAnswer),
         (status = 400, description = "Not a valid catalog (`invalid_catalog`, with the location) or an unreadable body", body = ErrorBody),
-        (status = 413, description = "Over 64 MiB (`too_large`)", body = ErrorBody),
+        (status = 413, description = "Over `--max-upload` (`too_large`, with `needed_bytes` when the length was sent, and `limit_bytes`)", body = ErrorBody),
         (status = 415, description = "Not application/json (`unsupported_media_type`)", body = ErrorBody),
         (status = 500, description = "A panic inside the job", body = ErrorBody),
         (status = 503, description = "Every slot is taken (`busy`)", body = ErrorBody,
             headers(("retry-after" = u32, description = "Seconds to wait"))),
         (status = 504, description = "The request ran past --request-timeout", body = ErrorBody),
-        (status = 507, description = "Larger than the whole catalog memory budget (`over_memory_budget`)", body = ErrorBody),
+        (status = 507, description = "Larger than the whole catalog memory budget (`over_memory_budget`, with `needed_bytes` and `limit_bytes`)", body = ErrorBody),
     )
 )]
 pub async fn upload(
@@ -116,17 +124,21 @@ pub async fn upload(
             format!("a catalog is sent as application/json, not {content_type:?}"),
         ));
     }
-    // RequestBodyLimitLayer has refused a Content-Length over the limit already; a body
-    // without one is cut off here once it passes the limit while streaming.
-    let bytes = axum::body::to_bytes(body, MAX_CATALOG_BYTES)
+    // A Content-Length over the limit is refused before the body is read; a body without
+    // one is cut off once it passes the limit while streaming.
+    let limit = state.max_upload_bytes;
+    let length = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if length.is_some_and(|length| length > limit as u64) {
+        return Err(ApiError::too_large(length, limit));
+    }
+    let bytes = axum::body::to_bytes(body, limit)
         .await
         .map_err(|e| {
             if is_length_limit(&e) {
-                ApiError::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "too_large",
-                    format!("the body is over the limit of {MAX_CATALOG_BYTES} bytes (64 MiB)"),
-                )
+                ApiError::too_large(None, limit)
             } else {
                 ApiError::new(
                     StatusCode::BAD_REQUEST,

@@ -3,7 +3,6 @@
 //! below the handlers (a 405 from the router, a 413 from the body limit, a 504 from the
 //! timeout) get the same shape from [`json_errors`], so a client parses one format.
 
-use crate::catalog::MAX_CATALOG_BYTES;
 use crate::{CatalogError, QueryError};
 use axum::Json;
 use axum::body::Body;
@@ -19,6 +18,30 @@ pub struct ApiError {
     pub code: &'static str,
     pub message: String,
     pub retry_after_s: Option<u32>,
+    /// For an error about a size: what was needed and the limit, in bytes (the message
+    /// gives them readably; these are exact, for programs).
+    pub sizes: Option<Sizes>,
+}
+
+/// A size that was over a limit, in bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sizes {
+    pub needed: u64,
+    pub limit: u64,
+}
+
+/// Bytes as people read them: `1.24 GiB`, `64 MiB`, `512 KiB`, `900 bytes` (up to two
+/// decimals, trailing zeros dropped).
+pub fn readable_bytes(bytes: u64) -> String {
+    const UNITS: [(&str, u64); 3] = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)];
+    for (unit, size) in UNITS {
+        if bytes >= size {
+            let text = format!("{:.2}", bytes as f64 / size as f64);
+            let text = text.trim_end_matches('0').trim_end_matches('.');
+            return format!("{text} {unit}");
+        }
+    }
+    format!("{bytes} bytes")
 }
 
 impl ApiError {
@@ -28,6 +51,27 @@ impl ApiError {
             code,
             message: message.into(),
             retry_after_s: None,
+            sizes: None,
+        }
+    }
+
+    /// A body over the upload limit (413), with both sizes when the length is known.
+    pub fn too_large(length: Option<u64>, limit: usize) -> ApiError {
+        let limit = limit as u64;
+        let said = match length {
+            Some(length) => format!("the body is {}; ", readable_bytes(length)),
+            None => String::new(),
+        };
+        ApiError {
+            sizes: length.map(|needed| Sizes { needed, limit }),
+            ..ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_large",
+                format!(
+                    "{said}the server takes catalogs of up to {} ({limit} bytes, --max-upload)",
+                    readable_bytes(limit)
+                ),
+            )
         }
     }
 
@@ -96,7 +140,11 @@ impl From<QueryError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> axum::response::Response {
-        let body = json!({ "error": { "code": self.code, "message": self.message } });
+        let mut body = json!({ "error": { "code": self.code, "message": self.message } });
+        if let Some(Sizes { needed, limit }) = self.sizes {
+            body["error"]["needed_bytes"] = json!(needed);
+            body["error"]["limit_bytes"] = json!(limit);
+        }
         let mut response = (self.status, Json(body)).into_response();
         if let Some(seconds) = self.retry_after_s {
             response
@@ -125,7 +173,7 @@ pub async fn json_errors(response: Response<Body>) -> Response<Body> {
         ),
         StatusCode::PAYLOAD_TOO_LARGE => (
             "too_large",
-            format!("the body is over the limit of {MAX_CATALOG_BYTES} bytes (64 MiB)"),
+            "the body is over the server's upload limit (--max-upload)".to_string(),
         ),
         StatusCode::GATEWAY_TIMEOUT => (
             "timeout",

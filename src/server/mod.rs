@@ -27,6 +27,10 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use crate::catalog::MAX_CATALOG_BYTES;
+
+/// The largest catalog upload `shop-recs serve` takes by default (64 MiB); `--max-upload`
+/// raises it, up to the core's [`MAX_CATALOG_BYTES`].
+pub const DEFAULT_MAX_UPLOAD_BYTES: usize = 64 * 1024 * 1024;
 use crate::generate::generate;
 use crate::similarity::Kernel;
 use crate::{Catalog, parse_catalog};
@@ -34,12 +38,11 @@ use axum::Router;
 use axum::http::StatusCode;
 use tower_http::LatencyUnit;
 use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use utoipa::OpenApi;
-use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::files::load_catalog_file_seeing;
@@ -79,6 +82,8 @@ pub struct Config {
     pub max_inflight: Option<usize>,
     /// Memory for uploaded and generated catalogs, in bytes.
     pub catalog_memory: usize,
+    /// Largest catalog upload, in bytes (at most the core's [`MAX_CATALOG_BYTES`]).
+    pub max_upload_bytes: usize,
     /// Seconds a request may take before it is answered 504.
     pub request_timeout_s: u64,
     /// Whether to send the cross-origin isolation headers (COOP, COEP, CORP).
@@ -109,6 +114,7 @@ impl Config {
             threads: None,
             max_inflight: None,
             catalog_memory: 1 << 30,
+            max_upload_bytes: DEFAULT_MAX_UPLOAD_BYTES,
             request_timeout_s: 60,
             isolation: true,
             log_format: LogFormat::Text,
@@ -214,6 +220,7 @@ pub fn build(config: &Config) -> Result<Server, ServeError> {
         slots: Slots::new(max_inflight, metrics.jobs.clone()),
         kernel: Kernel::detect(),
         catalog_memory: config.catalog_memory,
+        max_upload_bytes: config.max_upload_bytes.min(MAX_CATALOG_BYTES),
         request_timeout_s: config.request_timeout_s,
         metrics,
         openapi: OnceLock::new(),
@@ -317,7 +324,7 @@ pub fn api_routes() -> OpenApiRouter<Shared> {
     OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .routes(routes!(api::products))
         .routes(routes!(api::recommendations))
-        .routes(routes!(catalogs::upload).layer(RequestBodyLimitLayer::new(MAX_CATALOG_BYTES)))
+        .routes(routes!(catalogs::upload))
         .routes(routes!(api::catalog_products))
         .routes(routes!(api::catalog_recommendations))
         .routes(routes!(api::healthz))

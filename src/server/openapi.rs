@@ -30,6 +30,13 @@ pub struct ErrorDetail {
     #[schema(example = "bad_parameter")]
     pub code: String,
     pub message: String,
+    /// For `too_large` and `over_memory_budget`: the bytes the request needed (the body's
+    /// length, or the catalog's memory) when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub needed_bytes: Option<u64>,
+    /// For `too_large` and `over_memory_budget`: the limit it was over, in bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit_bytes: Option<u64>,
 }
 
 /// The errors of every endpoint that runs a job (a scoring, a search, an upload) on a
@@ -155,7 +162,7 @@ pub enum CatalogUpload {
         title = "shop-recs",
         description = "Content-based product recommendations, scored by a Rust core on a rayon pool \
                        (`GET /products/{slug}/recommendations`, the seeds' endpoint). Every error is \
-                       `{ error: { code, message } }`. Limits: request bodies 64 MiB, `iterations` \
+                       `{ error: { code, message } }`. Limits: catalog uploads 64 MiB unless `--max-upload` says more, `iterations` \
                        1..=100000, `top` 1..=1000, `limit` 1..=1000. Scoring answers carry a \
                        `Server-Timing` header; 503 answers a `Retry-After`. Every response carries \
                        `x-request-id`.",

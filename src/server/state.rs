@@ -24,6 +24,8 @@ pub struct AppState {
     pub slots: Slots,
     pub kernel: Kernel,
     pub catalog_memory: usize,
+    /// Largest catalog upload, in bytes.
+    pub max_upload_bytes: usize,
     pub request_timeout_s: u64,
     /// What `/metrics` shows.
     pub metrics: Metrics,

@@ -172,8 +172,9 @@ struct RunOutput {
 #[derive(Serialize)]
 struct Shown<'a> {
     index: usize,
-    #[serde(flatten)]
-    product: catalog::ProductRef<'a>,
+    id: &'a str,
+    name: &'a str,
+    category: Option<&'a str>,
 }
 
 /// Sets `object[key] = value`.
@@ -220,10 +221,14 @@ impl Engine {
             return Ok(JsValue::UNDEFINED);
         }
         let product = self.catalog.product(index);
+        let shown = Shown {
+            index,
+            id: product.id,
+            name: product.name,
+            category: product.category,
+        };
         let serializer = serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true);
-        Shown { index, product }
-            .serialize(&serializer)
-            .map_err(to_js)
+        shown.serialize(&serializer).map_err(to_js)
     }
 
     /// Products whose name or identifier holds every word of `query`

@@ -1,7 +1,7 @@
 // Bad catalogs: each is rejected with a message that names the problem and where it is
 // (the file, and a line and column, a product or a JSON path), the catalog loaded before
 // stays loaded, and the next valid request works without a reload. A file over the
-// 64 MiB limit is refused before anything reads it.
+// 1 GiB limit is refused before anything reads it.
 import assert from 'node:assert/strict';
 import { mkdtempSync, openSync, closeSync, ftruncateSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +13,7 @@ import {
 } from './harness.mjs';
 
 /** The core's MAX_CATALOG_BYTES (src/catalog/mod.rs) and the page's limit. */
-const MAX_CATALOG_BYTES = 64 * 1024 * 1024;
+const MAX_CATALOG_BYTES = 1024 * 1024 * 1024;
 
 useServerAndBrowser();
 let scratch;
@@ -95,7 +95,7 @@ test('every kind of bad catalog is rejected with its location; the loaded catalo
   await context.close();
 });
 
-test('a catalog over 64 MiB is refused before it is read, from the file input and from a drop', async () => {
+test('a catalog over 1 GiB is refused before it is read, from the file input and from a drop', async () => {
   const { page, context, assertClean } = await openPage(browser, `${server.url}?runs=1&iterations=100&mode=serial`);
   // Every message the page posts to a worker, to prove the file never reached one.
   await page.evaluate(() => {
@@ -109,25 +109,25 @@ test('a catalog over 64 MiB is refused before it is read, from the file input an
   await waitForState(page, 'ready');
   await page.evaluate(() => { window.__posted = []; });
 
-  // A real 65 MiB file on disk, sparse, so it costs no disk space. Nothing should read it.
+  // A real 1.01 GiB file on disk, sparse, so it costs no disk space. Nothing should read it.
   const path = join(scratch, 'huge-catalog.json');
   const fd = openSync(path, 'w');
-  ftruncateSync(fd, 65 * 1024 * 1024);
+  ftruncateSync(fd, 1034 * 1024 * 1024);
   closeSync(fd);
   const started = Date.now();
   await actAndWait(page, () => page.setInputFiles('[data-testid=catalog-file]', path), 'error');
   const elapsed = Date.now() - started;
   assert.match(await errorText(page),
-    /huge-catalog\.json is 65\.0 MiB \(68,157,440 bytes\); catalogs are limited to 64 MiB \(67,108,864 bytes\), so it was not read\. The previous catalog is still loaded\./);
+    /huge-catalog\.json is 1\.01 GiB \(1,084,227,584 bytes\); catalogs are limited to 1\.00 GiB \(1,073,741,824 bytes\), so it was not read\. The previous catalog is still loaded\./);
   assert.deepEqual(await page.evaluate(() => window.__posted.filter((type) => type === 'load-catalog')), [],
     'no load request reached the worker');
   assert.equal(await count(page), '40');
   await page.screenshot({ path: screenshotPath('bad-input-too-large'), fullPage: true });
-  console.log(`65 MiB file refused in ${elapsed} ms (Playwright round trips included)`);
+  console.log(`1.01 GiB file refused in ${elapsed} ms (Playwright round trips included)`);
 
   // One byte over the limit, dropped on the page.
   await actAndWait(page, () => dropFile(page, { name: 'huge.json', size: MAX_CATALOG_BYTES + 1 }), 'error');
-  assert.match(await errorText(page), /huge\.json is 64\.0 MiB \(67,108,865 bytes\); catalogs are limited to 64 MiB/);
+  assert.match(await errorText(page), /huge\.json is 1\.00 GiB \(1,073,741,825 bytes\); catalogs are limited to 1\.00 GiB/);
   assert.equal(await page.evaluate(() => window.__posted.filter((type) => type === 'load-catalog').length), 0);
   assert.equal(await count(page), '40');
   await run(page);

@@ -149,7 +149,13 @@ export async function actAndWait(page, act, states = 'done', timeout = 60_000) {
  */
 export function dropFile(page, { name, text, size }) {
   return page.evaluate(({ name, text, size }) => {
-    const file = new File([text ?? new Uint8Array(size)], name, { type: 'application/json' });
+    // A large size is one 1 MiB Blob repeated (Blob parts share their data), so the
+    // browser does not hold a gigabyte for it.
+    const mib = 1 << 20;
+    const one = new Blob([new Uint8Array(mib)]);
+    const parts = text !== undefined ? [text]
+      : [...Array(Math.floor(size / mib)).fill(one), new Uint8Array(size % mib)];
+    const file = new File(parts, name, { type: 'application/json' });
     const data = new DataTransfer();
     data.items.add(file);
     for (const type of ['dragenter', 'dragover', 'drop']) {

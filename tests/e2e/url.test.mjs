@@ -246,11 +246,11 @@ test('threads 0 or 999, runs 0, and a catalog URL that fails each get a message;
   }
 });
 
-test('a catalog URL whose Content-Length is over 64 MiB is refused before its body is read', async () => {
+test('a catalog URL whose Content-Length is over 1 GiB is refused before its body is read', async () => {
   // A copy of dist/ with a sparse file one byte over the limit beside the page, served
   // by a server of its own, so the fetch is same-origin and the size comes from the
   // server's Content-Length header.
-  const limit = 64 * 1024 * 1024;
+  const limit = 1024 * 1024 * 1024;
   const dir = mkdtempSync(join(tmpdir(), 'shop-recs-huge-url-'));
   let own;
   try {
@@ -262,7 +262,7 @@ test('a catalog URL whose Content-Length is over 64 MiB is refused before its bo
     const { page, context, assertClean } = await openPage(browser, `${own.url}?catalog=huge-catalog.json&top=3&runs=1&autorun=1`);
     await waitForState(page, 'done');
     assert.match((await notices(page)).catalog ?? '',
-      /Could not load huge-catalog\.json: http:\/\/127\.0\.0\.1:\d+\/huge-catalog\.json: it is 67,108,865 bytes; catalogs are limited to 64 MiB \(67,108,864 bytes\), so it was not read\. Loaded the bundled catalog instead\./);
+      /Could not load huge-catalog\.json: http:\/\/127\.0\.0\.1:\d+\/huge-catalog\.json: it is 1\.00 GiB \(1,073,741,825 bytes\); catalogs are limited to 1\.00 GiB \(1,073,741,824 bytes\), so it was not read\. Loaded the bundled catalog instead\./);
     assert.equal(await page.locator('[data-testid=catalog-count]').getAttribute('data-value'), '40');
     assert.equal(await page.locator('[data-testid=result-row]').count(), 3);
     // The body was not read: the worker's memory did not grow by the file's size.

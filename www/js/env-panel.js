@@ -29,6 +29,20 @@ function describeWorkers() {
     `memory ${fmtBytes(w.memoryBytes)} in all (${each})`;
 }
 
+/** The parts of the catalog's tables, as the core names them (Catalog::memory). */
+const TABLE_PARTS = {
+  words: 'description words', wordOffsets: 'word ends and starts', labels: 'ids and names',
+  labelOffsets: 'their ends', attributes: 'attribute ids', idOrder: 'identifier order', categories: 'categories',
+};
+
+/** What the loaded catalog's tables hold: in all, per product, and part by part. */
+function describeCatalogMemory(memory, count) {
+  if (!memory || !count) return '—';
+  const per = (bytes) => (bytes / count).toFixed(1);
+  const parts = Object.entries(TABLE_PARTS).map(([key, name]) => `${name} ${per(memory[key])}`).join(', ');
+  return `${fmtBytes(memory.total)}, ${per(memory.total)} bytes per product (${parts}); the descriptions themselves are not kept`;
+}
+
 export function renderEnv() {
   const env = $('env');
   env.dataset.isolated = String(support.isolated);
@@ -56,6 +70,14 @@ export function renderEnv() {
     delete env.dataset.wasmInitMs;
   }
   env.dataset.liveWorkers = String(WorkerClient.live);
+  const tables = page.tables?.memory;
+  if (tables) {
+    env.dataset.catalogBytes = String(tables.total);
+    env.dataset.bytesPerProduct = String(tables.total / page.tables.count);
+  } else {
+    delete env.dataset.catalogBytes;
+    delete env.dataset.bytesPerProduct;
+  }
   env.dataset.isolatedVia = isolation.via ?? 'none';
   if (page.pool) env.dataset.build = page.pool.build;
   else delete env.dataset.build;
@@ -86,6 +108,7 @@ export function renderEnv() {
     ['Pool size', pool],
     ['wasm start', page.pool ? `${fmtMs(page.pool.wasmInitMs)} ms` : '—'],
     ['wasm memory', page.memoryBytes ? `${fmtBytes(page.memoryBytes)} (after the last load or run${hasPool() ? '; one memory, shared by the pool\'s threads' : ''})` : '—'],
+    ['Catalog in wasm', describeCatalogMemory(tables, page.tables?.count)],
     ['Workers mode', describeWorkers()],
     ['WebAssembly threads', support.wasmThreads ? 'supported' : 'not supported'],
     ['SharedArrayBuffer', support.sharedMemory ? 'available' : 'not available'],

@@ -9,8 +9,9 @@ export function fmtMs(ms) {
   return ms.toFixed(2);
 }
 
-/** Bytes as bytes, KiB or MiB, with one decimal. */
+/** Bytes as bytes, KiB or MiB with one decimal, or GiB with two. */
 export function fmtBytes(bytes) {
+  if (bytes >= 1024 * 1024 * 1024) return `${(bytes / (1024 * 1024 * 1024)).toFixed(2)} GiB`;
   if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
   if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
   return `${bytes} bytes`;

@@ -25,9 +25,13 @@ export const Request = Object.freeze({
   INIT: 'init',
   // { url } | { file } -> CatalogInfo
   //   url is absolute (same-origin or CORS-enabled); file is a File from an <input> or a drop.
-  //   A file, or a body whose Content-Length is, over 64 MiB is refused before it is read.
+  //   A file, or a body whose Content-Length is, over 1 GiB (MAX_CATALOG_BYTES) is refused
+  //   before it is read. A file is parsed as it is read, a chunk at a time.
+  //   Progress: { phase: 'parsing', done, total, unit: 'bytes' }, then { phase: 'preparing' }.
   LOAD_CATALOG: 'load-catalog',
   // { n, seed, skew } -> CatalogInfo   (skew: percentage of long products, 0 = uniform)
+  //   Progress: { phase: 'generating' | 'indexing', done, total, unit: 'products' }, then
+  //   { phase: 'preparing' }.
   GENERATE: 'generate',
   // { base } -> { available: true, base, info } | { available: false, reason }
   //   Whether the page's site serves the shop-recs API: GET {base}info, where base is
@@ -41,11 +45,12 @@ export const Request = Object.freeze({
   // { id } -> Product | null: the product with exactly this identifier.
   PRODUCT: 'product',
   // { modes: ['serial' | 'parallel' | 'js' | 'workers' | 'server', ...], product, iterations,
-  //   top, runs, server?: { base, defaultSha, catalogId }, workers?: N, split?: 'interleaved' | 'blocks' }
+  //   top, runs, server?: { base, defaultSha, catalogId, maxUpload }, workers?: N, split?: 'interleaved' | 'blocks' }
   //   -> { target: Product, candidates, results: { [mode]: ModeRun }, memoryBytes, serverCatalogId,
   //        skipped: { [mode]: reason }, workers?: WorkersInfo }
-  //   A Compare whose Workers could not start runs and compares the other modes, and
-  //   names the reason in `skipped` (asked alone, the mode fails with it).
+  //   A Compare whose Workers could not start, or whose Server cannot take the catalog
+  //   (over its upload limit or its catalog memory), runs and compares the other modes,
+  //   and names the reason in `skipped` (asked alone, the mode fails with it).
   //   One untimed warm-up per mode, then `runs` rounds that run the modes in turn
   //   (interleaved, so a slow moment of the machine hurts each mode alike). With
   //   'server', the worker first makes the catalog known to the server: `catalogId` when
@@ -79,12 +84,14 @@ export const Request = Object.freeze({
 // thread posts its message there, which is how a panic on a pool thread (whose worker
 // is left waiting forever) is noticed.
 
-// CatalogInfo = { count, readMs, parseMs, exportMs, bytes, first: Product, memoryBytes }
-//   readMs: fetching or reading the text (0 for generated catalogs); parseMs: parsing,
-//   validating and tokenizing (or generating); exportMs: copying the token data and the
-//   labels out of wasm memory for the JS scorer and the search; bytes: the text's length
-//   (in bytes for a file or URL); memoryBytes: the wasm memory's size afterwards, as in
-//   RUN's result (`memory.buffer.byteLength`).
+// CatalogInfo = { count, readMs, parseMs, exportMs, bytes, first: Product, memoryBytes,
+//                 catalogMemory }
+//   readMs: fetching a URL's body (0 for files, read as they are parsed, and generated
+//   catalogs); parseMs: reading a file, parsing, validating and tokenizing (or
+//   generating); exportMs: copying the token data out of wasm memory for the JS scorer;
+//   bytes: the text's length (0 when generated); memoryBytes: the wasm memory's size
+//   afterwards, as in RUN's result (`memory.buffer.byteLength`); catalogMemory: the
+//   catalog's tables, bytes by part (Engine.memory(), the core's Catalog::memory).
 // Product = { index, id, name, category }  (category is null when there is none)
 // ModeRun = { timesMs: [ms], phases: [{ scoreMs, rankMs }], items: [Item], server? }
 //   timesMs: performance.now() in the worker around each timed call (for 'server', around

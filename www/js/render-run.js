@@ -8,9 +8,18 @@ import { breakEven, compareRankings, summarize } from './results.js';
 import { $, MODE_NAMES, page } from './state.js';
 import { node, short } from './ui.js';
 
-/** The card `id` shows `top`'s median ÷ `bottom`'s (also as `data-value`), or a dash if either mode did not run. */
-export function showRatio(id, top, bottom) {
+/**
+ * The card `id` shows `top`'s median ÷ `bottom`'s (also as `data-value`), or a dash if
+ * either mode did not run; `skippedWhy`, when a mode it needs was skipped, is shown as
+ * the card's note (and `data-skipped`).
+ */
+export function showRatio(id, top, bottom, skippedWhy = null) {
   const card = $(id);
+  const note = card.querySelector('.card-note');
+  note.dataset.plain ??= note.textContent;
+  note.textContent = skippedWhy ?? note.dataset.plain;
+  if (skippedWhy) card.dataset.skipped = skippedWhy;
+  else delete card.dataset.skipped;
   if (top && bottom) {
     const value = top.medianMs / bottom.medianMs;
     card.dataset.value = String(value);
@@ -89,12 +98,12 @@ export function renderRun(out, request) {
         `${out.results.server.server.kernel} kernel); network + JSON = ${fmtMs(summaries.server.medianMs - summaries.server.computeMs)} ms (median round trip − median compute).`
       : '');
 
+  const skipped = (mode) => (out.skipped?.[mode] ? `${MODE_NAMES[mode]} skipped: ${out.skipped[mode]}` : null);
   showRatio('speedup', summaries.serial, summaries.parallel);
-  showRatio('pool-vs-workers', summaries.workers, summaries.parallel);
-  if (out.skipped?.workers) $('pool-vs-workers-value').title = `Workers skipped: ${out.skipped.workers}`;
+  showRatio('pool-vs-workers', summaries.workers, summaries.parallel, skipped('workers'));
   showRatio('wasm-vs-js', summaries.js, summaries.serial);
-  showRatio('server-vs-parallel', summaries.parallel, summaries.server);
-  showBreakEven(breakEven(summaries));
+  showRatio('server-vs-parallel', summaries.parallel, summaries.server, skipped('server'));
+  showBreakEven(breakEven(summaries), skipped('server'));
   const identical = $('identical');
   if (request.modes.length > 1) {
     const verdict = compareRankings(out.results);
@@ -157,12 +166,12 @@ function renderWorkers(result) {
 }
 
 /** The break-even card: the round trip under which the server beats the browser's best. */
-function showBreakEven(even) {
+function showBreakEven(even, skippedWhy) {
   const card = $('break-even');
   if (!even) {
     delete card.dataset.ms;
     $('break-even-value').textContent = '—';
-    $('break-even-note').textContent = 'run Compare with the server to see';
+    $('break-even-note').textContent = skippedWhy ?? 'run Compare with the server to see';
     return;
   }
   card.dataset.ms = String(even.ms);

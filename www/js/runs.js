@@ -2,7 +2,7 @@
 // and Scaling (a parallel run on a fresh pool of each size).
 import { fmtBytes, median, plural } from './format.js';
 import {
-  LIMITS, MAX_CATALOG_BYTES, MODE_RUNS, fmtInt, parseWholeNumber,
+  LIMITS, MODE_RUNS, fmtInt, parseWholeNumber,
 } from './params.js';
 import { Request, TIMELINE_ROUNDS } from './protocol.js';
 import { renderRun, renderScaling } from './render-run.js';
@@ -66,7 +66,9 @@ export function modesToRun() {
 /** What a RUN with Server mode needs to know: where, the server's own catalog, and our catalog's id there. */
 function serverRequest() {
   const { base, info } = runtime.server;
-  return { base, defaultSha: info.catalog?.sha256 ?? null, catalogId: page.source?.serverId ?? null };
+  return {
+    base, defaultSha: info.catalog?.sha256 ?? null, catalogId: page.source?.serverId ?? null, maxUpload: info.limits?.max_upload_bytes,
+  };
 }
 
 /**
@@ -139,7 +141,7 @@ export function run() {
       }) => {
         progress.value = done;
         if (upload) {
-          setStatus(`Uploading the catalog to the server (once; at most ${fmtBytes(MAX_CATALOG_BYTES)}): ${fmtBytes(upload.sent)} of ${fmtBytes(upload.total)}…`);
+          setStatus(`Uploading the catalog to the server (once): ${fmtBytes(upload.sent)} of ${fmtBytes(upload.total)}…`);
         } else if (step === 'workers') {
           setStatus(`Starting ${plural(workers, 'independent worker')} and loading a copy of the catalog into each (once per catalog and N)…`);
         } else {

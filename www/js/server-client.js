@@ -4,7 +4,7 @@
 // the worker (worker.js): the page's main thread never waits on the network for a run.
 // No DOM, no wasm. The API is the README's "The server".
 
-import { MAX_CATALOG_BYTES } from './limits.js';
+import { fmtBytes } from './format.js';
 
 /** A failure worth a code, which crosses to the page with the message (protocol.js). */
 export class ServerError extends Error {
@@ -16,8 +16,8 @@ export class ServerError extends Error {
   }
 }
 
-const MiB = 1024 * 1024;
-const fmtMiB = (bytes) => `${(bytes / MiB).toFixed(1)} MiB`;
+/** The server's upload limit when its /info does not say (older servers): 64 MiB. */
+const DEFAULT_MAX_UPLOAD = 64 * 1024 * 1024;
 
 /**
  * `GET {base}info`: `{ available: true, base, info }` when the site serves the API, else
@@ -97,11 +97,12 @@ async function reach(url, init) {
 
 /**
  * POST {base}catalogs with `bytes`, reporting `onProgress({ sent, total })` as the body
- * goes out (XMLHttpRequest: fetch reports no upload progress). Resolves with the id.
+ * goes out (XMLHttpRequest: fetch reports no upload progress). Resolves with the id. A
+ * catalog over `limit` (the server's /info `max_upload_bytes`) is refused unsent.
  */
-export function upload(base, bytes, onProgress) {
-  if (bytes.length > MAX_CATALOG_BYTES) {
-    return Promise.reject(new ServerError(`the catalog is ${fmtMiB(bytes.length)}; the server takes at most ${fmtMiB(MAX_CATALOG_BYTES)}`, 'too-large'));
+export function upload(base, bytes, onProgress, limit = DEFAULT_MAX_UPLOAD) {
+  if (bytes.length > limit) {
+    return Promise.reject(new ServerError(`the catalog is ${fmtBytes(bytes.length)}; the server takes uploads of up to ${fmtBytes(limit)} (${limit.toLocaleString('en-US')} bytes, shop-recs serve --max-upload)`, 'too-large'));
   }
   const url = new URL('catalogs', base);
   return new Promise((resolve, reject) => {

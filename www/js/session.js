@@ -74,11 +74,37 @@ export function loadInto(client, source, signal = null) {
     : source.kind === 'file'
       ? [Request.LOAD_CATALOG, { file: source.file }]
       : [Request.LOAD_CATALOG, { url: new URL(source.url, document.baseURI).href }];
-  const loaded = client.call(...payload, { signal });
+  const loaded = client.call(...payload, { signal, onProgress: (update) => showLoadProgress(update, source) });
   return loaded.then((info) => {
+    if (client === page.client) page.tables = { memory: info.catalogMemory, count: info.count };
     noteMemory(client, info.memoryBytes);
     return info;
   });
+}
+
+/** What each phase of a load is called while it runs. */
+const LOAD_PHASES = {
+  generating: 'Generating',
+  indexing: 'Indexing the identifiers of',
+  parsing: 'Reading and parsing',
+  preparing: 'Copying the token data for the plain-JS scorer from',
+};
+
+/**
+ * A load's progress, in the status line and the progress bar: the phase, how far it is,
+ * and (for the status's data attributes) the raw figures.
+ */
+function showLoadProgress({ phase, done, total, unit }, source) {
+  const bar = $('progress');
+  bar.hidden = false;
+  bar.max = total;
+  bar.value = done;
+  const status = $('status');
+  Object.assign(status.dataset, { loadPhase: phase, loadDone: String(done), loadTotal: String(total) });
+  const percent = total > 0 ? ` (${Math.floor((100 * done) / total)}%)` : '';
+  const how = unit === 'bytes' ? `: ${fmtBytes(done)} of ${fmtBytes(total)}${percent}`
+    : phase === 'generating' ? `: ${fmtInt(done)} of ${fmtInt(total)} products${percent}` : '';
+  setStatus(`${LOAD_PHASES[phase] ?? phase} ${describeSource(source)}${how}… (Cancel stops it)`);
 }
 
 /** Shows what the Workers mode's workers cost (RUN's `workers`: start, load, memory). */
@@ -221,7 +247,7 @@ export function loadFile(file) {
   if (!file) return;
   if (file.size > MAX_CATALOG_BYTES) {
     // Refused before reading: the core would reject it anyway, after the copy.
-    showError(`${file.name} is ${fmtBytes(file.size)} (${fmtInt(file.size)} bytes); catalogs are limited to 64 MiB (${fmtInt(MAX_CATALOG_BYTES)} bytes), so it was not read. The previous catalog is still loaded.`);
+    showError(`${file.name} is ${fmtBytes(file.size)} (${fmtInt(file.size)} bytes); catalogs are limited to ${fmtBytes(MAX_CATALOG_BYTES)} (${fmtInt(MAX_CATALOG_BYTES)} bytes), so it was not read. The previous catalog is still loaded.`);
     return;
   }
   task(() => loadSource({ kind: 'file', file }));

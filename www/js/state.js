@@ -58,6 +58,8 @@ export const page = {
   session: { state: 'idle', abort: null },
   /** The current wasm instance's memory size in bytes, from its last result. */
   memoryBytes: 0,
+  /** The loaded catalog's tables in wasm: `{ memory: CatalogMemory, count }`, or null. */
+  tables: null,
   /**
    * The Workers mode's workers, as the last Workers run found them: `{ count, startMs,
    * firstStart, loadMs, memoryBytes, perWorkerBytes }` (workers.js), or null.

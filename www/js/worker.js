@@ -14,16 +14,15 @@ import { recommendJs } from './scoring.js';
 import {
   ServerError, probeServer, recommendFrom, sha256Hex, upload,
 } from './server-client.js';
+import {
+  chunkReader, fetchCatalog, sourceBytes, tooLarge,
+} from './catalog-source.js';
 import { Shares } from './workers.js';
 
 /** The loaded catalog (a wasm `Engine`), or null before the first load. */
 let engine = null;
 /** What the JS scorer reads: `engine.tokenData()`, copied once per load. */
 let tokenData = null;
-/** `{ ids, names, categories }` of the loaded catalog, for search and labelling. */
-let labels = null;
-/** Lowercased "name\nid" per product, built on the first search of a catalog. */
-let searchKeys = null;
 /** Whether initThreadPool ran: without it, `parallel` must not be asked for. */
 let hasPool = false;
 /** The wasm module's JS glue, once INIT imported it; its `Engine` class below. */
@@ -41,6 +40,8 @@ let testHooks = false;
 let catalogSource = null;
 /** Counts the catalogs loaded, so the Workers mode's workers know when theirs is stale. */
 let catalogGeneration = 0;
+/** The server's error codes for a catalog it cannot take: Compare skips Server then. */
+const CANNOT_TAKE = new Set(['too-large', 'over_memory_budget']);
 /** The Workers mode's share-nothing workers (workers.js), started on its first run. */
 const shares = new Shares();
 
@@ -87,29 +88,33 @@ const handlers = {
     };
   },
 
-  async [Request.LOAD_CATALOG]({ url, file }) {
+  async [Request.LOAD_CATALOG]({ url, file }, progress) {
     const t0 = performance.now();
-    // Files and HTTP bodies go to the core as bytes: one copy, and a file that is not
-    // UTF-8 text gets its own message instead of a JSON error about U+FFFD.
-    let bytes;
+    // A URL's body is fetched whole (and kept); a file is read a chunk at a time as the
+    // core parses it. Either way the core gets bytes, so that a file that is not UTF-8
+    // text gets its own message instead of a JSON error about U+FFFD.
+    let from;
     if (url !== undefined) {
-      bytes = await fetchCatalog(url);
+      from = await fetchCatalog(url);
     } else {
       // Checked here too, not only on the page: nothing over the limit is read.
       if (file.size > MAX_CATALOG_BYTES) throw new Error(tooLarge(file.size));
-      bytes = new Uint8Array(await file.arrayBuffer());
+      from = file;
     }
-    const readMs = performance.now() - t0;
-    const info = replaceEngine(() => Engine.fromBytes(bytes), { readMs, bytes: bytes.length });
+    const readMs = url !== undefined ? performance.now() - t0 : 0;
+    const total = url !== undefined ? from.length : file.size;
+    const read = chunkReader(from, ({ done }) => progress({ phase: 'parsing', done, total, unit: 'bytes' }));
+    const info = replaceEngine(() => Engine.fromReader(read), { readMs, bytes: total }, progress);
     // A URL's bytes are kept (a file can be read again): the Workers mode's workers and an
     // upload to the server need them later, when the URL's host may be gone.
-    catalogSource = url !== undefined ? { url, bytes } : { file };
+    catalogSource = url !== undefined ? { url, bytes: from } : { file };
     catalogGeneration++;
     return info;
   },
 
-  async [Request.GENERATE]({ n, seed, skew = 0 }) {
-    const info = replaceEngine(() => Engine.generate(n, seed, skew), { readMs: 0, bytes: 0 });
+  async [Request.GENERATE]({ n, seed, skew = 0 }, progress) {
+    const report = (done) => progress({ phase: done < n ? 'generating' : 'indexing', done, total: n, unit: 'products' });
+    const info = replaceEngine(() => Engine.generate(n, seed, skew, report), { readMs: 0, bytes: 0 }, progress);
     catalogSource = { generate: { n, seed, skew } };
     catalogGeneration++;
     return info;
@@ -162,10 +167,25 @@ const handlers = {
       runners.workers = () => shares.score({ target: id, iterations, top }, split, tokenData.idOrder);
     }
     let onServer = null;
+    let serverWarm = false;
     if (modes.includes('server')) {
       if (!server?.base) throw new Error('Server mode needs the server, and the page found none');
-      onServer = await serverRun(server, { product: id, iterations, top }, (upload) => progress({ done, total, upload }));
-      runners.server = onServer.run;
+      try {
+        onServer = await serverRun(server, { product: id, iterations, top }, (upload) => progress({ done, total, upload }));
+        runners.server = onServer.run;
+        // In a Compare the server's warm-up comes first: a catalog it cannot take (over
+        // its upload limit or its whole memory budget) skips Server, and the other
+        // modes run and are compared without it.
+        if (modes.length > 1) {
+          await runners.server();
+          serverWarm = true;
+        }
+      } catch (e) {
+        if (modes.length === 1 || !CANNOT_TAKE.has(e.code)) throw e;
+        skipped.server = e.message;
+        modes = modes.filter((mode) => mode !== 'server');
+        onServer = null;
+      }
     }
     for (const mode of modes) {
       if (!runners[mode]) throw new Error(`unknown mode ${mode}`);
@@ -174,7 +194,7 @@ const handlers = {
     // One untimed warm-up per mode: compiles and warms caches and the pool's threads (and
     // the connection to the server).
     for (const mode of modes) {
-      await runners[mode]();
+      if (!(mode === 'server' && serverWarm)) await runners[mode]();
       progress({ done: ++done, total, mode });
     }
     const results = Object.fromEntries(modes.map((mode) => [mode, { timesMs: [], phases: [], items: [] }]));
@@ -275,7 +295,9 @@ const handlers = {
  * and `server` (pool threads and kernel). A catalog the server evicted meanwhile is
  * uploaded again, and only the request after that is timed.
  */
-async function serverRun({ base, defaultSha, catalogId: known }, query, onUpload) {
+async function serverRun({
+  base, defaultSha, catalogId: known, maxUpload,
+}, query, onUpload) {
   const source = catalogSource;
   const makeKnown = async () => {
     if (source.generate) {
@@ -286,7 +308,7 @@ async function serverRun({ base, defaultSha, catalogId: known }, query, onUpload
     // The server's own catalog (the bundled one, when it serves this page) needs no upload.
     if (defaultSha && defaultSha === await sha256Hex(bytes)) return 'default';
     onUpload({ sent: 0, total: bytes.length });
-    return upload(base, bytes, onUpload);
+    return upload(base, bytes, onUpload, maxUpload);
   };
   let catalogId = known ?? await makeKnown();
   const run = async () => {
@@ -311,11 +333,6 @@ async function serverRun({ base, defaultSha, catalogId: known }, query, onUpload
   return { run, catalogId: () => catalogId };
 }
 
-/** The bytes of a catalog loaded from a URL (kept) or a file (read again). */
-async function sourceBytes(source) {
-  return source.bytes ?? new Uint8Array(await source.file.arrayBuffer());
-}
-
 function requireTestHooks() {
   if (!testHooks) throw new Error('test hooks are not enabled');
 }
@@ -323,11 +340,6 @@ function requireTestHooks() {
 /** Current size of the instance's memory in bytes (it only grows). */
 function memoryBytes() {
   return memory ? memory.buffer.byteLength : 0;
-}
-
-function tooLarge(bytes) {
-  return `it is ${bytes.toLocaleString('en-US')} bytes; catalogs are limited to 64 MiB ` +
-    `(${MAX_CATALOG_BYTES.toLocaleString('en-US')} bytes), so it was not read`;
 }
 
 function requireCatalog() {
@@ -342,51 +354,34 @@ function requireProduct(id) {
   return index;
 }
 
-/** `{ index, id, name, category }` of the product at `index`. */
+/** `{ index, id, name, category }` of the product at `index`, from the wasm catalog. */
 function product(index) {
-  return { index, id: labels.ids[index], name: labels.names[index], category: labels.categories[index] };
+  return engine.product(index);
 }
 
 /** Adds the identifier, name and category to recommendJs's items, as the wasm has them. */
 function labelled(out) {
   for (const item of out.items) {
-    item.id = labels.ids[item.index];
-    item.name = labels.names[item.index];
-    item.category = labels.categories[item.index];
+    const { id, name, category } = engine.product(item.index);
+    Object.assign(item, { id, name, category });
   }
   return out;
 }
 
-async function fetchCatalog(url) {
-  let response;
-  try {
-    response = await fetch(url);
-  } catch (e) {
-    throw new Error(`could not fetch ${url}: ${e.message} (is it reachable, and same-origin or CORS-enabled?)`);
-  }
-  if (!response.ok) throw new Error(`could not fetch ${url}: HTTP ${response.status} ${response.statusText}`);
-  // A body the server says is too large is refused before it is read.
-  const length = Number(response.headers.get('Content-Length'));
-  if (length > MAX_CATALOG_BYTES) {
-    response.body?.cancel();
-    throw new Error(`${url}: ${tooLarge(length)}`);
-  }
-  return new Uint8Array(await response.arrayBuffer());
-}
-
 /**
- * Builds a new Engine with `make`, exports what the JS scorer and the search need, frees
- * the old one, and reports the new catalog. On an error the old catalog stays loaded.
+ * Builds a new Engine with `make`, exports what the JS scorer needs, frees the old one,
+ * and reports the new catalog: its size, the time of each phase, and what its tables
+ * hold (`catalogMemory`, bytes by part). On an error the old catalog stays loaded.
+ * `progress` is told when the export starts.
  */
-function replaceEngine(make, { readMs, bytes }) {
+function replaceEngine(make, { readMs, bytes }, progress) {
   const t0 = performance.now();
   const next = make(); // throws with the core's message on a bad catalog
   const t1 = performance.now();
   let nextTokens;
-  let nextLabels;
   try {
+    progress({ phase: 'preparing', done: 0, total: next.count });
     nextTokens = next.tokenData();
-    nextLabels = next.labels();
   } catch (e) {
     // After a trap the instance is unusable (and `next` still marked as borrowed, so
     // free() would throw and hide the trap); otherwise give the memory back.
@@ -397,33 +392,15 @@ function replaceEngine(make, { readMs, bytes }) {
   engine?.free();
   engine = next;
   tokenData = nextTokens;
-  labels = nextLabels;
-  searchKeys = null;
   return {
     count: engine.count, readMs, parseMs: t1 - t0, exportMs: t2 - t1, bytes, first: product(0),
-    memoryBytes: memoryBytes(),
+    memoryBytes: memoryBytes(), catalogMemory: engine.memory(),
   };
 }
 
+/** Products whose name or identifier holds every word of `query` (the core's search). */
 function search(query, limit) {
-  const { ids, names } = labels;
-  if (!searchKeys) searchKeys = names.map((name, i) => `${name}\n${ids[i]}`.toLowerCase());
-  const wanted = query.trim().toLowerCase();
-  const terms = wanted.split(/\s+/).filter(Boolean);
-  // Three buckets, each kept to `limit`: exact identifier, name prefix, any other match.
-  const exact = [];
-  const prefix = [];
-  const other = [];
-  let total = 0;
-  for (let i = 0; i < searchKeys.length; i++) {
-    const key = searchKeys[i];
-    if (!terms.every((term) => key.includes(term))) continue;
-    total++;
-    const bucket = ids[i].toLowerCase() === wanted ? exact : key.startsWith(wanted) ? prefix : other;
-    if (bucket.length < limit) bucket.push(i);
-  }
-  const matches = [...exact, ...prefix, ...other].slice(0, limit).map(product);
-  return { matches, total };
+  return engine.search(query, limit);
 }
 
 /**

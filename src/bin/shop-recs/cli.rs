@@ -267,6 +267,29 @@ fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// This process's peak resident memory so far (Linux's `VmHWM`), or `None` where the
+/// system does not say.
+pub(crate) fn peak_resident_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+/// `memory: catalog tables X MiB (N bytes per product), peak resident Y MiB`.
+pub(crate) fn memory_line(catalog: &Catalog) -> String {
+    let mib = |bytes: f64| bytes / (1024.0 * 1024.0);
+    let tables = catalog.memory().total as f64;
+    let peak = peak_resident_bytes()
+        .map(|bytes| format!(", peak resident {:.0} MiB", mib(bytes as f64)))
+        .unwrap_or_default();
+    format!(
+        "memory: catalog tables {:.0} MiB ({:.0} bytes per product){peak}\n",
+        mib(tables),
+        tables / catalog.len() as f64
+    )
+}
+
 /// Reads and parses a catalog file, refusing one over the size limit before reading it.
 pub(crate) fn load_catalog(path: &Path) -> Result<Catalog, CliError> {
     load_catalog_file(path).map_err(CliError::File)

@@ -38,6 +38,10 @@ pub struct ServeArgs {
     /// evicted to stay under it.
     #[arg(long, value_name = "BYTES", default_value_t = 1 << 30)]
     catalog_memory: usize,
+    /// Largest catalog upload (POST /catalogs), in bytes; raise it (up to the core's
+    /// 1 GiB) to take larger catalogs.
+    #[arg(long, value_name = "BYTES", default_value_t = server::DEFAULT_MAX_UPLOAD_BYTES)]
+    max_upload: usize,
     /// Seconds a request may take before it is answered 504 and its job is stopped.
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]
     request_timeout: u64,
@@ -66,6 +70,7 @@ impl ServeArgs {
             threads: self.threads,
             max_inflight: self.max_inflight,
             catalog_memory: self.catalog_memory,
+            max_upload_bytes: self.max_upload,
             request_timeout_s: self.request_timeout,
             isolation: !self.no_isolation,
             log_format: if self.log_format == "json" {

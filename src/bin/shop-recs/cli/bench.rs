@@ -187,6 +187,8 @@ pub(super) fn bench(args: BenchArgs) -> Result<String, CliError> {
             "every_thread_ms": args.ceiling.then_some(&every_thread_ms),
             "rankings_equal": true,
             "ranking": ranking,
+            "peak_resident_bytes": peak_resident_bytes(),
+            "catalog_bytes": catalog.memory(),
         });
         return Ok(format!("{report:#}\n"));
     }
@@ -237,6 +239,7 @@ pub(super) fn bench(args: BenchArgs) -> Result<String, CliError> {
     }
     out.push_str("rankings: identical in every run\n");
     out.push_str(&ranking_table(&ranking));
+    out.push_str(&memory_line(&catalog));
     Ok(out)
 }
 

@@ -94,6 +94,8 @@ pub(super) fn recommend(args: RecommendArgs) -> Result<String, CliError> {
             "timings_ms": { "load": load, "score": score, "sort": sort, "total": total },
             "recommendations": ranking,
             "timeline": args.timeline.as_ref().map(|path| path.display().to_string()),
+            "peak_resident_bytes": peak_resident_bytes(),
+            "catalog_bytes": catalog.memory(),
         });
         return Ok(format!("{report:#}\n"));
     }
@@ -113,6 +115,7 @@ pub(super) fn recommend(args: RecommendArgs) -> Result<String, CliError> {
          total {total:.2} ms\n"
     ));
     out.push_str(timeline.as_deref().unwrap_or_default());
+    out.push_str(&memory_line(&catalog));
     Ok(out)
 }
 
