@@ -44,4 +44,4 @@ if ! diff <(ranking "$work/file.json") <(ranking "$work/bench.json"); then
   exit 1
 fi
 echo "rankings: the file's ranking is bench --generate $n's, id for id and score for score:"
-ranking "$work/file.json" | head -3
+ranking "$work/file.json" | sed -n 1,3p

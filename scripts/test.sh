@@ -9,13 +9,18 @@
 #   4. the catalog parser fuzzed for 30 s (scripts/fuzz.sh --seconds 30, libFuzzer);
 #   5. the release build (scripts/build.sh: trunk build --release, the single-thread
 #      fallback module, and the native binary), then the server's contract: Schemathesis
-#      against a running `shop-recs serve` and its /openapi.json (scripts/contract.sh);
+#      against a running `shop-recs serve` and its /openapi.json (scripts/contract.sh),
+#      and a million products through the CLI (scripts/million.sh: a 400 MB file from
+#      `generate` ranks as `bench --generate 1000000`);
 #   6. end-to-end tests against dist/, served by `shop-recs serve` with the isolation
 #      headers and without them (fallback build, service worker), once per engine, each
 #      its own tier with its own summary (tests/e2e/engines.mjs): Chromium (Playwright),
 #      Firefox ESR (geckodriver), WebKitGTK as shipped (no SharedArrayBuffer: the
 #      single-thread build) and WebKitGTK with SharedArrayBuffer (the threaded build).
 #      A test an engine cannot run is reported as skipped, with the reason in its name.
+#      Last, a million products in Chromium (tests/e2e-million/): Compare completes with
+#      identical rankings on a static host and under `shop-recs serve` (Server skipped with
+#      its reason), within the 640 MiB of wasm memory, and Cancel stops the load.
 # Every tier runs even when an earlier one failed, so one run shows everything.
 #
 #   scripts/test.sh          the default tiers above: no test asserts a timing
@@ -97,7 +102,11 @@ else
   tier "fuzz: the catalog parser for 30 s (scripts/fuzz.sh --seconds 30)" scripts/fuzz.sh --seconds 30
   if tier "release build: scripts/build.sh" scripts/build.sh; then
     tier "the server's contract: Schemathesis against /openapi.json (scripts/contract.sh)" scripts/contract.sh
+    tier "a million products through the CLI: generate, recommend --catalog, bench (scripts/million.sh)" \
+      scripts/million.sh
     e2e_tiers
+    tier "a million products in Chromium: Compare on a static host and under shop-recs serve" \
+      env E2E_ENGINE=chromium node --test --test-concurrency=1 tests/e2e-million/
   else
     failed+=("the contract and end-to-end tests: not run, the release build failed")
   fi

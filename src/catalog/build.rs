@@ -78,6 +78,19 @@ impl Hasher for Fnv {
     }
 }
 
+/// What one product takes in the catalog's tables, about: [`CatalogBuilder::with_capacity`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PerProduct {
+    /// Identifier and name bytes.
+    pub label_bytes: usize,
+    /// Distinct description word bytes.
+    pub word_bytes: usize,
+    /// Distinct description words.
+    pub words: usize,
+    /// Distinct attribute words.
+    pub attributes: usize,
+}
+
 /// An offset into one of the catalog's tables; past 4 GiB the catalog is refused.
 fn offset(length: usize) -> Result<u32, CatalogError> {
     u32::try_from(length).map_err(|_| CatalogError::TooLarge {
@@ -87,22 +100,24 @@ fn offset(length: usize) -> Result<u32, CatalogError> {
 }
 
 impl CatalogBuilder {
-    /// A builder that reserves room for `products` products of about `bytes_each` bytes
-    /// of description words each (the generator knows both; a good guess saves the
-    /// tables from growing by doubling, which briefly needs two copies).
-    pub fn with_capacity(products: usize, bytes_each: usize) -> CatalogBuilder {
+    /// A builder that reserves room for `products` products of about `each`'s sizes (the
+    /// generator knows both). A table that outgrows its room grows by doubling, which
+    /// briefly holds the old and the new copy: at a million products that costs hundreds
+    /// of megabytes of peak memory, so a good estimate errs on the large side; what is
+    /// left over is given back by [`CatalogBuilder::finish`].
+    pub fn with_capacity(products: usize, each: PerProduct) -> CatalogBuilder {
         let mut builder = CatalogBuilder::default();
         let c = &mut builder.catalog;
         let products = products.min(MAX_PRODUCTS);
-        c.labels.reserve(products * 48);
-        c.label_ends.reserve(2 * products + 1);
-        c.category.reserve(products);
-        c.text_bytes.reserve(products * bytes_each);
-        c.text_ends.reserve(products * (bytes_each / 6 + 1));
-        c.byte_starts.reserve(products + 1);
-        c.end_starts.reserve(products + 1);
-        c.attribute_ids.reserve(products * 8);
-        c.attribute_starts.reserve(products + 1);
+        c.labels.reserve_exact(products * each.label_bytes);
+        c.label_ends.reserve_exact(2 * products + 1);
+        c.category.reserve_exact(products);
+        c.text_bytes.reserve_exact(products * each.word_bytes);
+        c.text_ends.reserve_exact(products * each.words);
+        c.byte_starts.reserve_exact(products + 1);
+        c.end_starts.reserve_exact(products + 1);
+        c.attribute_ids.reserve_exact(products * each.attributes);
+        c.attribute_starts.reserve_exact(products + 1);
         builder
     }
 

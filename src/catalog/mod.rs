@@ -22,7 +22,7 @@ mod search;
 
 use serde::Serialize;
 
-pub use build::CatalogBuilder;
+pub use build::{CatalogBuilder, PerProduct};
 pub use error::CatalogError;
 pub use flat::FlatTokens;
 pub use parse::{

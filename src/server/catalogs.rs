@@ -134,19 +134,17 @@ pub async fn upload(
     if length.is_some_and(|length| length > limit as u64) {
         return Err(ApiError::too_large(length, limit));
     }
-    let bytes = axum::body::to_bytes(body, limit)
-        .await
-        .map_err(|e| {
-            if is_length_limit(&e) {
-                ApiError::too_large(None, limit)
-            } else {
-                ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    "unreadable_body",
-                    format!("cannot read the body: {e}"),
-                )
-            }
-        })?;
+    let bytes = axum::body::to_bytes(body, limit).await.map_err(|e| {
+        if is_length_limit(&e) {
+            ApiError::too_large(None, limit)
+        } else {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "unreadable_body",
+                format!("cannot read the body: {e}"),
+            )
+        }
+    })?;
     let job_state = Arc::clone(&state);
     let (status, answer) = run_job(&state.slots, move |_| {
         let id = sha256_hex(&bytes);

@@ -86,7 +86,7 @@ test('a million under shop-recs serve with a small catalog budget: Server is ski
   }
 });
 
-test('the load of a million products reports its progress as it goes', async () => {
+test('the load of a million products reports its progress as it goes, and Cancel stops it', async () => {
   const { page, context, assertClean } = await openPage(browser, `${statics.url}?generate=1000000&mode=serial`);
   // The status line names the phase and how far it is while the catalog is generated.
   const seen = await page.waitForFunction(() => {
@@ -98,7 +98,11 @@ test('the load of a million products reports its progress as it goes', async () 
   assert.match(text, /^Generating .*: [\d,]+ of 1,000,000 products \(\d+%\)… \(Cancel stops it\)$/, text);
   assert.ok(Number(done) < 1_000_000, `a partial figure: ${done}`);
   assert.equal(await page.locator('[data-testid=cancel]').isHidden(), false, 'Cancel is offered');
+  await page.click('[data-testid=cancel]');
   await waitForState(page, 'ready', DONE_WITHIN_MS);
+  assert.equal(await page.locator('[data-testid=catalog-count]').getAttribute('data-value'), '40',
+    'the load stopped, and the bundled catalog was loaded instead');
+  assert.match(await page.locator('[data-testid=notices]').textContent(), /Could not load 1,000,000 generated products: cancelled by the user\. Loaded the bundled catalog instead\./);
   assertClean();
   await context.close();
   assert.equal(ENGINE.name, 'chromium');

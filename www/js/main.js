@@ -31,7 +31,7 @@ import {
   $, TEST_HOOKS, initial, page, runtime,
 } from './state.js';
 import {
-  addNotice, setMode, setSession, setState, setStatus, showError, task,
+  addNotice, cancellably, setMode, setSession, setState, setStatus, showError, task,
 } from './ui.js';
 
 async function start() {
@@ -79,14 +79,18 @@ async function start() {
 
   setStatus(`Loading ${describeSource(initial.source)}…`);
   let source = initial.source;
+  // Cancel stops the first load too (a million products take seconds): the bundled
+  // catalog is loaded instead, as after a failure.
+  const firstLoad = (from) => cancellably('loading', (signal) => loadInto(page.client, from, signal))
+    .finally(() => setSession('idle'));
   try {
-    page.catalog = await loadInto(page.client, source);
+    page.catalog = await firstLoad(source);
   } catch (e) {
     if (source.kind === 'url' && source.url === DEFAULT_CATALOG) {
       showError(`Could not load ${describeSource(source)}: ${e.message}`);
       return;
     }
-    if (e.fatal) await startWorker(page.settings.threads);
+    if (e.fatal || e.stopped) await startWorker(page.settings.threads);
     addNotice(source.kind === 'generate' ? 'generate' : 'catalog',
       `Could not load ${describeSource(source)}: ${e.message}. Loaded the bundled catalog instead.`);
     source = { kind: 'url', url: DEFAULT_CATALOG };
