@@ -178,6 +178,7 @@ mod tests {
         assert_eq!(word_set("b a B c a"), ["a", "b", "c"]);
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
     proptest::proptest! {
         /// Both paths (all-ASCII texts, and texts with any character) against the plain
         /// rule, and the sort by prefix keys against a plain sort of the words.

@@ -234,7 +234,8 @@ fn search_health_and_info() {
     assert_eq!(info["pool_threads"], 1);
     assert_eq!(info["max_inflight"], 3);
     assert_eq!(info["catalog"]["products"], 40);
-    assert_eq!(info["limits"]["max_catalog_bytes"], 64 * 1024 * 1024);
+    assert_eq!(info["limits"]["max_catalog_bytes"], 1024 * 1024 * 1024);
+    assert_eq!(info["limits"]["max_upload_bytes"], 64 * 1024 * 1024);
     assert!(info["cores"].as_u64().expect("cores") >= 1);
 }
 
@@ -302,8 +303,9 @@ fn generated_catalogs_are_made_on_first_use() {
 
 #[test]
 fn least_recently_used_catalogs_are_evicted_under_a_small_budget() {
-    // Two generated catalogs of 200 fit in 400 KB; a third evicts the least recently used.
-    let server = Server::start(&["--catalog-memory", "400000"]);
+    // Two generated catalogs of 200 (about 82 KB each) fit in 200 KB; a third evicts the
+    // least recently used.
+    let server = Server::start(&["--catalog-memory", "200000"]);
     for n in [200, 201] {
         assert_eq!(
             server
@@ -327,7 +329,7 @@ fn least_recently_used_catalogs_are_evicted_under_a_small_budget() {
     );
     let info = server.get("/info").json();
     assert!(
-        info["stored_catalogs"]["bytes"].as_u64().expect("bytes") <= 400_000,
+        info["stored_catalogs"]["bytes"].as_u64().expect("bytes") <= 200_000,
         "{info}"
     );
     // An uploaded catalog is evicted the same way and then answers 404 with a way out.
@@ -482,6 +484,14 @@ fn bodies_over_64_mib_are_refused_with_413() {
     );
     assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
     assert!(answer.contains("\"too_large\""), "{answer}");
+    assert!(
+        answer.contains("the body is 64 MiB; the server takes catalogs of up to 64 MiB (67108864 bytes, --max-upload)"),
+        "{answer}"
+    );
+    assert!(
+        answer.contains("\"needed_bytes\":67108865") && answer.contains("\"limit_bytes\":67108864"),
+        "{answer}"
+    );
 
     // Without a Content-Length (chunked), once the streamed body passes the limit.
     let size = 64 * 1024 * 1024 + 1;
@@ -695,4 +705,43 @@ fn start_up_errors_are_one_line_and_exit_1() {
 
     let message = fails_to_start(&["--dist", dist, "--port", "0", "--threads", "0"]);
     assert!(message.contains("--threads"), "{message}");
+}
+
+#[test]
+fn the_upload_limit_can_be_raised_and_sizes_read_as_people_read_them() {
+    // A server that takes at most 1,000 bytes: the bundled catalog (about 9 KB) is refused,
+    // with both sizes exact for programs.
+    let small = Server::start(&["--max-upload", "1000"]);
+    let reply = small.post_json("/catalogs", BUNDLED.as_bytes());
+    let (code, message) = reply.error(413);
+    assert_eq!(code, "too_large");
+    assert!(
+        message.contains("up to 1000 bytes (1000 bytes, --max-upload)"),
+        "{message}"
+    );
+    assert_eq!(reply.json()["error"]["limit_bytes"], 1000);
+    assert_eq!(reply.json()["error"]["needed_bytes"], BUNDLED.len());
+    assert_eq!(
+        small.get("/info").json()["limits"]["max_upload_bytes"],
+        1000
+    );
+
+    // A generated catalog larger than the whole catalog budget: 507, readable and exact.
+    let tight = Server::start(&["--catalog-memory", "50000"]);
+    let reply = tight.get("/catalogs/generated-1000-1/products?limit=1");
+    let (code, message) = reply.error(507);
+    assert_eq!(code, "over_memory_budget");
+    assert!(
+        message.contains(
+            "KiB of memory; the server's whole catalog budget is 48.83 KiB (--catalog-memory)"
+        ),
+        "{message}"
+    );
+    assert_eq!(reply.json()["error"]["limit_bytes"], 50_000);
+    assert!(
+        reply.json()["error"]["needed_bytes"]
+            .as_u64()
+            .expect("needed")
+            > 50_000
+    );
 }

@@ -46,7 +46,7 @@ fn catalog_errors_carry_their_location() {
 
 #[wasm_bindgen_test]
 fn the_token_data_has_the_layout_the_js_scorer_reads() {
-    let engine = Engine::generate(40, 3, None).expect("generated");
+    let engine = Engine::generate(40, 3, None, None).expect("generated");
     assert_eq!(engine.count(), 40);
     let data = engine.token_data().expect("token data");
     assert_eq!(field(&data, "count").as_f64(), Some(40.0));
@@ -78,7 +78,7 @@ fn the_token_data_has_the_layout_the_js_scorer_reads() {
 
 #[wasm_bindgen_test]
 fn a_serial_run_ranks_and_a_bad_query_is_refused_with_the_core_message() {
-    let engine = Engine::generate(50, 4, None).expect("generated");
+    let engine = Engine::generate(50, 4, None, None).expect("generated");
     let target = engine.id_at(0).expect("a product");
     assert_eq!(engine.index_of(&target), Some(0));
     let out: Object = engine
@@ -103,7 +103,7 @@ fn a_serial_run_ranks_and_a_bad_query_is_refused_with_the_core_message() {
 /// of the shares' top Ks is the serial run's best; a bad share or skew is refused.
 #[wasm_bindgen_test]
 fn shares_cover_the_candidates_and_bad_shares_and_skews_are_refused() {
-    let engine = Engine::generate(60, 4, Some(10)).expect("a skewed catalog");
+    let engine = Engine::generate(60, 4, Some(10), None).expect("a skewed catalog");
     let target = engine.id_at(7).expect("a product");
     let serial: Object = engine
         .recommend(&target, 40, 3, false)
@@ -141,7 +141,7 @@ fn shares_cover_the_candidates_and_bad_shares_and_skews_are_refused() {
         panic!("worker 3 of 3 must be refused");
     };
     assert!(message(error).contains("worker 3 does not exist"));
-    let Err(error) = Engine::generate(10, 1, Some(26)) else {
+    let Err(error) = Engine::generate(10, 1, Some(26), None) else {
         panic!("a skew over 25 must be refused");
     };
     assert!(message(error).contains("skew must be"));
@@ -152,7 +152,7 @@ fn shares_cover_the_candidates_and_bad_shares_and_skews_are_refused() {
 #[cfg(not(feature = "threads"))]
 #[wasm_bindgen_test]
 fn the_single_thread_build_refuses_a_parallel_run() {
-    let engine = Engine::generate(20, 1, None).expect("generated");
+    let engine = Engine::generate(20, 1, None, None).expect("generated");
     let target = engine.id_at(0).expect("a product");
     let Err(error) = engine.recommend(&target, 10, 3, true) else {
         panic!("a parallel run must be refused without a pool");
@@ -164,10 +164,112 @@ fn the_single_thread_build_refuses_a_parallel_run() {
 #[cfg(not(feature = "threads"))]
 #[wasm_bindgen_test]
 fn the_single_thread_build_refuses_a_timeline() {
-    let engine = Engine::generate(20, 1, None).expect("generated");
+    let engine = Engine::generate(20, 1, None, None).expect("generated");
     let target = engine.id_at(0).expect("a product");
     let Err(error) = engine.timeline(&target, 10, 3) else {
         panic!("a timeline must be refused without a pool");
     };
     assert!(message(error).contains("parallel runs need the threaded wasm build"));
+}
+
+/// `read(max)` over `bytes`, at most `step` bytes a call, as the page's worker hands a
+/// file over (a chunk at a time).
+fn reader(
+    bytes: Vec<u8>,
+    step: usize,
+) -> wasm_bindgen::closure::Closure<dyn FnMut(f64) -> js_sys::Uint8Array> {
+    let mut at = 0;
+    wasm_bindgen::closure::Closure::new(move |max: f64| {
+        let end = (at + step.min(max as usize)).min(bytes.len());
+        let chunk = js_sys::Uint8Array::from(&bytes[at..end]);
+        at = end;
+        chunk
+    })
+}
+
+/// A catalog read a few bytes at a time is the catalog of the whole bytes, errors
+/// included; the products and the search answer from the catalog's own strings; the
+/// tables' memory is reported part by part; progress is reported while generating.
+#[wasm_bindgen_test]
+fn a_catalog_read_in_chunks_is_the_catalog_of_its_bytes() {
+    let text = r#"{"products": [{"slug": "café-1", "name": "Crème", "description": "Brûlée rouge", "category": "food"},
+                   {"slug": "b", "description": "rouge"}]}"#;
+    let read = reader(text.as_bytes().to_vec(), 3);
+    let streamed = Engine::from_reader(read.as_ref().unchecked_ref::<js_sys::Function>().clone())
+        .expect("a valid catalog");
+    let whole = Engine::from_bytes(text.as_bytes()).expect("a valid catalog");
+    assert_eq!(streamed.count(), 2);
+    for index in 0..2 {
+        let (a, b) = (
+            streamed.product(index).expect("a product"),
+            whole.product(index).expect("a product"),
+        );
+        assert_eq!(
+            js_sys::JSON::stringify(&a).ok(),
+            js_sys::JSON::stringify(&b).ok()
+        );
+    }
+    let first: Object = streamed
+        .product(0)
+        .expect("a product")
+        .dyn_into()
+        .expect("an object");
+    assert_eq!(field(&first, "id").as_string().as_deref(), Some("café-1"));
+    assert_eq!(
+        field(&first, "category").as_string().as_deref(),
+        Some("food")
+    );
+    assert!(
+        field(
+            &streamed
+                .product(1)
+                .expect("a product")
+                .dyn_into()
+                .expect("an object"),
+            "category"
+        )
+        .is_null()
+    );
+    assert!(streamed.product(2).expect("past the end").is_undefined());
+    let found: Object = streamed
+        .search("crème", 5)
+        .expect("a search")
+        .dyn_into()
+        .expect("an object");
+    assert_eq!(field(&found, "total").as_f64(), Some(1.0));
+    let memory: Object = streamed
+        .memory()
+        .expect("memory")
+        .dyn_into()
+        .expect("an object");
+    assert!(field(&memory, "total").as_f64().unwrap_or(0.0) > 0.0);
+
+    let bad = reader(br#"[{"slug": "a", "description": 7}]"#.to_vec(), 2);
+    let Err(error) = Engine::from_reader(bad.as_ref().unchecked_ref::<js_sys::Function>().clone())
+    else {
+        panic!("a bad catalog must be refused");
+    };
+    assert_eq!(
+        message(error),
+        "[0].description: expected a string, found a number"
+    );
+
+    let reports = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let seen = std::rc::Rc::clone(&reports);
+    let progress = wasm_bindgen::closure::Closure::<dyn FnMut(f64)>::new(move |done: f64| {
+        seen.borrow_mut().push(done)
+    });
+    Engine::generate(
+        120_000,
+        1,
+        None,
+        Some(
+            progress
+                .as_ref()
+                .unchecked_ref::<js_sys::Function>()
+                .clone(),
+        ),
+    )
+    .expect("generated");
+    assert_eq!(*reports.borrow(), [50_000.0, 100_000.0, 120_000.0]);
 }

@@ -89,7 +89,7 @@ async fn the_timeline_records_every_candidate_on_the_pool() {
     let field = |object: &JsValue, key: &str| {
         Reflect::get(object, &JsValue::from_str(key)).expect("a field")
     };
-    let engine = Engine::generate(2000, 5, None).expect("generated");
+    let engine = Engine::generate(2000, 5, None, None).expect("generated");
     let target = engine.id_at(3).expect("a product");
     let mut shared = false;
     let mut timeline = JsValue::UNDEFINED;

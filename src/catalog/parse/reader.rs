@@ -95,6 +95,8 @@ struct Tracked<R> {
     source: R,
     limit: usize,
     chunk: Vec<u8>,
+    /// Where the source writes each read, before it joins `chunk`.
+    scratch: Box<[u8]>,
     /// `chunk[at..]` is not yet handed to serde_json.
     at: usize,
     /// The absolute offset of `chunk[0]` in the source.
@@ -119,6 +121,7 @@ impl<R: Read> Tracked<R> {
             source,
             limit,
             chunk: Vec::with_capacity(CHUNK + 4),
+            scratch: vec![0; CHUNK].into_boxed_slice(),
             at: 0,
             base: 0,
             unchecked: 0,
@@ -157,19 +160,14 @@ impl<R: Read> Tracked<R> {
         self.at -= keep;
         self.unchecked -= keep;
         loop {
-            let start = self.chunk.len();
-            self.chunk.resize(start + CHUNK, 0);
             let read = loop {
-                match self.source.read(&mut self.chunk[start..]) {
+                match self.source.read(&mut self.scratch) {
                     Ok(read) => break read,
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                    Err(e) => {
-                        self.chunk.truncate(start);
-                        return Err(self.stop(ReadError::Read(e)));
-                    }
+                    Err(e) => return Err(self.stop(ReadError::Read(e))),
                 }
             };
-            self.chunk.truncate(start + read);
+            self.chunk.extend_from_slice(&self.scratch[..read]);
             self.ended = read == 0;
             // The first three bytes decide whether there is a byte order mark.
             if self.started || self.ended || self.chunk.len() >= 3 {
