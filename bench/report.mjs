@@ -11,6 +11,7 @@ import {
 import { peerSections, summaryExtra, summaryExtraHeader } from './report-peers.mjs';
 import { serverGoals, serverSection } from './report-server.mjs';
 import { gridWorkersSection, poolOrWorkersSection } from './report-workers.mjs';
+import { millionSection } from './report-million.mjs';
 
 export {
   fmtInt, fmtMs, fmtX, table,
@@ -524,6 +525,7 @@ function render(results) {
   if (results.server) md.push(...serverSection(results.server));
   if (results.poolOrWorkers) md.push(...poolOrWorkersSection(results.poolOrWorkers));
   md.push(...gridWorkersSection(results.cells, results.hw));
+  if (results.million) md.push(...millionSection(results.million));
   md.push('## Once per report');
   md.push('');
   const med = (key) => median(startup.map((s) => s[key]));

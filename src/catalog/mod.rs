@@ -440,4 +440,78 @@ mod tests {
         assert_eq!(catalog.index_of("b"), Some(1));
         assert_eq!(catalog.index_of("B"), None);
     }
+
+    #[test]
+    fn the_first_problem_in_catalog_order_is_reported() {
+        let long = "x".repeat(MAX_IDENTIFIER_BYTES + 1);
+        // A repeat before an over-long field: the repeat.
+        let err =
+            Catalog::from_products(vec![product("a", ""), product("a", ""), product(&long, "")])
+                .unwrap_err();
+        assert!(
+            matches!(err, CatalogError::DuplicateIdentifier { second: 1, .. }),
+            "{err:?}"
+        );
+        // An over-long field before a repeat: the field, even though the repeat's first use
+        // came earlier.
+        let err =
+            Catalog::from_products(vec![product("a", ""), product(&long, ""), product("a", "")])
+                .unwrap_err();
+        assert!(
+            matches!(err, CatalogError::FieldTooLong { index: 1, .. }),
+            "{err:?}"
+        );
+        // Three uses: the first two are named.
+        let err = Catalog::from_products(vec![
+            product("b", ""),
+            product("a", ""),
+            product("a", ""),
+            product("a", ""),
+        ])
+        .unwrap_err();
+        assert_eq!(
+            err,
+            CatalogError::DuplicateIdentifier {
+                id: "a".into(),
+                first: 1,
+                second: 2
+            }
+        );
+    }
+
+    #[test]
+    fn the_tables_keep_what_display_and_scoring_read_and_say_what_they_cost() {
+        let products: Vec<Product> = (0..50)
+            .map(|k| Product {
+                category: (k % 3 != 0).then(|| format!("c{}", k % 4)),
+                ..product(&format!("id-{}", (k * 17) % 50), &format!("word{k} shared"))
+            })
+            .collect();
+        let catalog = Catalog::from_products(products.clone()).unwrap();
+        for (index, p) in products.iter().enumerate() {
+            let shown = catalog.product(index);
+            assert_eq!((shown.id, shown.name), (p.id.as_str(), p.name.as_str()));
+            assert_eq!(shown.category, p.category.as_deref());
+            assert_eq!(catalog.index_of(&p.id), Some(index));
+            // The rank is the identifier's place in byte order.
+            let before = products
+                .iter()
+                .filter(|q| q.id.as_bytes() < p.id.as_bytes())
+                .count();
+            assert_eq!(catalog.id_rank(index) as usize, before);
+        }
+        assert_eq!(catalog.index_of("id-"), None);
+        assert_eq!(catalog.index_of("id-99"), None);
+        let memory = catalog.memory();
+        let parts = memory.labels
+            + memory.label_offsets
+            + memory.categories
+            + memory.id_order
+            + memory.words
+            + memory.word_offsets
+            + memory.attributes;
+        assert_eq!(memory.total, parts);
+        assert!(memory.labels >= products.iter().map(|p| p.id.len() + p.name.len()).sum());
+        assert!(catalog.heap_bytes() > memory.total);
+    }
 }

@@ -133,6 +133,7 @@ export function renderCatalog(info, source) {
   parts.push(`prepared for JS in ${fmtMs(info.exportMs)} ms`);
   $('catalog-detail').textContent = parts.join(' · ');
   $('catalog-detail').dataset.parseMs = String(info.parseMs);
+  $('catalog-detail').dataset.exportMs = String(info.exportMs);
 }
 
 /**

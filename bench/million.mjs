@@ -1,0 +1,132 @@
+// "A million products": per phase (generate, parse, prepare for JS, score, top K) and per
+// mode, time and memory at 200,000 and 1,000,000 products, native (the CLI) and in the
+// browser (the page in headless Chromium, served by `shop-recs serve`), with the
+// catalog's bytes per product by part. Stores them as `million` in bench/results.json and
+// renders bench/REPORT.md again (its section: bench/report-million.mjs).
+//
+//   node bench/million.mjs [--sizes 200000,1000000] [--runs 3]
+//
+// Needs the release build (scripts/build.sh). Figures only: nothing here is a test.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launchBrowser, openPage, startServer } from '../scripts/browser.mjs';
+import { renderPlot } from './plot.mjs';
+import { writeReport } from './report.mjs';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = join(ROOT, 'target', 'release', 'shop-recs');
+const ITERATIONS = 10;
+const MODES = ['serial', 'parallel', 'js', 'workers'];
+
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const at = args.indexOf(name);
+  return at >= 0 ? args[at + 1] : fallback;
+};
+const sizes = option('--sizes', '200000,1000000').split(',').map(Number);
+const runs = Number(option('--runs', '3'));
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+function cli(argv) {
+  const started = performance.now();
+  const out = execFileSync(BIN, argv, { maxBuffer: 1 << 26 }).toString();
+  return { ms: performance.now() - started, out };
+}
+
+/** The CLI: generate a file, load it, and bench the generated catalog. */
+function native(n, dir) {
+  const file = join(dir, `catalog-${n}.json`);
+  const started = performance.now();
+  execFileSync('sh', ['-c', `"${BIN}" generate --n ${n} > "${file}"`]);
+  const generateMs = performance.now() - started;
+  const fileBytes = statSync(file).size;
+  const loaded = JSON.parse(cli(['recommend', '--catalog', file, '--iterations', String(ITERATIONS), '--json']).out);
+  const bench = JSON.parse(cli(['bench', '--generate', String(n), '--iterations', String(ITERATIONS),
+    '--runs', String(runs), '--json']).out);
+  rmSync(file);
+  return {
+    generateToFileMs: generateMs,
+    fileBytes,
+    loadFileMs: loaded.timings_ms.load,
+    loadPeakBytes: loaded.peak_resident_bytes,
+    benchPeakBytes: bench.peak_resident_bytes,
+    catalogBytes: bench.catalog_bytes,
+    serialMs: bench.serial_ms.median,
+    parallelMs: bench.parallel_ms.median,
+    sortMs: loaded.timings_ms.sort,
+    threads: bench.threads,
+  };
+}
+
+/** The page: Compare at `n`, every mode's median and top K, the load's phases, memory. */
+async function browserRun(browser, base, n) {
+  const url = `${base}?generate=${n}&mode=compare&iterations=${ITERATIONS}&runs=${runs}&threads=2&autorun=1`;
+  const { page, context } = await openPage(browser, url);
+  try {
+    await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state), null, { timeout: 900_000 });
+    if (await page.evaluate(() => document.body.dataset.state) === 'error') {
+      throw new Error(`n=${n}: ${await page.locator('[data-testid=error]').textContent()}`);
+    }
+    const identical = await page.locator('[data-testid=identical]').getAttribute('data-value');
+    if (identical !== 'true') throw new Error(`n=${n}: the modes ranked differently`);
+    const detail = page.locator('#catalog-detail');
+    const env = page.locator('[data-testid=env]');
+    const out = {
+      generateMs: Number(await detail.getAttribute('data-parse-ms')),
+      prepareMs: Number(await detail.getAttribute('data-export-ms')),
+      wasmMemoryBytes: Number(await env.getAttribute('data-wasm-memory-bytes')),
+      workersMemoryBytes: Number(await env.getAttribute('data-workers-memory-bytes')),
+      bytesPerProduct: Number(await env.getAttribute('data-bytes-per-product')),
+      modes: {},
+    };
+    for (const mode of MODES) {
+      const row = page.locator(`[data-testid=time-${mode}]`);
+      const phases = JSON.parse(await row.getAttribute('data-phases-ms'));
+      out.modes[mode] = {
+        medianMs: Number(await row.getAttribute('data-median-ms')),
+        scoreMs: median(phases.map((p) => p.scoreMs)),
+        rankMs: median(phases.map((p) => p.rankMs)),
+      };
+    }
+    return out;
+  } finally {
+    await context.close();
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'shop-recs-million-'));
+const server = await startServer({});
+const browser = await launchBrowser();
+try {
+  const cells = [];
+  for (const n of sizes) {
+    process.stderr.write(`n = ${n}: native…\n`);
+    const nativeFigures = native(n, dir);
+    process.stderr.write(`n = ${n}: browser…\n`);
+    cells.push({ n, native: nativeFigures, browser: await browserRun(browser, server.url, n) });
+  }
+  const results = {
+    date: new Date().toISOString().slice(0, 10),
+    cores: (await import('node:os')).cpus().length,
+    iterations: ITERATIONS,
+    runs,
+    cells,
+  };
+  const bench = join(ROOT, 'bench');
+  const all = JSON.parse(readFileSync(join(bench, 'results.json'), 'utf8'));
+  all.million = results;
+  writeReport(all, bench, renderPlot);
+  process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+} finally {
+  await browser.close();
+  await server.close();
+  rmSync(dir, { recursive: true, force: true });
+}
