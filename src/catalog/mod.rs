@@ -20,6 +20,7 @@ mod flat;
 mod parse;
 mod search;
 
+use rayon::slice::ParallelSliceMut;
 use serde::Serialize;
 
 pub use build::{CatalogBuilder, PerProduct};
@@ -217,8 +218,9 @@ impl Catalog {
     /// Sorts the identifiers once: the lookup by identifier and the ranking's tie-break.
     fn index_identifiers(&mut self) {
         let mut by_id: Vec<u32> = (0..self.len as u32).collect();
-        // Equal identifiers (an error, reported next) sort by index.
-        by_id.sort_unstable_by(|&a, &b| {
+        // Equal identifiers (an error, reported next) sort by index. On the current rayon
+        // pool: a million identifiers take about a second on one thread.
+        by_id.par_sort_unstable_by(|&a, &b| {
             self.id_bytes(a as usize)
                 .cmp(self.id_bytes(b as usize))
                 .then(a.cmp(&b))

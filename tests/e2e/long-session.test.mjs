@@ -138,11 +138,13 @@ test('loading 10 catalogs one after another does not grow the wasm memory withou
     console.log(`load ${k + 1}: ${what} products (${count}): wasm memory ${mib(bytes)}`);
   }
   // The memory holds the new catalog while the old one is freed, so it levels off at
-  // about two catalogs; it must not keep climbing with every load.
+  // about two catalogs; it must not keep climbing with every load. The allocator's
+  // fragmentation may add a few MiB once (10% or 4 MiB); a catalog kept by mistake would
+  // add its own size (8 to 9 MiB here) at every load.
   const early = Math.max(...figures.slice(0, 4));
   const late = Math.max(...figures.slice(4));
   console.log(`10 loads: at most ${mib(early)} over loads 1-4, at most ${mib(late)} over loads 5-10`);
-  assert.ok(late <= early * 1.1, `memory keeps growing: ${figures.map(mib).join(', ')}`);
+  assert.ok(late <= Math.max(early * 1.1, early + 4 * 1024 * 1024), `memory keeps growing: ${figures.map(mib).join(', ')}`);
   // And the last catalog still runs.
   await run(page, 120_000);
   assert.equal(await page.locator('[data-testid=identical]').getAttribute('data-value'), 'true');

@@ -95,7 +95,7 @@ test('Compare includes the server: identical rankings, the ratio and the break-e
 
 test('a catalog from a file is uploaded once, scored, and uploaded again after the server evicted it', async () => {
   // A server of its own, with room for about one small catalog, so that the test can evict.
-  const own = await startServer({ args: ['--catalog-memory', '2000000'] });
+  const own = await startServer({ args: ['--catalog-memory', '600000'] });
   try {
     const products = Array.from({ length: 300 }, (_, k) => ({
       id: `item-${k}`, name: `Item ${k % 17} ${k % 5 ? 'red' : 'blue'}`, category: `c${k % 4}`,
@@ -118,7 +118,7 @@ test('a catalog from a file is uploaded once, scored, and uploaded again after t
     const stored = async () => (await (await fetch(new URL('info', own.url))).json()).stored_catalogs;
     assert.equal((await stored()).count, 1, 'uploaded once, not once per run');
 
-    // Evict it: two generated catalogs of about 1.3 MB each overfill the 2 MB budget.
+    // Evict it: two generated catalogs of about 410 KB each overfill the 600 KB budget.
     for (const n of [1000, 1001]) {
       const r = await fetch(new URL(`catalogs/generated-${n}-1/products?limit=1`, own.url));
       assert.equal(r.status, 200);

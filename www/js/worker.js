@@ -48,6 +48,15 @@ const shares = new Shares();
 // Two builds of the same source (scripts/build.sh), imported on demand because loading
 // the threaded one's glue is harmless but instantiating it without cross-origin
 // isolation is not (its memory is a SharedArrayBuffer). The page picks (protocol.js).
+/**
+ * The most each build's memory can grow to, in MiB: the threaded build's shared memory
+ * declares 1 GiB (.cargo/config.toml, --max-memory), the single-thread build's memory
+ * wasm32's 4 GiB.
+ */
+const MEMORY_LIMIT_MIB = { threaded: 1024, 'single-thread': 4096 };
+/** The build INIT started: 'threaded' or 'single-thread'. */
+let build = null;
+
 const BUILDS = {
   threaded: '../shop-recs.js',
   'single-thread': '../single-thread/shop-recs.js',
@@ -59,9 +68,12 @@ const handlers = {
     return { nestedWorkers: typeof Worker === 'function' };
   },
 
-  async [Request.INIT]({ build, threads, panicChannel, testHooks: enableTestHooks }) {
+  async [Request.INIT]({
+    build: asked, threads, panicChannel, testHooks: enableTestHooks,
+  }) {
     if (wasm) throw new Error('the wasm module is already started in this worker');
-    if (!Object.hasOwn(BUILDS, build)) throw new Error(`unknown wasm build ${build}`);
+    if (!Object.hasOwn(BUILDS, asked)) throw new Error(`unknown wasm build ${asked}`);
+    build = asked;
     if (threads > 0 && build !== 'threaded') throw new Error('only the threaded build has a rayon pool');
     const t0 = performance.now();
     const module = await import(BUILDS[build]);
@@ -407,7 +419,7 @@ function search(query, limit) {
  * What to tell the user about a trap. A panic (built with panic = abort) ends in an
  * `unreachable` trap with no text, so its message is read from the instance, which kept
  * it. A trap without a panic is most often an allocation that failed: Rust aborts then,
- * printing nothing, once the memory cannot grow past wasm32's 4 GiB.
+ * printing nothing, once the memory cannot grow past its maximum (MEMORY_LIMIT_MIB).
  */
 function trapMessage(error) {
   let panic;
@@ -419,7 +431,7 @@ function trapMessage(error) {
   if (panic) return `the wasm instance panicked: ${panic} (${error.message})`;
   const mib = (memoryBytes() / (1024 * 1024)).toFixed(0);
   return `the wasm instance aborted (${error.message}) without a panic message, as it does when it runs out of memory: ` +
-    `its memory had grown to ${Number(mib).toLocaleString('en-US')} MiB, and a wasm32 memory stops at 4,096 MiB`;
+    `its memory had grown to ${Number(mib).toLocaleString('en-US')} MiB, and this build's memory stops at ${MEMORY_LIMIT_MIB[build].toLocaleString('en-US')} MiB`;
 }
 
 // A Content-Security-Policy that blocks something here (the wasm compile, the pool's
