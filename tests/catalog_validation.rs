@@ -484,3 +484,32 @@ fn json_escapes_are_decoded_in_keys_and_values() {
     assert_eq!(load(text).product(0).id, "café");
     assert_eq!(read(text)[0].description, "Line one\nline \"two\"");
 }
+
+/// A syntax error far into a long text (past the streamed parser's window of recent
+/// bytes), on one long line and after many lines, with characters of 2 to 4 bytes before
+/// it: the streamed column is the whole text's, in characters.
+#[test]
+fn an_error_deep_in_a_long_text_has_the_same_line_and_column_streamed() {
+    let product = |k: usize| {
+        format!(
+            r#"{{"slug": "p{k}", "name": "Crème brûlée 東京 𝄞 {k}", "description": "ü é {k}"}}"#
+        )
+    };
+    for separator in [", ", ",\n"] {
+        let products: Vec<String> = (0..12_000).map(product).collect();
+        // A missing value after the last comma: an error at the very end.
+        let text = format!("[{}{separator}]", products.join(separator));
+        assert!(text.len() > 1_000_000, "{} bytes", text.len());
+        let whole = parse_catalog(&text).unwrap_err();
+        assert!(
+            matches!(whole, CatalogError::InvalidJson { .. }),
+            "{whole:?}"
+        );
+        assert_eq!(streamed(&text).unwrap_err(), whole, "a few bytes a read");
+        let read = parse_catalog_reader(text.as_bytes(), MAX_CATALOG_BYTES);
+        assert!(
+            matches!(&read, Err(ReadError::Catalog(e)) if *e == whole),
+            "whole reads: {read:?}"
+        );
+    }
+}

@@ -1,11 +1,12 @@
 //! Parsing a catalog as its bytes are read: a file of hundreds of megabytes never sits in
 //! memory whole, as bytes or as one string.
 //!
-//! serde_json reads from an [`io::Read`] one byte at a time; [`Tracked`] sits between it
-//! and the source and does what [`super::parse_catalog_bytes`] does on a whole text:
-//! it skips a leading byte order mark, refuses more than the byte limit, checks that the
-//! bytes are UTF-8 (naming the first bad byte), and counts the characters of the line
-//! being read, so that a syntax error's column is in characters as editors count them.
+//! serde_json reads from an [`io::Read`] one byte at a time, through std's `BufReader`
+//! (whose one-byte reads are a pop from its buffer). Under it, [`Tracked`] does what
+//! [`super::parse_catalog_bytes`] does on a whole text: it skips a leading byte order
+//! mark, refuses more than the byte limit, checks that the bytes are UTF-8 (naming the
+//! first bad byte), and keeps the last few hundred kilobytes it handed out, so that a
+//! syntax error's column can be counted in characters, as editors count them.
 
 use std::io::{self, Read};
 
@@ -15,8 +16,10 @@ use super::top::TopLevel;
 use super::{CatalogBuilder, Failure};
 use crate::catalog::{Catalog, CatalogError, MAX_PRODUCTS};
 
-/// Bytes read from the source at a time.
-const CHUNK: usize = 256 * 1024;
+/// serde_json's buffer: bytes read from the source at a time.
+const BUFFER: usize = 64 * 1024;
+/// Bytes handed out that are kept for an error's column: more than the buffer holds.
+const WINDOW: usize = 4 * BUFFER;
 
 /// Parses and validates a catalog from `source`, reading it in chunks as it goes: the
 /// same catalog and the same errors as [`super::parse_catalog_bytes`] on the same bytes,
@@ -41,7 +44,8 @@ pub fn parse_catalog_reader<R: Read>(source: R, limit: usize) -> Result<Catalog,
     let failure = Failure::default();
     let mut builder = CatalogBuilder::default();
     let parsed = {
-        let mut json = serde_json::Deserializer::from_reader(&mut tracked);
+        let buffered = io::BufReader::with_capacity(BUFFER, &mut tracked);
+        let mut json = serde_json::Deserializer::from_reader(buffered);
         TopLevel {
             failure: &failure,
             limit: MAX_PRODUCTS,
@@ -87,30 +91,25 @@ impl std::error::Error for ReadError {
 }
 
 /// The source, with the checks of a whole text made on the bytes as they pass.
-///
-/// serde_json asks for one byte at a time, so handing a byte out is a copy and two
-/// increments; the line and column are worked out from the buffer only when an error
-/// needs them.
 struct Tracked<R> {
     source: R,
     limit: usize,
-    chunk: Vec<u8>,
-    /// Where the source writes each read, before it joins `chunk`.
-    scratch: Box<[u8]>,
-    /// `chunk[at..]` is not yet handed to serde_json.
-    at: usize,
-    /// The absolute offset of `chunk[0]` in the source.
-    base: usize,
-    /// `chunk[unchecked..]` is not yet known to be UTF-8 (at most a cut character,
-    /// between two reads).
-    unchecked: usize,
-    /// True once the source has ended.
-    ended: bool,
-    /// True once the start was checked for a byte order mark.
+    /// The absolute offset of the next byte to hand out (a byte order mark counted).
+    offset: usize,
+    /// The first bytes, read ahead to look for a byte order mark, and how many of them
+    /// were handed out.
+    head: Vec<u8>,
+    head_at: usize,
     started: bool,
-    /// Bytes and characters of the current line that lie before `chunk[0]`.
-    line_bytes: usize,
-    line_chars: usize,
+    /// A character cut by the end of the last read, and its absolute offset.
+    pending: Vec<u8>,
+    pending_at: usize,
+    /// The bytes last handed out (at most `2 * WINDOW`), and, at `window[0]`, the line
+    /// (1-based) and the bytes and characters of that line before it.
+    window: Vec<u8>,
+    window_line: usize,
+    window_line_bytes: usize,
+    window_line_chars: usize,
     /// Set when the bytes themselves stopped the parse.
     stopped: Option<ReadError>,
 }
@@ -120,15 +119,16 @@ impl<R: Read> Tracked<R> {
         Tracked {
             source,
             limit,
-            chunk: Vec::with_capacity(CHUNK + 4),
-            scratch: vec![0; CHUNK].into_boxed_slice(),
-            at: 0,
-            base: 0,
-            unchecked: 0,
-            ended: false,
+            offset: 0,
+            head: Vec::new(),
+            head_at: 0,
             started: false,
-            line_bytes: 0,
-            line_chars: 0,
+            pending: Vec::new(),
+            pending_at: 0,
+            window: Vec::with_capacity(2 * WINDOW + BUFFER),
+            window_line: 1,
+            window_line_bytes: 0,
+            window_line_chars: 0,
             stopped: None,
         }
     }
@@ -139,85 +139,123 @@ impl<R: Read> Tracked<R> {
         io::Error::other("the catalog's bytes stopped the parse")
     }
 
-    /// The line counters after `bytes`, which follow what they counted.
-    fn count_line(&self, bytes: &[u8]) -> (usize, usize) {
-        let chars = |bytes: &[u8]| bytes.iter().filter(|&&b| !is_continuation(b)).count();
-        match bytes.iter().rposition(|&b| b == b'\n') {
-            Some(newline) => (bytes.len() - newline - 1, chars(&bytes[newline + 1..])),
-            None => (
-                self.line_bytes + bytes.len(),
-                self.line_chars + chars(bytes),
-            ),
+    /// One read of the source, retried when interrupted.
+    fn read_source(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        loop {
+            match self.source.read(out) {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(self.stop(ReadError::Read(e))),
+                Ok(read) => return Ok(read),
+            }
         }
     }
 
-    /// Reads the next chunk after what is left of this one, and checks it.
-    fn refill(&mut self) -> io::Result<()> {
-        let keep = self.at.min(self.unchecked);
-        (self.line_bytes, self.line_chars) = self.count_line(&self.chunk[..keep]);
-        self.chunk.drain(..keep);
-        self.base += keep;
-        self.at -= keep;
-        self.unchecked -= keep;
-        loop {
-            let read = loop {
-                match self.source.read(&mut self.scratch) {
-                    Ok(read) => break read,
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                    Err(e) => return Err(self.stop(ReadError::Read(e))),
-                }
-            };
-            self.chunk.extend_from_slice(&self.scratch[..read]);
-            self.ended = read == 0;
-            // The first three bytes decide whether there is a byte order mark.
-            if self.started || self.ended || self.chunk.len() >= 3 {
+    /// Reads the first three bytes (fewer at the end) and skips a byte order mark.
+    fn start(&mut self) -> io::Result<()> {
+        self.started = true;
+        let mut head = [0u8; 3];
+        let mut filled = 0;
+        while filled < head.len() {
+            let read = self.read_source(&mut head[filled..])?;
+            if read == 0 {
                 break;
             }
+            filled += read;
         }
-        let total = self.base + self.chunk.len();
-        if total > self.limit {
-            return Err(self.stop(ReadError::Catalog(CatalogError::TooLarge {
-                bytes: total,
-                limit: self.limit,
-            })));
+        if head[..filled] == *"\u{feff}".as_bytes() {
+            // Not JSON, and not counted in the first line's columns.
+            self.offset = 3;
+        } else {
+            self.head = head[..filled].to_vec();
         }
-        if !self.started {
-            self.started = true;
-            if self.chunk.starts_with("\u{feff}".as_bytes()) {
-                // Not JSON, not counted in the first line's columns.
-                self.at = 3;
-                self.chunk.drain(..3);
-                self.at = 0;
-                self.base = 3;
-                self.unchecked = 0;
+        Ok(())
+    }
+
+    /// Checks that `bytes`, at absolute offset `at`, continue valid UTF-8; a character
+    /// cut at their end waits in `pending` for the next read.
+    fn check_text(&mut self, bytes: &[u8], at: usize) -> Result<(), CatalogError> {
+        let (mut rest, mut rest_at) = (bytes, at);
+        if !self.pending.is_empty() {
+            let width = match self.pending[0] {
+                0xc0..=0xdf => 2,
+                0xe0..=0xef => 3,
+                _ => 4,
+            };
+            let take = (width - self.pending.len()).min(rest.len());
+            self.pending.extend_from_slice(&rest[..take]);
+            (rest, rest_at) = (&rest[take..], rest_at + take);
+            if self.pending.len() < width {
+                return Ok(());
             }
+            if std::str::from_utf8(&self.pending).is_err() {
+                return Err(CatalogError::NotText {
+                    offset: self.pending_at,
+                });
+            }
+            self.pending.clear();
         }
-        match std::str::from_utf8(&self.chunk[self.unchecked..]) {
-            Ok(_) => {
-                self.unchecked = self.chunk.len();
+        match std::str::from_utf8(rest) {
+            Ok(_) => Ok(()),
+            Err(e) if e.error_len().is_none() => {
+                self.pending = rest[e.valid_up_to()..].to_vec();
+                self.pending_at = rest_at + e.valid_up_to();
                 Ok(())
             }
-            // A character cut by the chunk's end: checked again with the next chunk.
-            Err(e) if e.error_len().is_none() && !self.ended => {
-                self.unchecked += e.valid_up_to();
-                Ok(())
-            }
-            Err(e) => {
-                let offset = self.base + self.unchecked + e.valid_up_to();
-                Err(self.stop(ReadError::Catalog(CatalogError::NotText { offset })))
-            }
+            Err(e) => Err(CatalogError::NotText {
+                offset: rest_at + e.valid_up_to(),
+            }),
         }
     }
 
-    /// The syntax error, with its column counted in characters.
+    /// Keeps `bytes` in the window, dropping its older half when it is full.
+    fn remember(&mut self, bytes: &[u8]) {
+        self.window.extend_from_slice(bytes);
+        if self.window.len() > 2 * WINDOW {
+            let dropped = self.window.len() - WINDOW;
+            let old = &self.window[..dropped];
+            let chars = |bytes: &[u8]| bytes.iter().filter(|&&b| !is_continuation(b)).count();
+            match old.iter().rposition(|&b| b == b'\n') {
+                Some(newline) => {
+                    self.window_line += old.iter().filter(|&&b| b == b'\n').count();
+                    self.window_line_bytes = old.len() - newline - 1;
+                    self.window_line_chars = chars(&old[newline + 1..]);
+                }
+                None => {
+                    self.window_line_bytes += old.len();
+                    self.window_line_chars += chars(old);
+                }
+            }
+            self.window.drain(..dropped);
+        }
+    }
+
+    /// The syntax error, with its column counted in characters: those that start in the
+    /// first `column` bytes of its line (serde_json counts bytes).
     fn invalid_json(&self, error: &serde_json::Error) -> CatalogError {
-        let line = error.line().max(1);
-        // serde_json's column is the bytes of the line it had taken: the characters
-        // that start in those bytes.
-        let (line_bytes, _) = self.count_line(&self.chunk[..self.at]);
-        let back = line_bytes.saturating_sub(error.column()).min(self.at);
-        let (_, line_chars) = self.count_line(&self.chunk[..self.at - back]);
-        super::invalid_json_at(error, line, line_chars.max(1))
+        let (line, column) = (error.line().max(1), error.column());
+        let (mut at_line, mut bytes, mut chars) = (
+            self.window_line,
+            self.window_line_bytes,
+            self.window_line_chars,
+        );
+        for &byte in &self.window {
+            if at_line == line && (bytes >= column || byte == b'\n') {
+                break;
+            }
+            if byte == b'\n' {
+                (at_line, bytes, chars) = (at_line + 1, 0, 0);
+            } else {
+                bytes += 1;
+                chars += usize::from(!is_continuation(byte));
+            }
+        }
+        // Past the window's start only by a fault of this reckoning: then bytes.
+        let chars = if at_line == line && bytes <= column {
+            chars
+        } else {
+            column
+        };
+        super::invalid_json_at(error, line, chars.max(1))
     }
 }
 
@@ -226,20 +264,38 @@ fn is_continuation(byte: u8) -> bool {
 }
 
 impl<R: Read> Read for Tracked<R> {
-    #[inline]
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        if self.at == self.chunk.len() {
-            if self.stopped.is_some() {
-                return Err(io::Error::other("the catalog's bytes stopped the parse"));
-            }
-            if self.ended {
-                return Ok(0);
-            }
-            self.refill()?;
+        if self.stopped.is_some() {
+            return Err(io::Error::other("the catalog's bytes stopped the parse"));
         }
-        let n = out.len().min(self.chunk.len() - self.at);
-        out[..n].copy_from_slice(&self.chunk[self.at..self.at + n]);
-        self.at += n;
-        Ok(n)
+        if !self.started {
+            self.start()?;
+        }
+        let read = if self.head_at < self.head.len() {
+            let n = out.len().min(self.head.len() - self.head_at);
+            out[..n].copy_from_slice(&self.head[self.head_at..self.head_at + n]);
+            self.head_at += n;
+            n
+        } else {
+            self.read_source(out)?
+        };
+        let at = self.offset;
+        self.offset += read;
+        if self.offset > self.limit {
+            let bytes = self.offset;
+            return Err(self.stop(ReadError::Catalog(CatalogError::TooLarge {
+                bytes,
+                limit: self.limit,
+            })));
+        }
+        if read == 0 && !self.pending.is_empty() {
+            let offset = self.pending_at;
+            return Err(self.stop(ReadError::Catalog(CatalogError::NotText { offset })));
+        }
+        if let Err(error) = self.check_text(&out[..read], at) {
+            return Err(self.stop(ReadError::Catalog(error)));
+        }
+        self.remember(&out[..read]);
+        Ok(read)
     }
 }
