@@ -121,11 +121,6 @@ impl CatalogBuilder {
         builder
     }
 
-    /// Products pushed so far.
-    pub fn pushed(&self) -> usize {
-        self.pushed
-    }
-
     /// Checks `product` and appends it to the catalog (see the type's documentation).
     pub fn push(&mut self, product: &Product) {
         let index = self.pushed;

@@ -348,11 +348,6 @@ impl Catalog {
         self.id_rank[index]
     }
 
-    /// Every product's [`Catalog::id_rank`], in catalog order.
-    pub fn id_ranks(&self) -> &[u32] {
-        &self.id_rank
-    }
-
     /// The distinct description words of product `index`.
     pub fn description_words(&self, index: usize) -> TokenSet<'_> {
         let bytes = self.byte_starts[index] as usize..self.byte_starts[index + 1] as usize;
