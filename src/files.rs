@@ -5,7 +5,10 @@ use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use crate::catalog::{Catalog, CatalogError, MAX_CATALOG_BYTES, ReadError, parse_catalog_reader};
+use crate::catalog::{
+    Catalog, CatalogError, MAX_CATALOG_BYTES, Product, ReadError, parse_catalog_reader,
+    parse_products,
+};
 
 /// Why a catalog file could not be loaded; shown as one line naming the file.
 #[derive(Debug)]
@@ -77,6 +80,25 @@ pub fn load_catalog_file_seeing(path: &Path, see: impl FnMut(&[u8])) -> Result<C
             source,
         },
     })
+}
+
+/// The products of the catalog file at `path`, every field as read, after the checks of
+/// [`load_catalog_file`] (the same errors): what `shop-recs import` writes to a database.
+/// The file is read once; its text is kept for the second pass that keeps every field.
+pub fn load_products_file(path: &Path) -> Result<Vec<Product>, FileError> {
+    let mut text = Vec::new();
+    load_catalog_file_seeing(path, |bytes| text.extend_from_slice(bytes))?;
+    let catalog_error = |source| FileError::Catalog {
+        path: path.to_path_buf(),
+        source,
+    };
+    // The reader has checked that the bytes are UTF-8; this cannot fail, but says so if it does.
+    let text = String::from_utf8(text).map_err(|e| {
+        catalog_error(CatalogError::NotText {
+            offset: e.utf8_error().valid_up_to(),
+        })
+    })?;
+    parse_products(&text).map_err(catalog_error)
 }
 
 /// A reader that shows every chunk it reads to `see`.

@@ -13,10 +13,14 @@
 //! - [`generate`]: a deterministic generator of realistic catalogs.
 //!
 //! Beside the core, natively only, the shells' parts that tests drive directly: `server`
-//! (`shop-recs serve`: axum on tokio) and `files` (reading catalog files). They do the
-//! I/O; the modules above never do.
+//! (`shop-recs serve`: axum on tokio), `files` (reading catalog files) and `database`
+//! (the shop's catalog in SQLite or Postgres). They do the I/O; the modules above never do.
 
 pub mod catalog;
+/// The shop's database (SQLite or Postgres through sqlx), native only: `shop-recs import`
+/// writes it, `shop-recs serve --database` reads it.
+#[cfg(not(target_arch = "wasm32"))]
+pub mod database;
 /// Catalog files for the native shells (native only: the core does no I/O).
 #[cfg(not(target_arch = "wasm32"))]
 pub mod files;

@@ -1,0 +1,481 @@
+//! The shop's database: a catalog kept in SQLite (embedded, a file) or Postgres, written by
+//! `shop-recs import` and `PUT`/`DELETE /products/{slug}`, read by `shop-recs serve
+//! --database`.
+//!
+//! One code path for both through sqlx's `Any` driver, with runtime queries in the SQL
+//! both read alike (`$1` parameters, `ON CONFLICT ... DO UPDATE`, `RETURNING`);
+//! tests/database.rs runs every query here against both. The schema is `migrations/`,
+//! applied by [`Database::connect`] (`sqlx::migrate!`).
+//!
+//! Every write bumps `catalog_version` in the same transaction, so a reader that saw the
+//! same version before and after reading the products has one consistent catalog.
+
+use std::fmt;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions, AnyRow};
+use sqlx::{AnyConnection, AnyPool, Connection, Row};
+
+use crate::catalog::{MAX_PRODUCTS, Product};
+
+/// The schema, versioned in the repository (`migrations/`), built into the binary.
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
+
+/// Rows per `INSERT` when importing: 7 parameters each, far under both databases' limits.
+const IMPORT_BATCH: usize = 500;
+
+/// How long a query waits for a connection before the database counts as unreachable.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// How long the first connection may take at start.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Which database a URL names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Sqlite,
+    Postgres,
+}
+
+impl Kind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Sqlite => "sqlite",
+            Kind::Postgres => "postgres",
+        }
+    }
+}
+
+/// Why the database could not be used; shown as one line.
+#[derive(Debug)]
+pub enum DatabaseError {
+    /// The URL names no database shop-recs can use.
+    Url(String),
+    /// The database could not be reached, or refused the connection.
+    Unreachable { kind: Kind, message: String },
+    /// The schema could not be created or brought up to date.
+    Migrate(String),
+    /// A statement failed: the database went away, or refused it.
+    Query(String),
+    /// A row that is not a product (written by other means than shop-recs).
+    BadRow { slug: String, message: String },
+    /// The write would leave a catalog the server cannot use.
+    Refused(String),
+}
+
+impl fmt::Display for DatabaseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DatabaseError::Url(message) | DatabaseError::Refused(message) => {
+                write!(f, "{message}")
+            }
+            DatabaseError::Unreachable { kind, message } => {
+                write!(f, "cannot reach the {} database: {message}", kind.name())
+            }
+            DatabaseError::Migrate(message) => {
+                write!(f, "cannot create the database's tables: {message}")
+            }
+            DatabaseError::Query(message) => write!(f, "the database failed: {message}"),
+            DatabaseError::BadRow { slug, message } => {
+                write!(
+                    f,
+                    "the database's product {slug:?} is not readable: {message}"
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for DatabaseError {}
+
+fn query_error(e: sqlx::Error) -> DatabaseError {
+    DatabaseError::Query(one_line(&e.to_string()))
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Imported {
+    /// Products in the file.
+    pub products: usize,
+    /// Of those, how many were new, and how many replaced a product of the same id.
+    pub added: usize,
+    pub updated: usize,
+    /// Products removed first (`--replace`).
+    pub removed: usize,
+    /// The catalog version after the import.
+    pub version: i64,
+}
+
+/// A product written through [`Database::put`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Written {
+    /// Whether the product is new (else it replaced one of the same id).
+    pub created: bool,
+    pub version: i64,
+}
+
+/// `URL` as sqlx reads it, and its kind: `sqlite://FILE` (created if missing),
+/// `postgres://...` or `postgresql://...`, or a bare path (a SQLite file).
+pub fn parse_url(url: &str) -> Result<(Kind, String), DatabaseError> {
+    let sqlite = |url: String| {
+        // Created if missing, unless the URL says otherwise (`mode=ro`, `mode=rw`).
+        if url.contains("mode=") || url.contains(":memory:") {
+            (Kind::Sqlite, url)
+        } else if url.contains('?') {
+            (Kind::Sqlite, format!("{url}&mode=rwc"))
+        } else {
+            (Kind::Sqlite, format!("{url}?mode=rwc"))
+        }
+    };
+    if url.starts_with("sqlite:") {
+        Ok(sqlite(url.to_string()))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok((Kind::Postgres, url.to_string()))
+    } else if let Some((scheme, _)) = url.split_once("://") {
+        Err(DatabaseError::Url(format!(
+            "--database {scheme}://...: not a database shop-recs can use; give \
+             sqlite://FILE (or a file's path) or postgres://USER@HOST:PORT/DATABASE"
+        )))
+    } else if url.is_empty() {
+        Err(DatabaseError::Url("--database is empty".into()))
+    } else {
+        Ok(sqlite(format!("sqlite://{url}")))
+    }
+}
+
+/// Why `product` cannot be stored as it is, if it cannot: Postgres keeps no NUL character
+/// (U+0000) in text, which JSON allows. Checked before any write, for both databases.
+pub fn unstorable(product: &Product) -> Option<String> {
+    let texts = [&product.id, &product.name, &product.description]
+        .into_iter()
+        .chain(&product.category)
+        .chain(&product.tags);
+    texts.into_iter().any(|text| text.contains('\0')).then(|| {
+        "a text field holds a NUL character (\\u0000), which a database cannot store in text"
+            .to_string()
+    })
+}
+
+/// A connection pool to the shop's database, its schema up to date.
+#[derive(Clone)]
+pub struct Database {
+    pool: AnyPool,
+    kind: Kind,
+}
+
+impl Database {
+    /// Connects to `url` (see [`parse_url`]) and applies the migrations. The first
+    /// connection is made alone, so that its error says why (refused, unknown host,
+    /// password), where a pool would say only that it timed out.
+    pub async fn connect(url: &str) -> Result<Database, DatabaseError> {
+        sqlx::any::install_default_drivers();
+        let (kind, url) = parse_url(url)?;
+        let options: AnyConnectOptions = url
+            .parse()
+            .map_err(|e: sqlx::Error| DatabaseError::Url(one_line(&e.to_string())))?;
+        let unreachable = |message: String| DatabaseError::Unreachable { kind, message };
+        let first = tokio::time::timeout(CONNECT_TIMEOUT, AnyConnection::connect_with(&options))
+            .await
+            .map_err(|_| unreachable(format!("no answer in {} s", CONNECT_TIMEOUT.as_secs())))?
+            .map_err(|e| unreachable(one_line(&e.to_string())))?;
+        let _ = first.close().await;
+        let pool = AnyPoolOptions::new()
+            .max_connections(match kind {
+                // One writer at a time in SQLite anyway; readers share the rest.
+                Kind::Sqlite => 4,
+                Kind::Postgres => 8,
+            })
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .connect_with(options)
+            .await
+            .map_err(|e| unreachable(one_line(&e.to_string())))?;
+        MIGRATOR
+            .run(&pool)
+            .await
+            .map_err(|e| DatabaseError::Migrate(one_line(&e.to_string())))?;
+        Ok(Database { pool, kind })
+    }
+
+    pub fn kind(&self) -> Kind {
+        self.kind
+    }
+
+    /// Whether the database answers a trivial query.
+    pub async fn ping(&self) -> Result<(), DatabaseError> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+            .map_err(query_error)
+    }
+
+    /// The catalog's version: every write bumps it.
+    pub async fn version(&self) -> Result<i64, DatabaseError> {
+        let row = sqlx::query("SELECT version FROM catalog_version WHERE singleton = 1")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(query_error)?;
+        row.try_get(0).map_err(query_error)
+    }
+
+    /// Whether a product with identifier `slug` exists.
+    pub async fn contains(&self, slug: &str) -> Result<bool, DatabaseError> {
+        let row = sqlx::query("SELECT COUNT(*) FROM products WHERE slug = $1")
+            .bind(slug)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(query_error)?;
+        Ok(row.try_get::<i64, _>(0).map_err(query_error)? > 0)
+    }
+
+    /// How many products the catalog holds.
+    pub async fn count(&self) -> Result<usize, DatabaseError> {
+        let mut conn = self.pool.acquire().await.map_err(query_error)?;
+        count(&mut conn).await
+    }
+
+    /// The catalog, in catalog order, with the version it is: the version is read before
+    /// and after the products, and the read is repeated until they agree (a write in
+    /// between bumps it).
+    pub async fn load(&self) -> Result<(i64, Vec<Product>), DatabaseError> {
+        let mut before = self.version().await?;
+        loop {
+            let rows = sqlx::query(
+                "SELECT slug, name, description, category, tags, price FROM products \
+                 ORDER BY position",
+            )
+            .fetch_all(&self.pool)
+            .await
+            .map_err(query_error)?;
+            let after = self.version().await?;
+            if after == before {
+                let products = rows.iter().map(product_of).collect::<Result<_, _>>()?;
+                return Ok((after, products));
+            }
+            before = after;
+        }
+    }
+
+    /// Writes `products` (already checked as a catalog) in one transaction: with
+    /// `replace`, instead of the catalog; otherwise upserted by identifier, new ones after
+    /// the others. A failure leaves the database as it was.
+    pub async fn import(
+        &self,
+        products: &[Product],
+        replace: bool,
+    ) -> Result<Imported, DatabaseError> {
+        let mut tx = self.pool.begin().await.map_err(query_error)?;
+        let removed = if replace {
+            sqlx::query("DELETE FROM products")
+                .execute(&mut *tx)
+                .await
+                .map_err(query_error)?
+                .rows_affected() as usize
+        } else {
+            0
+        };
+        let before = count(&mut tx).await?;
+        let mut next = next_position(&mut tx).await?;
+        for batch in products.chunks(IMPORT_BATCH) {
+            upsert(&mut tx, batch, next).await?;
+            next += batch.len() as i64;
+        }
+        let after = count(&mut tx).await?;
+        if after > MAX_PRODUCTS {
+            return Err(DatabaseError::Refused(format!(
+                "the catalog would hold {after} products; the limit is {MAX_PRODUCTS}"
+            )));
+        }
+        let version = bump(&mut tx).await?;
+        tx.commit().await.map_err(query_error)?;
+        let added = after - before;
+        Ok(Imported {
+            products: products.len(),
+            added,
+            updated: products.len() - added,
+            removed,
+            version,
+        })
+    }
+
+    /// Writes one product (already checked), replacing the one of the same identifier.
+    pub async fn put(&self, product: &Product) -> Result<Written, DatabaseError> {
+        if let Some(why) = unstorable(product) {
+            return Err(DatabaseError::Refused(why));
+        }
+        let mut tx = self.pool.begin().await.map_err(query_error)?;
+        let total = count(&mut tx).await?;
+        let next = next_position(&mut tx).await?;
+        upsert(&mut tx, std::slice::from_ref(product), next).await?;
+        let created = count(&mut tx).await? > total;
+        if created && total >= MAX_PRODUCTS {
+            return Err(DatabaseError::Refused(format!(
+                "the catalog holds {total} products, the limit; delete one first"
+            )));
+        }
+        let version = bump(&mut tx).await?;
+        tx.commit().await.map_err(query_error)?;
+        Ok(Written { created, version })
+    }
+
+    /// Deletes the product `slug`: the new version, or None when there is none such. The
+    /// last product is not deleted (a catalog has at least one).
+    pub async fn delete(&self, slug: &str) -> Result<Option<i64>, DatabaseError> {
+        let mut tx = self.pool.begin().await.map_err(query_error)?;
+        let deleted = sqlx::query("DELETE FROM products WHERE slug = $1")
+            .bind(slug)
+            .execute(&mut *tx)
+            .await
+            .map_err(query_error)?
+            .rows_affected();
+        if deleted == 0 {
+            return Ok(None);
+        }
+        if count(&mut tx).await? == 0 {
+            return Err(DatabaseError::Refused(format!(
+                "{slug:?} is the catalog's last product; a catalog has at least one"
+            )));
+        }
+        let version = bump(&mut tx).await?;
+        tx.commit().await.map_err(query_error)?;
+        Ok(Some(version))
+    }
+}
+
+async fn count(conn: &mut AnyConnection) -> Result<usize, DatabaseError> {
+    let row = sqlx::query("SELECT COUNT(*) FROM products")
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(query_error)?;
+    Ok(row.try_get::<i64, _>(0).map_err(query_error)? as usize)
+}
+
+async fn next_position(conn: &mut AnyConnection) -> Result<i64, DatabaseError> {
+    let row = sqlx::query("SELECT COALESCE(MAX(position) + 1, 0) FROM products")
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(query_error)?;
+    row.try_get(0).map_err(query_error)
+}
+
+async fn bump(conn: &mut AnyConnection) -> Result<i64, DatabaseError> {
+    let row = sqlx::query(
+        "UPDATE catalog_version SET version = version + 1 WHERE singleton = 1 RETURNING version",
+    )
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(query_error)?;
+    row.try_get(0).map_err(query_error)
+}
+
+/// Inserts `batch`, new products at `next`, `next + 1`, ...; a product whose identifier
+/// exists replaces its fields and keeps its place.
+async fn upsert(
+    conn: &mut AnyConnection,
+    batch: &[Product],
+    next: i64,
+) -> Result<(), DatabaseError> {
+    let mut sql = String::from(
+        "INSERT INTO products (slug, name, description, category, tags, price, position) VALUES ",
+    );
+    // An absent price is written as a literal NULL, not a parameter: sqlx 0.8.6's Any
+    // driver declares a NULL f64 as float4 to Postgres, and the statement it caches then
+    // refuses the next price (an 8-byte float8).
+    let mut next_parameter = 0;
+    let mut parameter = || {
+        next_parameter += 1;
+        format!("${next_parameter}")
+    };
+    for (k, product) in batch.iter().enumerate() {
+        if k > 0 {
+            sql.push_str(", ");
+        }
+        let fields: Vec<String> = (0..7)
+            .map(|field| {
+                if field == 5 && product.price.is_none() {
+                    "NULL".to_string()
+                } else {
+                    parameter()
+                }
+            })
+            .collect();
+        sql.push('(');
+        sql.push_str(&fields.join(", "));
+        sql.push(')');
+    }
+    sql.push_str(
+        " ON CONFLICT (slug) DO UPDATE SET name = excluded.name, \
+         description = excluded.description, category = excluded.category, \
+         tags = excluded.tags, price = excluded.price",
+    );
+    let mut query = sqlx::query(&sql);
+    for (k, product) in batch.iter().enumerate() {
+        let tags = serde_json::to_string(&product.tags)
+            .map_err(|e| DatabaseError::Query(e.to_string()))?;
+        query = query
+            .bind(product.id.clone())
+            .bind(product.name.clone())
+            .bind(product.description.clone())
+            .bind(product.category.clone())
+            .bind(tags);
+        if let Some(price) = product.price {
+            query = query.bind(price);
+        }
+        query = query.bind(next + k as i64);
+    }
+    query.execute(&mut *conn).await.map_err(query_error)?;
+    Ok(())
+}
+
+/// One row as a product.
+fn product_of(row: &AnyRow) -> Result<Product, DatabaseError> {
+    let slug: String = row.try_get("slug").map_err(query_error)?;
+    let bad = |message: String| DatabaseError::BadRow {
+        slug: slug.clone(),
+        message,
+    };
+    let tags: String = row.try_get("tags").map_err(query_error)?;
+    let tags: Vec<String> = serde_json::from_str(&tags)
+        .map_err(|e| bad(format!("tags is not a JSON array of strings ({e})")))?;
+    Ok(Product {
+        name: row.try_get("name").map_err(query_error)?,
+        description: row.try_get("description").map_err(query_error)?,
+        category: row.try_get("category").map_err(query_error)?,
+        price: row.try_get("price").map_err(query_error)?,
+        tags,
+        id: slug,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_name_their_database() {
+        assert_eq!(
+            parse_url("sqlite://shop.db").unwrap(),
+            (Kind::Sqlite, "sqlite://shop.db?mode=rwc".into())
+        );
+        assert_eq!(
+            parse_url("shop.db").unwrap(),
+            (Kind::Sqlite, "sqlite://shop.db?mode=rwc".into())
+        );
+        assert_eq!(
+            parse_url("sqlite://shop.db?mode=ro").unwrap().1,
+            "sqlite://shop.db?mode=ro"
+        );
+        assert_eq!(parse_url("postgres://u@h/db").unwrap().0, Kind::Postgres);
+        assert_eq!(parse_url("postgresql://u@h/db").unwrap().0, Kind::Postgres);
+        let err = parse_url("mysql://u@h/db").unwrap_err().to_string();
+        assert!(
+            err.contains("mysql://") && err.contains("sqlite://FILE"),
+            "{err}"
+        );
+        assert!(parse_url("").is_err());
+    }
+}
