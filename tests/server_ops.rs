@@ -33,10 +33,10 @@ fn dist() -> PathBuf {
     dir
 }
 
-fn router(configure: impl FnOnce(&mut Config)) -> Router {
+async fn router(configure: impl FnOnce(&mut Config)) -> Router {
     let mut config = Config::new(dist());
     configure(&mut config);
-    build(&config).expect("the server builds").router
+    build(&config).await.expect("the server builds").router
 }
 
 struct Answer {
@@ -155,7 +155,7 @@ const SCORE: &str =
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn metrics_parse_and_move_as_requests_are_served() {
-    let router = router(|_| {});
+    let router = router(|_| {}).await;
     let before = scrape(&router).await;
     assert_eq!(value(&before, SCORE), 0.0);
     let slug = "velvet-matte-lipstick";
@@ -231,7 +231,8 @@ async fn shed_requests_are_counted() {
     let router = router(|c| {
         c.catalog = OwnCatalog::Generate { n: 3_000, seed: 42 };
         c.max_inflight = Some(1);
-    });
+    })
+    .await;
     let slug = "sports-breathable-durable-football-0";
     let long = {
         let router = router.clone();
@@ -269,7 +270,7 @@ async fn shed_requests_are_counted() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_response_carries_a_request_id() {
-    let router = router(|_| {});
+    let router = router(|_| {}).await;
     let fresh = get(&router, "/healthz").await;
     let id = fresh.id.expect("an id is made when the client sends none");
     assert!(id.len() > 8, "{id}");
@@ -362,7 +363,7 @@ fn the_json_access_log_has_the_id_route_status_latency_and_the_scoring() {
 }
 
 /// The API's paths, each with a request that reaches its handler.
-const API: [(&str, &str, &str); 9] = [
+const API: [(&str, &str, &str); 13] = [
     ("get", "/products", "/products?search=lip"),
     (
         "get",
@@ -380,7 +381,15 @@ const API: [(&str, &str, &str); 9] = [
         "/catalogs/{id}/products/{slug}/recommendations",
         "/catalogs/default/products/velvet-matte-lipstick/recommendations?iterations=20",
     ),
+    ("get", "/products/{slug}", "/products/velvet-matte-lipstick"),
+    ("put", "/products/{slug}", "/products/velvet-matte-lipstick"),
+    (
+        "delete",
+        "/products/{slug}",
+        "/products/velvet-matte-lipstick",
+    ),
     ("get", "/healthz", "/healthz"),
+    ("get", "/readyz", "/readyz"),
     ("get", "/info", "/info"),
     ("get", "/metrics", "/metrics"),
     ("get", "/openapi.json", "/openapi.json"),
@@ -388,7 +397,7 @@ const API: [(&str, &str, &str); 9] = [
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_openapi_document_lists_exactly_the_routes_the_router_serves() {
-    let router = router(|_| {});
+    let router = router(|_| {}).await;
     let answer = get(&router, "/openapi.json").await;
     assert_eq!(answer.status, StatusCode::OK);
     assert!(answer.content_type.starts_with("application/json"));

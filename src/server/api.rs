@@ -5,7 +5,6 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
-use crate::catalog::{MAX_CATALOG_BYTES, MAX_PRODUCTS};
 use crate::rank::{
     DEFAULT_ITERATIONS, DEFAULT_TOP, MAX_ITERATIONS, MAX_TOP, score_until_stopped, top_k,
 };
@@ -15,11 +14,10 @@ use axum::extract::{Path, Query as QueryParams, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-use serde_json::json;
 
 use utoipa::ToSchema;
 
-use super::catalogs::catalog_for;
+use super::catalogs::{catalog_for, catalog_for_target};
 use super::error::ApiError;
 use super::jobs::run_job;
 use super::openapi::{JobErrors, RecommendationParams, SearchParams};
@@ -27,7 +25,7 @@ use super::state::{DEFAULT_CATALOG, Shared};
 
 /// Search results when `limit` is not given, and the most a client may ask for.
 const DEFAULT_SEARCH_LIMIT: usize = 20;
-const MAX_SEARCH_LIMIT: usize = 1000;
+pub(super) const MAX_SEARCH_LIMIT: usize = 1000;
 
 /// Reads the query parameters `allowed` from `params`, rejecting any other name and any
 /// name given twice.
@@ -71,7 +69,7 @@ fn number<T: std::str::FromStr>(
 
 /// A product, as search results and recommendations name it.
 #[derive(Serialize, ToSchema)]
-struct ProductSummary<'a> {
+pub(super) struct ProductSummary<'a> {
     index: usize,
     id: &'a str,
     name: &'a str,
@@ -79,7 +77,7 @@ struct ProductSummary<'a> {
 }
 
 impl<'a> ProductSummary<'a> {
-    fn of(catalog: &'a Catalog, index: usize) -> ProductSummary<'a> {
+    pub(super) fn of(catalog: &'a Catalog, index: usize) -> ProductSummary<'a> {
         let product = catalog.product(index);
         ProductSummary {
             index,
@@ -94,6 +92,9 @@ impl<'a> ProductSummary<'a> {
 #[derive(Serialize, ToSchema)]
 struct Recommendations<'a> {
     catalog: &'a str,
+    /// Under `serve --database`, the default catalog's version this answer was scored on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    catalog_version: Option<i64>,
     target: ProductSummary<'a>,
     /// Candidates scored: every product but the target.
     candidates: usize,
@@ -202,11 +203,7 @@ async fn recommend(
             )));
         }
     };
-    let catalog = catalog_for(&state, &catalog_id).await?;
-    // An unknown target is a 404 before any slot is taken.
-    if catalog.index_of(&query.target).is_none() {
-        return Err(crate::QueryError::UnknownTarget { id: query.target }.into());
-    }
+    let (catalog, catalog_version) = catalog_for_target(&state, &catalog_id, &query.target).await?;
 
     let job_state = Arc::clone(&state);
     let job_catalog = Arc::clone(&catalog);
@@ -257,6 +254,7 @@ async fn recommend(
     );
     let body = Recommendations {
         catalog: &catalog_id,
+        catalog_version,
         target: ProductSummary::of(&catalog, target),
         candidates: catalog.len() - 1,
         items,
@@ -331,7 +329,7 @@ async fn search(
             "limit must be between 1 and {MAX_SEARCH_LIMIT}, got {limit}"
         )));
     }
-    let catalog = catalog_for(&state, &catalog_id).await?;
+    let (catalog, catalog_version) = catalog_for(&state, &catalog_id).await?;
     let query = query.unwrap_or("");
     // A search reads every product's name: cheap next to scoring, but not free on a
     // million products, so it runs off the reactor as well.
@@ -348,6 +346,7 @@ async fn search(
         .collect();
     Ok(Json(SearchAnswer {
         catalog: &catalog_id,
+        catalog_version,
         search: query,
         matches,
         total: found.total,
@@ -360,6 +359,9 @@ async fn search(
 #[derive(Serialize, ToSchema)]
 struct SearchAnswer<'a> {
     catalog: &'a str,
+    /// Under `serve --database`, the default catalog's version searched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    catalog_version: Option<i64>,
     search: &'a str,
     /// At most `limit` matches: an exact identifier first, then names starting with the
     /// query, then the rest in catalog order.
@@ -368,53 +370,6 @@ struct SearchAnswer<'a> {
     total: usize,
     /// How many products the catalog has.
     products: usize,
-}
-
-/// `GET /healthz`: answers at once, whatever the scoring pool is doing.
-#[utoipa::path(
-    get,
-    path = "/healthz",
-    tag = "operations",
-    responses((status = 200, description = "`ok`: the process is alive and answering", body = String, content_type = "text/plain"))
-)]
-pub async fn healthz() -> &'static str {
-    "ok"
-}
-
-/// `GET /info`: what a client needs to know about this server.
-#[utoipa::path(
-    get,
-    path = "/info",
-    tag = "operations",
-    responses((status = 200, description = "name, version, cores, pool_threads, kernel, max_inflight, inflight, \
-        catalog { id, products, sha256 }, stored_catalogs { count, bytes, budget_bytes }, limits", body = Object))
-)]
-pub async fn info(State(state): State<Shared>) -> Json<serde_json::Value> {
-    let (used, stored) = state.store().usage();
-    Json(json!({
-        "name": "shop-recs",
-        "version": env!("CARGO_PKG_VERSION"),
-        "cores": std::thread::available_parallelism().map_or(1, |n| n.get()),
-        "pool_threads": state.pool.current_num_threads(),
-        "kernel": state.kernel.name(),
-        "max_inflight": state.slots.max(),
-        "inflight": state.slots.in_flight(),
-        "catalog": {
-            "id": DEFAULT_CATALOG,
-            "products": state.default_catalog.len(),
-            "sha256": state.default_sha256,
-        },
-        "stored_catalogs": { "count": stored, "bytes": used, "budget_bytes": state.catalog_memory },
-        "limits": {
-            "max_catalog_bytes": MAX_CATALOG_BYTES,
-            "max_upload_bytes": state.max_upload_bytes,
-            "max_products": MAX_PRODUCTS,
-            "max_iterations": MAX_ITERATIONS,
-            "max_top": MAX_TOP,
-            "max_search_limit": MAX_SEARCH_LIMIT,
-            "request_timeout_s": state.request_timeout_s,
-        },
-    }))
 }
 
 #[cfg(test)]

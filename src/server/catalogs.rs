@@ -22,16 +22,44 @@ use super::error::{ApiError, Sizes, readable_bytes};
 use super::jobs::run_job;
 use super::memory::release_freed_memory;
 use super::openapi::{CatalogUpload, ErrorBody};
-use super::state::{DEFAULT_CATALOG, Shared};
+use super::state::{DEFAULT_CATALOG, DefaultCatalog, Shared};
 
-/// The catalog called `id`: the default one, a stored one, or a `generated-{n}-{seed}`
-/// made now (on a blocking thread, under the in-flight limit) and stored.
-pub async fn catalog_for(state: &Shared, id: &str) -> Result<Arc<Catalog>, ApiError> {
+/// A catalog to answer from, and the shop database's version it was read at (for the
+/// default catalog under `--database`).
+pub type Found = (Arc<Catalog>, Option<i64>);
+
+/// [`catalog_for`] for a request about product `slug`, which must be in it (404
+/// otherwise). Under `--database` the product and the version are looked up together.
+pub async fn catalog_for_target(state: &Shared, id: &str, slug: &str) -> Result<Found, ApiError> {
+    let found = match (&state.default, id == DEFAULT_CATALOG) {
+        (DefaultCatalog::Shop(shop), true) => {
+            let current = shop.for_target(slug).await?;
+            (Arc::clone(&current.catalog), Some(current.version))
+        }
+        _ => catalog_for(state, id).await?,
+    };
+    // An unknown target is a 404 before any slot is taken.
+    if found.0.index_of(slug).is_none() {
+        return Err(crate::QueryError::UnknownTarget { id: slug.into() }.into());
+    }
+    Ok(found)
+}
+
+/// The catalog called `id`: the default one (under `--database`, as of the current
+/// version), a stored one, or a `generated-{n}-{seed}` made now (on a blocking thread,
+/// under the in-flight limit) and stored.
+pub async fn catalog_for(state: &Shared, id: &str) -> Result<Found, ApiError> {
     if id == DEFAULT_CATALOG {
-        return Ok(Arc::clone(&state.default_catalog));
+        return match &state.default {
+            DefaultCatalog::Fixed { catalog, .. } => Ok((Arc::clone(catalog), None)),
+            DefaultCatalog::Shop(shop) => {
+                let current = shop.current().await?;
+                Ok((Arc::clone(&current.catalog), Some(current.version)))
+            }
+        };
     }
     if let Some((catalog, _)) = state.store().get(id) {
-        return Ok(catalog);
+        return Ok((catalog, None));
     }
     let Some((n, seed, skew)) = generated_id(id) else {
         return Err(ApiError::unknown_catalog(id));
@@ -53,6 +81,7 @@ pub async fn catalog_for(state: &Shared, id: &str) -> Result<Arc<Catalog>, ApiEr
         stored.map_err(|over| over_budget(over.bytes, over.budget))
     })
     .await?
+    .map(|catalog| (catalog, None))
 }
 
 /// `generated-{n}-{seed}` (uniform) or `generated-{n}-{seed}-{skew}` as `(n, seed, skew)`;

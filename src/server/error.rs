@@ -3,6 +3,7 @@
 //! below the handlers (a 405 from the router, a 413 from the body limit, a 504 from the
 //! timeout) get the same shape from [`json_errors`], so a client parses one format.
 
+use crate::database::DatabaseError;
 use crate::{CatalogError, QueryError};
 use axum::Json;
 use axum::body::Body;
@@ -122,6 +123,31 @@ impl ApiError {
             "invalid_catalog",
             source.to_string(),
         )
+    }
+}
+
+impl From<DatabaseError> for ApiError {
+    fn from(e: DatabaseError) -> ApiError {
+        let message = e.to_string();
+        match e {
+            // Down, restarting, or out of connections: worth trying again shortly.
+            DatabaseError::Unreachable { .. } | DatabaseError::Query(_) => ApiError {
+                retry_after_s: Some(1),
+                ..ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "database_unavailable",
+                    message,
+                )
+            },
+            DatabaseError::Refused(_) => ApiError::new(StatusCode::CONFLICT, "conflict", message),
+            DatabaseError::BadRow { .. } | DatabaseError::Url(_) | DatabaseError::Migrate(_) => {
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "invalid_database",
+                    message,
+                )
+            }
+        }
     }
 }
 

@@ -14,7 +14,10 @@ mod jobs;
 mod memory;
 mod metrics;
 mod openapi;
+mod operations;
+mod products;
 mod request_id;
+mod shop;
 mod site;
 mod state;
 mod store;
@@ -32,8 +35,8 @@ use crate::catalog::MAX_CATALOG_BYTES;
 /// raises it, up to the core's [`MAX_CATALOG_BYTES`].
 pub const DEFAULT_MAX_UPLOAD_BYTES: usize = 64 * 1024 * 1024;
 use crate::generate::generate;
+use crate::parse_catalog;
 use crate::similarity::Kernel;
-use crate::{Catalog, parse_catalog};
 use axum::Router;
 use axum::http::StatusCode;
 use tower_http::LatencyUnit;
@@ -45,10 +48,12 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::database::Database;
 use crate::files::load_catalog_file_seeing;
 use jobs::Slots;
 use sha2::{Digest, Sha256};
-use state::{AppState, Shared};
+use shop::Shop;
+use state::{AppState, DefaultCatalog, Shared};
 use store::CatalogStore;
 
 /// The catalog the page ships with, the server's own when no other is given.
@@ -63,6 +68,9 @@ pub enum OwnCatalog {
     File(PathBuf),
     /// A generated catalog of `n` products.
     Generate { n: usize, seed: u64 },
+    /// The shop's database (`sqlite://FILE`, a file's path, or `postgres://...`), which
+    /// `PUT` and `DELETE /products/{slug}` write to.
+    Database(String),
 }
 
 /// How the server runs: what `shop-recs serve`'s options say, checked by [`build`].
@@ -90,6 +98,8 @@ pub struct Config {
     pub isolation: bool,
     /// How the log is written (stderr): for people, or one JSON object a line.
     pub log_format: LogFormat,
+    /// Under [`OwnCatalog::Database`]: refuse writes through the API (405).
+    pub read_only: bool,
 }
 
 /// The log's format: `RUST_LOG` filters either (default `info`: start, stop, and one line
@@ -118,6 +128,7 @@ impl Config {
             request_timeout_s: 60,
             isolation: true,
             log_format: LogFormat::Text,
+            read_only: false,
         }
     }
 }
@@ -179,11 +190,11 @@ pub struct Server {
 
 /// Checks `config`, loads the server's own catalog, starts the scoring pool and builds the
 /// router, without listening: [`run`] serves it, and tests drive it in-process.
-pub fn build(config: &Config) -> Result<Server, ServeError> {
+pub async fn build(config: &Config) -> Result<Server, ServeError> {
     let index = config.dist.join("index.html");
     let index_html =
         std::fs::read_to_string(&index).map_err(|_| ServeError::Dist(config.dist.clone()))?;
-    let (catalog, catalog_sha256) = own_catalog(&config.catalog)?;
+    let default = own_catalog(config).await?;
     let threads = match config.threads {
         Some(0) => return Err(ServeError::Argument("--threads must be at least 1".into())),
         Some(n) => n,
@@ -210,8 +221,7 @@ pub fn build(config: &Config) -> Result<Server, ServeError> {
         .map_err(ServeError::ThreadPool)?;
     let metrics = metrics::Metrics::new();
     let state = Arc::new(AppState {
-        default_catalog: Arc::new(catalog),
-        default_sha256: catalog_sha256,
+        default,
         store: Mutex::new(CatalogStore::new(
             config.catalog_memory,
             metrics.store_evictions.clone(),
@@ -245,18 +255,19 @@ pub fn build(config: &Config) -> Result<Server, ServeError> {
 /// lets the requests in flight finish (each bounded by its timeout), and returns.
 pub fn run(config: Config) -> Result<(), ServeError> {
     memory::tune_allocator();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(ServeError::Runtime)?;
+    // Built on the runtime that serves: a database pool's connections belong to it.
     let Server {
         router: app,
         state,
         threads,
         max_inflight,
-    } = build(&config)?;
+    } = runtime.block_on(build(&config))?;
 
     init_logging(config.log_format);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(ServeError::Runtime)?;
     let result = runtime.block_on(async {
         let address = format!("{}:{}", config.host, config.port);
         let listener = tokio::net::TcpListener::bind(&address)
@@ -268,8 +279,15 @@ pub fn run(config: Config) -> Result<(), ServeError> {
         let _ = writeln!(stdout, "http://{local}/");
         let _ = stdout.flush();
         drop(stdout);
+        let (products, database) = match &state.default {
+            DefaultCatalog::Fixed { catalog, .. } => (catalog.len(), None),
+            DefaultCatalog::Shop(shop) => {
+                (shop.cached().catalog.len(), Some(shop.db.kind().name()))
+            }
+        };
         tracing::info!(
-            products = state.default_catalog.len(),
+            products,
+            database,
             threads,
             max_inflight,
             kernel = state.kernel.name(),
@@ -290,29 +308,45 @@ pub fn run(config: Config) -> Result<(), ServeError> {
     result
 }
 
-/// The server's own catalog, and the SHA-256 of its bytes when it has any (not for a
-/// generated one): `/info` tells clients, so that one holding the same bytes (the page,
-/// with its bundled catalog) refers to it as `default` instead of uploading it.
-fn own_catalog(own: &OwnCatalog) -> Result<(Catalog, Option<String>), ServeError> {
-    match own {
+/// The server's own catalog: a file (with the SHA-256 of its bytes: `/info` tells
+/// clients, so that one holding the same bytes, the page with its bundled catalog, refers
+/// to it as `default` instead of uploading it), a generated one, the bundled one, or the
+/// shop's database.
+async fn own_catalog(config: &Config) -> Result<DefaultCatalog, ServeError> {
+    let fixed = |catalog, sha256| {
+        Ok(DefaultCatalog::Fixed {
+            catalog: Arc::new(catalog),
+            sha256,
+        })
+    };
+    match &config.catalog {
         OwnCatalog::File(path) => {
             let mut hash = Sha256::new();
             let catalog = load_catalog_file_seeing(path, |bytes| hash.update(bytes))
                 .map_err(|e| ServeError::Catalog(e.to_string()))?;
-            Ok((catalog, Some(catalogs::hex(&hash.finalize()))))
+            fixed(catalog, Some(catalogs::hex(&hash.finalize())))
         }
         OwnCatalog::Generate { n, seed } => {
             let catalog = generate(*n, *seed)
                 .map_err(|e| ServeError::Catalog(format!("cannot generate the catalog: {e}")))?;
-            Ok((catalog, None))
+            fixed(catalog, None)
         }
         OwnCatalog::Bundled => {
             let catalog = parse_catalog(BUNDLED_CATALOG)
                 .map_err(|e| ServeError::Catalog(format!("the bundled catalog is invalid: {e}")))?;
-            Ok((
+            fixed(
                 catalog,
                 Some(catalogs::sha256_hex(BUNDLED_CATALOG.as_bytes())),
-            ))
+            )
+        }
+        OwnCatalog::Database(url) => {
+            let db = Database::connect(url)
+                .await
+                .map_err(|e| ServeError::Catalog(e.to_string()))?;
+            let shop = Shop::open(db, config.read_only)
+                .await
+                .map_err(|e| ServeError::Catalog(e.message))?;
+            Ok(DefaultCatalog::Shop(shop))
         }
     }
 }
@@ -327,8 +361,14 @@ pub fn api_routes() -> OpenApiRouter<Shared> {
         .routes(routes!(catalogs::upload))
         .routes(routes!(api::catalog_products))
         .routes(routes!(api::catalog_recommendations))
-        .routes(routes!(api::healthz))
-        .routes(routes!(api::info))
+        .routes(routes!(
+            products::product,
+            products::put_product,
+            products::delete_product
+        ))
+        .routes(routes!(operations::healthz))
+        .routes(routes!(operations::readyz))
+        .routes(routes!(operations::info))
         .routes(routes!(metrics::metrics))
         .routes(routes!(openapi::openapi))
 }

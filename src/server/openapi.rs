@@ -22,11 +22,13 @@ pub struct ErrorBody {
 /// An error's stable code, for programs, and its message, for people.
 #[derive(Serialize, ToSchema)]
 pub struct ErrorDetail {
-    /// One of: `bad_parameter` (400), `invalid_catalog` (400), `unreadable_body` (400),
-    /// `unknown_product` (404), `unknown_catalog` (404), `not_found` (404),
-    /// `method_not_allowed` (405), `too_large` (413), `unsupported_media_type` (415),
-    /// `internal` (500: a panic inside a job), `busy` (503: every scoring slot taken),
-    /// `shutting_down` (503), `timeout` (504), `over_memory_budget` (507).
+    /// One of: `bad_parameter` (400), `invalid_catalog` (400), `invalid_product` (400),
+    /// `unreadable_body` (400), `unknown_product` (404), `unknown_catalog` (404),
+    /// `not_found` (404), `method_not_allowed` (405), `conflict` (409), `too_large` (413),
+    /// `unsupported_media_type` (415), `internal` (500: a panic inside a job),
+    /// `invalid_database` (500: rows the catalog cannot read), `busy` (503: every scoring
+    /// slot taken), `database_unavailable` (503), `shutting_down` (503), `timeout` (504),
+    /// `over_memory_budget` (507).
     #[schema(example = "bad_parameter")]
     pub code: String,
     pub message: String,

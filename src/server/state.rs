@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use super::jobs::Slots;
 use super::metrics::Metrics;
+use super::shop::Shop;
 use super::store::CatalogStore;
 use crate::Catalog;
 use crate::similarity::Kernel;
@@ -14,11 +15,21 @@ use crate::similarity::Kernel;
 /// bundled one): `/products/...` is `/catalogs/default/products/...`.
 pub const DEFAULT_CATALOG: &str = "default";
 
+/// Where the server's own catalog comes from.
+pub enum DefaultCatalog {
+    /// A file, a generated catalog or the bundled one: the same for the server's life.
+    Fixed {
+        catalog: Arc<Catalog>,
+        /// SHA-256 of the catalog's bytes (none for a generated one).
+        sha256: Option<String>,
+    },
+    /// The shop's database (`--database`), cached by version (shop.rs).
+    Shop(Shop),
+}
+
 /// What every handler shares.
 pub struct AppState {
-    pub default_catalog: Arc<Catalog>,
-    /// SHA-256 of the default catalog's bytes (none for a generated one).
-    pub default_sha256: Option<String>,
+    pub default: DefaultCatalog,
     pub store: Mutex<CatalogStore>,
     pub pool: rayon::ThreadPool,
     pub slots: Slots,

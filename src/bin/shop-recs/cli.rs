@@ -11,12 +11,14 @@ use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 
 mod bench;
 mod generate;
+mod import;
 mod kernel;
 mod recommend;
 mod timeline;
 
 use bench::{BenchArgs, bench};
 use generate::{GenerateArgs, generate_json};
+use import::{ImportArgs, import};
 use kernel::{KernelArgs, kernel};
 use recommend::{RecommendArgs, recommend};
 use serde_json::json;
@@ -50,6 +52,8 @@ enum Command {
     Kernel(KernelArgs),
     /// Print a generated catalog as JSON (the one --generate N scores).
     Generate(GenerateArgs),
+    /// Load a catalog file into the shop's database (SQLite or Postgres), in one transaction.
+    Import(ImportArgs),
     /// Serve the recommendations API and the page over HTTP (see the README's API).
     Serve(crate::serve::ServeArgs),
 }
@@ -144,6 +148,7 @@ pub(crate) enum CliError {
         source: io::Error,
     },
     Serve(shop_recs::server::ServeError),
+    Database(shop_recs::database::DatabaseError),
 }
 
 impl fmt::Display for CliError {
@@ -182,6 +187,7 @@ impl fmt::Display for CliError {
                 write!(f, "cannot write {}: {source}", path.display())
             }
             CliError::Serve(source) => write!(f, "{source}"),
+            CliError::Database(source) => write!(f, "{source}"),
         }
     }
 }
@@ -208,6 +214,7 @@ pub fn main() -> ExitCode {
         Command::Recommend(args) => recommend(args),
         Command::Bench(args) => bench(args),
         Command::Kernel(args) => kernel(args),
+        Command::Import(args) => import(args),
         Command::Generate(args) => {
             generate_json(args, &mut io::stdout().lock()).map(|()| String::new())
         }

@@ -7,7 +7,9 @@
 //!                 [--top K] [--runs R] [--threads N] [--only serial|parallel]
 //!                 [--kernel auto|portable|avx2|avx512] [--json]
 //! shop-recs kernel [--generate N] [--seed S] [--iterations N] [--runs R] [--json]
-//! shop-recs serve [--host H] [--port P] [--dist DIR] [--catalog FILE | --generate N [--seed S]]
+//! shop-recs import FILE --database URL [--replace]
+//! shop-recs serve [--host H] [--port P] [--dist DIR] [--catalog FILE | --generate N [--seed S]
+//!                 | --database URL [--read-only]]
 //!                 [--threads N] [--max-inflight N] [--catalog-memory BYTES]
 //!                 [--request-timeout SECONDS] [--no-isolation]
 //! ```

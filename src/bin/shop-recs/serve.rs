@@ -7,7 +7,7 @@ use clap::{ArgGroup, Args};
 use shop_recs::server::{self, Config, LogFormat, OwnCatalog, ServeError};
 
 #[derive(Args)]
-#[command(group(ArgGroup::new("source").args(["catalog", "generate"])))]
+#[command(group(ArgGroup::new("source").args(["catalog", "generate", "database"])))]
 pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1")]
@@ -24,6 +24,14 @@ pub struct ServeArgs {
     /// Use a generated catalog of N products as the server's own.
     #[arg(long, value_name = "N")]
     generate: Option<usize>,
+    /// The shop's database as the server's own catalog: sqlite://FILE (or a file's path;
+    /// created if missing) or postgres://USER:PASSWORD@HOST:PORT/DATABASE. Fill it with
+    /// `shop-recs import`; PUT and DELETE /products/{slug} write to it.
+    #[arg(long, value_name = "URL")]
+    database: Option<String>,
+    /// With --database: answer PUT and DELETE /products/{slug} with 405.
+    #[arg(long, requires = "database")]
+    read_only: bool,
     /// Seed of --generate.
     #[arg(long, value_name = "S", default_value_t = 42, requires = "generate")]
     seed: u64,
@@ -57,10 +65,11 @@ pub struct ServeArgs {
 
 impl ServeArgs {
     fn into_config(self) -> Config {
-        let catalog = match (self.catalog, self.generate) {
-            (Some(path), _) => OwnCatalog::File(path),
-            (None, Some(n)) => OwnCatalog::Generate { n, seed: self.seed },
-            (None, None) => OwnCatalog::Bundled,
+        let catalog = match (self.catalog, self.generate, self.database) {
+            (Some(path), _, _) => OwnCatalog::File(path),
+            (None, Some(n), _) => OwnCatalog::Generate { n, seed: self.seed },
+            (None, None, Some(url)) => OwnCatalog::Database(url),
+            (None, None, None) => OwnCatalog::Bundled,
         };
         Config {
             host: self.host,
@@ -73,6 +82,7 @@ impl ServeArgs {
             max_upload_bytes: self.max_upload,
             request_timeout_s: self.request_timeout,
             isolation: !self.no_isolation,
+            read_only: self.read_only,
             log_format: if self.log_format == "json" {
                 LogFormat::Json
             } else {
