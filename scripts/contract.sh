@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The server's contract, checked by tools nobody here wrote: Schemathesis (PyPI, pinned in
 # scripts/lib.sh, installed by scripts/setup.sh --contract into .venv-contract/) reads
-# GET /openapi.json from a running `shop-recs serve` (the release binary, on a free port)
-# and sends every operation generated requests, valid and invalid, with a fixed seed.
+# GET /openapi.json from a running `shop-recs serve` (the release binary, on a free port,
+# its catalog in a SQLite database imported from the page's bundled catalog, so that PUT
+# and DELETE /products/{slug} write) and sends every operation generated requests, valid
+# and invalid, with a fixed seed.
 # It fails on a server error, a status code or content type the document does not list,
 # a response that breaks its schema or lacks a documented header, and an invalid request
 # accepted. Not checked: Schemathesis's positive_data_acceptance (a schema cannot say
@@ -30,10 +32,12 @@ st=.venv-contract/bin/st
 bin=target/release/shop-recs
 [ -x "$bin" ] && [ -f dist/index.html ] || die "build first: scripts/build.sh"
 
-log=$(mktemp)
-"$bin" serve --port 0 --dist dist --request-timeout 30 >"$log" 2>/dev/null &
+work=$(mktemp -d)
+log=$work/serve.log
+trap 'kill "${server:-}" 2>/dev/null; wait "${server:-}" 2>/dev/null; rm -rf "$work"' EXIT
+"$bin" import www/catalog.json --database "sqlite://$work/shop.db"
+"$bin" serve --port 0 --dist dist --request-timeout 30 --database "sqlite://$work/shop.db" >"$log" 2>/dev/null &
 server=$!
-trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; rm -f "$log"' EXIT
 for _ in $(seq 100); do
   url=$(head -n1 "$log")
   [ -n "$url" ] && break

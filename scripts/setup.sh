@@ -10,6 +10,8 @@
 #                               (bench/peers/go/; scripts/bench.sh asks for it)
 #   scripts/setup.sh --contract also Schemathesis and prometheus-client (PyPI, pinned) in
 #                               .venv-contract/, the server's contract tier (scripts/contract.sh)
+#   scripts/setup.sh --postgres also Debian's postgresql (its binaries only: no cluster is
+#                               made or started; scripts/postgres.sh makes a throwaway one)
 #
 # Everything comes from crates.io, npm, Debian's apt or rustup: nothing else is fetched.
 set -euo pipefail
@@ -19,12 +21,14 @@ source scripts/lib.sh
 want_browser=0
 want_go=0
 want_contract=0
+want_postgres=0
 for arg in "$@"; do
   case "$arg" in
     --browser) want_browser=1 ;;
     --go) want_go=1 ;;
     --contract) want_contract=1 ;;
-    *) die "unknown option $arg (usage: scripts/setup.sh [--browser] [--go] [--contract])" ;;
+    --postgres) want_postgres=1 ;;
+    *) die "unknown option $arg (usage: scripts/setup.sh [--browser] [--go] [--contract] [--postgres])" ;;
   esac
 done
 
@@ -161,6 +165,25 @@ if [ "$want_go" = 1 ]; then
   else
     die "the benchmark's Go peer needs Go. Install it as root:
     apt-get update && apt-get install -y golang-go"
+  fi
+fi
+# --- Postgres (the database tier: scripts/postgres.sh) --------------------------------
+if [ "$want_postgres" = 1 ]; then
+  if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    ok "Postgres $(ls -d /usr/lib/postgresql/*/ | sort -V | tail -n1 | xargs basename)"
+  elif [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    step "Installing Debian's postgresql (the database tier; binaries only)"
+    # No system cluster: the tests make their own in a temporary directory.
+    mkdir -p /etc/postgresql-common/createcluster.d
+    echo "create_main_cluster = false" >/etc/postgresql-common/createcluster.d/shop-recs.conf
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q
+    apt-get install -y -q --no-install-recommends postgresql
+    ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 ||
+      die "postgresql is installed but no /usr/lib/postgresql/*/bin/initdb was found"
+  else
+    die "the database tier needs Postgres. Install it as root:
+    apt-get update && apt-get install -y postgresql"
   fi
 fi
 ok "setup complete"

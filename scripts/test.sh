@@ -2,7 +2,9 @@
 # Installs what is missing, then runs every test tier and exits non-zero if any fails:
 #   1. cargo fmt --check and cargo clippy (native, and the wasm binding);
 #   2. native tests: cargo test (unit, integration, property, doc tests; tests/server.rs
-#      runs `shop-recs serve` on a real socket), and the plain-JS scoring's unit tests in
+#      runs `shop-recs serve` on a real socket), the shop's database tests again with a
+#      throwaway Postgres beside SQLite (scripts/postgres.sh: initdb and pg_ctl in a
+#      temporary directory, stopped at the end), and the plain-JS scoring's unit tests in
 #      node (node --test tests/js/);
 #   3. wasm tests in headless Chrome and in headless Firefox ESR: wasm-pack test, the
 #      rayon pool on workers and the Engine API, and the single-thread build's Engine;
@@ -38,7 +40,7 @@ for arg in "$@"; do
     *) die "unknown option $arg (usage: scripts/test.sh [--perf])" ;;
   esac
 done
-scripts/setup.sh --browser --contract || exit 1
+scripts/setup.sh --browser --contract --postgres || exit 1
 
 # build-std for the wasm builds only (see .cargo/config.toml).
 wasm_env=(env CARGO_UNSTABLE_BUILD_STD=panic_abort,std)
@@ -83,6 +85,8 @@ else
     RUSTFLAGS= cargo clippy --locked --lib --target wasm32-unknown-unknown --no-default-features \
     -- -D warnings
   tier "native tests: cargo test" cargo test --locked
+  tier "the shop's database: SQLite and Postgres (scripts/postgres.sh: a throwaway cluster)" \
+    scripts/postgres.sh cargo test --locked --test database -- --include-ignored
   tier "JS unit tests: node --test tests/js/" node --test tests/js/
   # Chrome and its flags come from webdriver.json; the runner's server sends COOP/COEP.
   # The pool on real workers (wasm_threads.rs) and the Engine API (wasm_engine.rs).
