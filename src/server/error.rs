@@ -131,14 +131,19 @@ impl From<DatabaseError> for ApiError {
         let message = e.to_string();
         match e {
             // Down, restarting, or out of connections: worth trying again shortly.
-            DatabaseError::Unreachable { .. } | DatabaseError::Query(_) => ApiError {
-                retry_after_s: Some(1),
-                ..ApiError::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "database_unavailable",
-                    message,
-                )
-            },
+            DatabaseError::Unreachable { .. } | DatabaseError::Query(_) => {
+                // The access log has the 503; this says why (503s are not logged as
+                // failures: most are load shed).
+                tracing::error!(error = %message, "the database failed");
+                ApiError {
+                    retry_after_s: Some(1),
+                    ..ApiError::new(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "database_unavailable",
+                        message,
+                    )
+                }
+            }
             DatabaseError::Refused(_) => ApiError::new(StatusCode::CONFLICT, "conflict", message),
             DatabaseError::BadRow { .. } | DatabaseError::Url(_) | DatabaseError::Migrate(_) => {
                 ApiError::new(

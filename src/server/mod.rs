@@ -11,6 +11,7 @@ mod api;
 mod catalogs;
 mod error;
 mod jobs;
+mod logging;
 mod memory;
 mod metrics;
 mod openapi;
@@ -21,6 +22,8 @@ mod shop;
 mod site;
 mod state;
 mod store;
+
+pub use logging::LogFormat;
 
 use std::fmt;
 use std::io::Write;
@@ -39,11 +42,9 @@ use crate::parse_catalog;
 use crate::similarity::Kernel;
 use axum::Router;
 use axum::http::StatusCode;
-use tower_http::LatencyUnit;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -100,17 +101,6 @@ pub struct Config {
     pub log_format: LogFormat,
     /// Under [`OwnCatalog::Database`]: refuse writes through the API (405).
     pub read_only: bool,
-}
-
-/// The log's format: `RUST_LOG` filters either (default `info`: start, stop, and one line
-/// per request).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum LogFormat {
-    /// Lines for people.
-    #[default]
-    Text,
-    /// One JSON object per line, the request's span fields flattened, for log shippers.
-    Json,
 }
 
 impl Config {
@@ -267,7 +257,7 @@ pub fn run(config: Config) -> Result<(), ServeError> {
         max_inflight,
     } = runtime.block_on(build(&config))?;
 
-    init_logging(config.log_format);
+    logging::init(config.log_format);
     let result = runtime.block_on(async {
         let address = format!("{}:{}", config.host, config.port);
         let listener = tokio::net::TcpListener::bind(&address)
@@ -410,56 +400,7 @@ fn router(
     for (name, value) in site::headers(csp, isolation) {
         app = app.layer(SetResponseHeaderLayer::overriding(name, value));
     }
-    // The access log: one line per request at INFO, in a span that carries the request's
-    // id, method and path, and, recorded on the way, its route template and for scoring its
-    // catalog, iterations and compute time. The id is settled outside it.
-    app.layer(
-        TraceLayer::new_for_http()
-            .make_span_with(|request: &axum::http::Request<axum::body::Body>| {
-                let id = request
-                    .extensions()
-                    .get::<request_id::RequestId>()
-                    .map_or("", |id| id.0.as_str());
-                tracing::info_span!(
-                    "request",
-                    id,
-                    method = %request.method(),
-                    path = %request.uri().path(),
-                    route = tracing::field::Empty,
-                    catalog = tracing::field::Empty,
-                    iterations = tracing::field::Empty,
-                    compute_ms = tracing::field::Empty,
-                )
-            })
-            .on_request(())
-            .on_response(
-                DefaultOnResponse::new()
-                    .level(tracing::Level::INFO)
-                    .latency_unit(LatencyUnit::Micros),
-            ),
-    )
-    .layer(axum::middleware::from_fn(request_id::request_id))
-}
-
-/// Logs to stderr in `format`; `RUST_LOG` filters (default `info`: start, stop, and each
-/// request with its id, route, status and latency).
-fn init_logging(format: LogFormat) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    let _ = match format {
-        LogFormat::Text => builder
-            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-            .try_init(),
-        LogFormat::Json => builder
-            .json()
-            .flatten_event(true)
-            .with_current_span(true)
-            .with_span_list(false)
-            .try_init(),
-    };
+    logging::with_access_log(app).layer(axum::middleware::from_fn(request_id::request_id))
 }
 
 /// Resolves on the first SIGINT (Ctrl-C) or SIGTERM.
