@@ -9,10 +9,12 @@
 //
 //	shop-recs-go -catalog FILE [-product ID] [-iterations N] [-top K] [-threads T]
 //	             [-runs R] [-modes serial,goroutines,naive]
+//	shop-recs-go serve --catalog FILE [--port 0] [--threads T]   (server.go)
 //
-// It prints one JSON object: per mode, every timed run's milliseconds (after one untimed
-// warm-up per mode, the modes interleaved run by run) and the ranking, which
-// bench/run.mjs checks against native serial's, identifier and f64 score alike.
+// The first prints one JSON object: per mode, every timed run's milliseconds (after one
+// untimed warm-up per mode, the modes interleaved run by run) and the ranking, which
+// bench/run.mjs checks against native serial's, identifier and f64 score alike. The
+// second serves the seed's endpoint, GET /products/{slug}/recommendations.
 package main
 
 import (
@@ -280,7 +282,9 @@ type scored struct {
 // Item is one ranked recommendation, as the core's Recommendation names its fields.
 type Item struct {
 	Rank      int     `json:"rank"`
+	Index     int     `json:"index"`
 	ID        string  `json:"id"`
+	Name      string  `json:"name"`
 	Score     float64 `json:"score"`
 	Text      float64 `json:"text"`
 	Attribute float64 `json:"attribute"`
@@ -342,7 +346,7 @@ func recommend(catalog []product, q query, k kernel, goroutines bool) []Item {
 	items := make([]Item, top)
 	for r := 0; r < top; r++ {
 		s := results[r]
-		items[r] = Item{Rank: r + 1, ID: catalog[s.index].id, Score: s.score, Text: s.text, Attribute: s.attribute}
+		items[r] = Item{Rank: r + 1, Index: s.index, ID: catalog[s.index].id, Name: catalog[s.index].name, Score: s.score, Text: s.text, Attribute: s.attribute}
 	}
 	return items
 }
@@ -352,7 +356,20 @@ type modeResult struct {
 	Items []Item    `json:"ranking"`
 }
 
+// seedBases gives the FNV seed basis of each MinHash iteration, 0 to n-1.
+func seedBases(n int) []uint64 {
+	bases := make([]uint64, n)
+	for i := range bases {
+		bases[i] = seedBasis(uint32(i))
+	}
+	return bases
+}
+
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "serve" {
+		runServe(os.Args[2:])
+		return
+	}
 	path := flag.String("catalog", "", "catalog JSON (an array of products, or an object with a products array)")
 	target := flag.String("product", "", "target product identifier (default: the first product)")
 	iterations := flag.Int("iterations", 1500, "MinHash iterations")
@@ -388,10 +405,7 @@ func main() {
 			fail("unknown product %q", *target)
 		}
 	}
-	bases := make([]uint64, *iterations)
-	for i := range bases {
-		bases[i] = seedBasis(uint32(i))
-	}
+	bases := seedBases(*iterations)
 	run := map[string]func() []Item{
 		"serial":     func() []Item { return recommend(catalog, q, kernel{bases: bases}, false) },
 		"goroutines": func() []Item { return recommend(catalog, q, kernel{bases: bases}, true) },
