@@ -12,6 +12,7 @@ import { peerSections, summaryExtra, summaryExtraHeader } from './report-peers.m
 import { serverGoals, serverSection } from './report-server.mjs';
 import { gridWorkersSection, poolOrWorkersSection } from './report-workers.mjs';
 import { millionSection } from './report-million.mjs';
+import { backendsSection, renderBackendsPlot } from './report-backends.mjs';
 
 export {
   fmtInt, fmtMs, fmtX, table,
@@ -526,6 +527,7 @@ function render(results) {
   if (results.poolOrWorkers) md.push(...poolOrWorkersSection(results.poolOrWorkers));
   md.push(...gridWorkersSection(results.cells, results.hw));
   if (results.million) md.push(...millionSection(results.million));
+  if (results.backends) md.push(...backendsSection(results.backends));
   md.push('## Once per report');
   md.push('');
   const med = (key) => median(startup.map((s) => s[key]));
@@ -560,6 +562,7 @@ export function writeReport(results, dir, renderPlot) {
   const { markdown, goalList } = render(results);
   writeFileSync(join(dir, 'REPORT.md'), `${markdown}\n`);
   writeFileSync(join(dir, 'plot.svg'), renderPlot(results, derive));
+  if (results.backends) writeFileSync(join(dir, 'backends.svg'), renderBackendsPlot(results.backends));
   writeFileSync(join(dir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   const goalsText = goalList.map((g) => `  ${g.met === null ? 'n/a' : g.met ? 'met    ' : 'NOT MET'}  ${g.name}: ${g.figure}`).join('\n');
   return `${textTable(summaryHeader(results.hw), summaryRows(results))}\n\nGoals:\n${goalsText}`;

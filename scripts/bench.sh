@@ -13,6 +13,9 @@
 #   scripts/bench.sh --workers  only "Pool or workers" (the rayon pool against the Workers
 #                               mode, uniform and skewed catalogs), put into the existing
 #                               report (about 10 minutes)
+#   scripts/bench.sh --backends only "The backends under open-loop load" (shop-recs serve
+#                               against the seeds' Go backend as a server, no browser),
+#                               put into the existing report (about 5 minutes)
 #
 # Steps: install what is missing and build the release site (scripts/build.sh), build the
 # native CLI in release, build the wasm simd128 experiment module, then bench/run.mjs
@@ -28,21 +31,39 @@ for arg in "$@"; do
     --quick) quick=(--quick) ;;
     --server) only=(--server-only) ;;
     --workers) only=(--workers-only) ;;
-    -h | --help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) die "unknown option $arg (expected --quick, --server or --workers)" ;;
+    --backends) only=(--backends) ;;
+    -h | --help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) die "unknown option $arg (expected --quick, --server, --workers or --backends)" ;;
   esac
 done
 started=$SECONDS
+
+# The seeds' Go scaffolding, the peer rayon is compared with (standard library only).
+build_go_peer() {
+  step "Building the Go peer (bench/peers/go) into bench/tmp/shop-recs-go"
+  (cd bench/peers/go && go vet ./... && go build -trimpath -o ../../tmp/shop-recs-go .)
+  ok "$(go version): bench/tmp/shop-recs-go"
+}
+
+# The backends alone need no browser and no page: the native binary, the Go peer and
+# the load generator (examples/backends/).
+if [ "${only[*]:-}" = --backends ]; then
+  scripts/setup.sh --go
+  step "Building the native binary and the backends comparison (examples/backends/)"
+  cargo build --release --locked --bin shop-recs --example backends
+  build_go_peer
+  step "Running the backends comparison (bench/backends.mjs ${quick[*]:-})"
+  node bench/backends.mjs "${quick[@]}"
+  ok "done in $((SECONDS - started)) s (build included)"
+  exit 0
+fi
 
 # --browser: the benchmark drives Debian's Chromium, as the end-to-end tests do; --go: the
 # Go peer is built with Debian's golang-go. The build includes the native release binary
 # (the CLI, and shop-recs serve, which serves the page).
 scripts/build.sh --browser --go
 
-# The seeds' Go scaffolding, the peer rayon is compared with (standard library only).
-step "Building the Go peer (bench/peers/go) into bench/tmp/shop-recs-go"
-(cd bench/peers/go && go vet ./... && go build -trimpath -o ../../tmp/shop-recs-go .)
-ok "$(go version): bench/tmp/shop-recs-go"
+build_go_peer
 
 # An experiment the report states: the same kernel built with wasm's 128-bit SIMD
 # (simd128), beside the page's scalar build; built like the single-thread module (no

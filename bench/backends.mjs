@@ -1,0 +1,139 @@
+// "The backends under open-loop load": shop-recs serve against the seeds' Go backend
+// (bench/peers/go serve), the same catalogs, the same open-loop load
+// (examples/backends/, which starts both servers, checks that they rank alike, and
+// loads each). Stores the figures as `backends` in DIR/results.json and renders
+// DIR/REPORT.md and DIR/backends.svg again (the section: bench/report-backends.mjs).
+// Needs no browser, so it runs on a machine with many cores and nothing else.
+//
+//   node bench/backends.mjs [--quick] [--out DIR] [--threads N]
+//   node bench/backends.mjs --from FILE [--out DIR]   figures measured elsewhere
+//                                                     (scripts/device-bench.sh), rendered here
+//
+// scripts/bench.sh --backends builds what it runs (the release binary, the Go peer and
+// the example). Figures only: nothing here is a test; a ranking mismatch ends it with 1.
+import { execFileSync, spawnSync } from 'node:child_process';
+import {
+  existsSync, mkdtempSync, readFileSync, rmSync,
+} from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { median } from '../www/js/format.js';
+import { renderPlot } from './plot.mjs';
+import { writeReport } from './report.mjs';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const REAL_CATALOG = join(ROOT, '..', 'shared', 'catalogs', 'dummyjson-products.json');
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const at = args.indexOf(name);
+  return at >= 0 ? args[at + 1] : fallback;
+};
+const quick = args.includes('--quick');
+const out = option('--out', quick ? join(ROOT, 'bench', 'tmp', 'quick') : join(ROOT, 'bench'));
+
+function fail(message) {
+  process.stderr.write(`error: ${message}\n`);
+  process.exit(1);
+}
+
+/**
+ * Native rayon and Go's goroutines at 1 thread up to every core, on a generated catalog
+ * (each checked: the CLI against its own serial run, Go against the CLI's ranking), and
+ * the parallel ceiling (every thread scoring the whole catalog at once) at 200,000.
+ */
+function scaling(bins, dir, cores) {
+  const n = quick ? 2000 : 20000;
+  const runs = quick ? '2' : '3';
+  const file = join(dir, `generated-${n}.json`);
+  execFileSync('sh', ['-c', `"${bins.shopRecs}" generate --n ${n} > "${file}"`]);
+  const threads = [...new Set([1, 2, 4, 8, 16, cores].filter((t) => t <= cores))].sort((a, b) => a - b);
+  const rows = [];
+  for (const t of threads) {
+    const ours = JSON.parse(execFileSync(bins.shopRecs, ['bench', '--catalog', file, '--threads', String(t), '--runs', runs, '--json'],
+      { maxBuffer: 1 << 26 }).toString());
+    if (!ours.rankings_equal) fail(`shop-recs bench at ${t} threads: parallel ranking differs from serial`);
+    const go = JSON.parse(execFileSync(bins.go, ['-catalog', file, '-threads', String(t), '-runs', runs, '-modes', 'serial,goroutines'],
+      { maxBuffer: 1 << 26 }).toString());
+    const same = (items) => items.length === ours.ranking.length
+      && items.every((item, i) => item.id === ours.ranking[i].id && item.score === ours.ranking[i].score);
+    if (!same(go.modes.goroutines.ranking) || !same(go.modes.serial.ranking)) fail(`the Go peer at ${t} threads ranks differently from shop-recs`);
+    rows.push({
+      threads: t,
+      rust: { serial: ours.serial_ms.median, parallel: ours.parallel_ms.median },
+      go: { serial: median(go.modes.serial.runs_ms), parallel: median(go.modes.goroutines.runs_ms) },
+    });
+    process.stderr.write(`  scaling at ${t} threads: rayon ${ours.parallel_ms.median.toFixed(1)} ms, goroutines ${median(go.modes.goroutines.runs_ms).toFixed(1)} ms\n`);
+  }
+  const ceilingN = quick ? 20000 : 200000;
+  const ceiling = JSON.parse(execFileSync(bins.shopRecs, ['bench', '--generate', String(ceilingN), '--threads', String(cores),
+    '--runs', '1', '--ceiling', '--json'], { maxBuffer: 1 << 26 }).toString());
+  return {
+    products: n,
+    kernel: ceiling.kernel,
+    rows,
+    ceiling: {
+      products: ceilingN, threads: cores, serial: ceiling.serial_ms.median, parallel: ceiling.parallel_ms.median,
+      everyThread: ceiling.every_thread_ms.flat(),
+    },
+  };
+}
+
+/** Runs the comparison here; returns the example's JSON with what the report states. */
+function measure() {
+  const bins = {
+    shopRecs: join(ROOT, 'target', 'release', 'shop-recs'),
+    go: join(ROOT, 'bench', 'tmp', 'shop-recs-go'),
+    backends: join(ROOT, 'target', 'release', 'examples', 'backends'),
+  };
+  for (const bin of Object.values(bins)) {
+    if (!existsSync(bin)) fail(`${bin} is missing: scripts/bench.sh --backends builds it`);
+  }
+  const cores = cpus().length;
+  // The generator on core 0 and the servers on the rest, where that leaves them 3 or more.
+  const pinned = cores >= 4;
+  const threads = Number(option('--threads', pinned ? cores - 1 : cores));
+  const dir = mkdtempSync(join(tmpdir(), 'shop-recs-backends-'));
+  try {
+    const generated = join(dir, 'generated-2000.json');
+    execFileSync('sh', ['-c', `"${bins.shopRecs}" generate --n 2000 > "${generated}"`]);
+    const catalogs = [`generated 2,000=${generated}`];
+    if (existsSync(REAL_CATALOG)) catalogs.push(`real catalog=${REAL_CATALOG}`);
+    else process.stderr.write(`skipped the real catalog: ${REAL_CATALOG} is not there\n`);
+    const seconds = quick ? ['--capacity-seconds', '2', '--step-seconds', '2'] : ['--capacity-seconds', '5', '--step-seconds', '8'];
+    const argv = [
+      '--shop-recs', bins.shopRecs, '--go', bins.go, '--threads', String(threads), ...seconds,
+      ...catalogs.flatMap((c) => ['--catalog', c]),
+      ...(pinned ? ['--server-cpus', `1-${cores - 1}`] : []),
+    ];
+    const command = pinned ? ['taskset', ['-c', '0', bins.backends, ...argv]] : [bins.backends, argv];
+    const run = spawnSync(command[0], command[1], { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 });
+    if (run.status !== 0) fail(`examples/backends exited with ${run.status}`);
+    const figures = JSON.parse(run.stdout.toString());
+    return {
+      ...figures,
+      scaling: scaling(bins, dir, cores),
+      date: new Date().toISOString().slice(0, 10),
+      machine: /^model name\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? cpus()[0].model,
+      cores,
+      capacitySeconds: Number(seconds[1]),
+      stepSeconds: Number(seconds[3]),
+      timeoutSeconds: 30,
+      pinning: pinned
+        ? `The load generator ran on core 0 and each server on cores 1-${cores - 1} (\`taskset\`), ${threads} threads each.`
+        : `This machine has ${cores} cores: too few to give the load generator a core of its own, so it shares them with the server it loads ` +
+          '(its own CPU is small: one thread writing requests and reading answers). The figures are ratios measured in one run; read them as such.',
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const from = option('--from', null);
+const backends = from ? JSON.parse(readFileSync(from, 'utf8')) : measure();
+const resultsFile = join(out, 'results.json');
+if (!existsSync(resultsFile)) fail(`${resultsFile} is missing: run the benchmark first (scripts/bench.sh)`);
+const results = JSON.parse(readFileSync(resultsFile, 'utf8'));
+results.backends = backends;
+writeReport(results, out, renderPlot);
+process.stdout.write(`backends: written into ${join(out, 'REPORT.md')} and ${join(out, 'backends.svg')}\n`);

@@ -1,0 +1,172 @@
+// The report's "The backends under open-loop load" section and its plot
+// (bench/backends.svg), from results.json's `backends` (bench/backends.mjs measures it with
+// examples/backends/: shop-recs serve against the seeds' Go backend, bench/peers/go serve).
+import { median } from '../www/js/format.js';
+import { fmtInt, fmtMs, table } from './markdown.mjs';
+
+const SERVERS = [
+  { key: 'rust', name: 'shop-recs serve (rayon in spawn_blocking, sheds at --max-inflight)', short: 'Rust', color: '#2ca02c' },
+  { key: 'go', name: 'Go (goroutine per candidate, WaitGroup, no shedding)', short: 'Go', color: '#17becf' },
+];
+const pct = (x) => `${(100 * x).toFixed(x > 0 && x < 0.01 ? 1 : 0)}%`;
+const ms = (x) => (x === null || x === undefined ? '—' : fmtMs(x));
+const rps = (x) => x.toFixed(x < 10 ? 2 : 1);
+const cpu = (step) => (step.server_cpu_seconds === undefined ? '—'
+  : `${step.server_cpu_seconds.toFixed(1)} / ${step.generator_cpu_seconds.toFixed(1)}`);
+
+/** A step at `multiplier` × capacity, if measured. */
+const stepAt = (load, multiplier) => load.steps.find((s) => s.multiplier === multiplier);
+/** Goodput at `multiplier` × capacity as a share of the capacity. */
+export const goodputShare = (load, multiplier) => {
+  const step = stepAt(load, multiplier);
+  return step ? step.goodput_rps / load.capacity.rate : undefined;
+};
+
+export function backendsSection(results) {
+  const lines = ['## The backends under open-loop load', ''];
+  lines.push(`Measured ${results.date} on ${results.machine} (${results.cores} cores): \`node bench/backends.mjs\` ` +
+    '(`scripts/bench.sh --backends`; figures in results.json, `backends`). The seeds\' two backends serve the same catalog file: ' +
+    '`shop-recs serve` (rayon\'s `into_par_iter` inside `spawn_blocking`; at most `--max-inflight` = 2 × threads requests run or wait, ' +
+    'one more is answered 503 at once) and the seeds\' Go handler (`bench/peers/go serve`: standard library only, a goroutine per candidate ' +
+    `writing its own slot, a \`sync.WaitGroup\`, no shedding), both with ${results.threads} threads (the rayon pool; \`GOMAXPROCS\`). ` +
+    `Before any load, both rank three targets of each catalog identically (identifiers and f64 scores, ${results.iterations} iterations, top 10).`);
+  lines.push('');
+  lines.push(`The load (\`examples/backends/load.rs\`) is **open-loop**: requests are due on a fixed schedule whatever the server does, each on its own ` +
+    'connection, and latency counts from when a request was due, so a server that falls behind faces a growing backlog, as it would with real users. ' +
+    `First the capacity: ${results.catalogs[0]?.rust.capacity.clients ?? '2 × threads'} clients back to back for ${results.capacitySeconds} s (2xx per second). ` +
+    `Then ${results.catalogs[0]?.rust.steps.length ?? 7} steps of ${results.stepSeconds} s offering 0.25 to 4 × that capacity; after each, its stragglers are awaited ` +
+    `(a request unanswered after ${results.timeoutSeconds} s counts as failed). **Goodput** is the 2xx answers per second over the time from the step's first due request to its ` +
+    'last answer; latency percentiles are those of the 2xx answers. A `/healthz` prober asks every 20 ms on its own kept-alive connection during the step: ' +
+    'whether the server\'s reactor (Go: its scheduler) stays responsive. The last column is the CPU time each process used during the step ' +
+    '(`/proc/PID/stat`): what the server spent, and what the generator itself took from the same cores.');
+  lines.push('');
+  lines.push(results.pinning);
+  lines.push('');
+  for (const c of results.catalogs) {
+    lines.push(`### ${c.label}: ${fmtInt(c.products)} products × ${results.iterations} iterations`, '');
+    const capacities = SERVERS.map((s) => `${s.short} ${rps(c[s.key].capacity.rate)} requests/s`).join(', ');
+    lines.push(`Capacity: ${capacities}. Target \`${c.target}\`.`, '');
+    const rows = [];
+    for (const s of SERVERS) {
+      const load = c[s.key];
+      for (const step of load.steps) {
+        rows.push([s.short, `${step.multiplier} ×`, rps(step.offered_rps), rps(step.achieved_rps), rps(step.goodput_rps),
+          pct(step.goodput_rps / load.capacity.rate), ms(step.p50_ms), ms(step.p90_ms), ms(step.p99_ms), ms(step.max_ms),
+          pct(step.rejected_share), pct(step.failed_share), `${ms(step.health_p50_ms)} / ${ms(step.health_p99_ms)}`,
+          cpu(step)]);
+      }
+    }
+    lines.push(table(['server', 'offered', 'offered (req/s)', 'sent (req/s)', 'goodput (2xx/s)', 'of capacity', 'p50 (ms)', 'p90 (ms)',
+      'p99 (ms)', 'max (ms)', 'rejected (503)', 'failed', '/healthz p50 / p99 (ms)', 'CPU s: server / generator'], rows, ['l', 'l']));
+    lines.push('');
+    const at = (m) => SERVERS.map((s) => {
+      const share = goodputShare(c[s.key], m);
+      return `${s.short} ${share === undefined ? '—' : pct(share)}`;
+    }).join(', ');
+    lines.push(`Goodput as a share of capacity: at 2 × capacity ${at(2)}; at 4 × ${at(4)}.`, '');
+  }
+  lines.push('![Latency and goodput against offered load](backends.svg)', '');
+  lines.push(...reading(results));
+  if (results.scaling) lines.push(...scalingSection(results));
+  return lines;
+}
+
+/** Native rayon and Go's goroutines from 1 thread to every core, and the parallel ceiling. */
+function scalingSection(results) {
+  const { scaling } = results;
+  const max = Math.max(...scaling.rows.map((r) => r.threads));
+  const lines = [`### Native and Go from 1 to ${max} threads`, ''];
+  if (results.cores < 16) {
+    lines.push(`No machine with 16 or more cores was available to this run (this one has ${results.cores}), so the grid stops at ${max} threads; ` +
+      '`scripts/bench.sh --backends` needs no browser and runs the same grid, the ceiling and the load part on a larger machine.', '');
+  }
+  lines.push(`${fmtInt(scaling.products)} generated products × ${results.iterations} iterations, medians of the timed runs (the CLI's \`bench\`, ` +
+    `the ${scaling.kernel} kernel; the Go peer's six-lane scalar kernel); every ranking checked against the CLI's serial one. ` +
+    'Efficiency is serial ÷ parallel ÷ threads, each against its own serial run.', '');
+  const rows = scaling.rows.map((r) => [String(r.threads), fmtMs(r.rust.serial), fmtMs(r.rust.parallel),
+    `${(100 * r.rust.serial / r.rust.parallel / r.threads).toFixed(0)}%`, fmtMs(r.go.serial), fmtMs(r.go.parallel),
+    `${(100 * r.go.serial / r.go.parallel / r.threads).toFixed(0)}%`, `${(r.go.parallel / r.rust.parallel).toFixed(1)}×`]);
+  lines.push(table(['threads', 'rayon: serial (ms)', 'parallel (ms)', 'efficiency', 'Go: serial (ms)', 'goroutines (ms)', 'efficiency',
+    'Go ÷ rayon'], rows));
+  const c = scaling.ceiling;
+  const every = c.everyThread.length ? median(c.everyThread) : undefined;
+  lines.push('', `The parallel ceiling at ${fmtInt(c.products)} products and ${c.threads} threads (\`bench --ceiling\`): serial ${fmtMs(c.serial)} ms, ` +
+    `parallel ${fmtMs(c.parallel)} ms (${(c.serial / c.parallel).toFixed(2)}× faster)` +
+    (every ? `; each thread scoring the whole catalog while all ${c.threads} do (nothing split) took ${fmtMs(every)} ms (median), ` +
+      `so no split can be faster than ${(c.threads * c.serial / every).toFixed(2)}× here: the machine's own limit, not rayon's.` : '.'), '');
+  return lines;
+}
+
+/** What the figures say, stated from them. */
+function reading(results) {
+  const out = ['What the figures say:', ''];
+  for (const c of results.catalogs) {
+    const [rust, go] = [c.rust, c.go];
+    const r4 = stepAt(rust, 4);
+    const g4 = stepAt(go, 4);
+    if (!r4 || !g4) continue;
+    out.push(`- ${c.label}: at 4 × capacity shop-recs kept ${pct(goodputShare(rust, 4))} of its capacity as goodput with a p99 of ` +
+      `${ms(r4.p99_ms)} ms for the requests it accepted, rejecting ${pct(r4.rejected_share)} at once; Go kept ${pct(goodputShare(go, 4))} ` +
+      `with a p99 of ${ms(g4.p99_ms)} ms${g4.failed_share > 0 ? ` and ${pct(g4.failed_share)} failed (unanswered in ${results.timeoutSeconds} s)` : ''}: ` +
+      'it accepts everything, so every request waits behind the backlog.');
+  }
+  return [...out, ''];
+}
+
+/** bench/backends.svg: p50 and p99 latency (log scale) and goodput against offered load, per catalog. */
+export function renderBackendsPlot(results) {
+  const panelW = 420;
+  const panelH = 220;
+  const width = 80 + results.catalogs.length * (panelW + 90);
+  const height = 2 * panelH + 190;
+  const out = [`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
+    `<rect width="${width}" height="${height}" fill="white"/>`];
+  const font = 'font-family="system-ui, sans-serif" font-size="12"';
+  const text = (x, y, s, attrs = '') => `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" ${font} ${attrs}>${String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;')}</text>`;
+  results.catalogs.forEach((c, i) => {
+    const x0 = 70 + i * (panelW + 90);
+    out.push(text(x0, 24, `${c.label}: ${fmtInt(c.products)} products`, 'font-weight="bold"'));
+    const multipliers = [...new Set(SERVERS.flatMap((s) => c[s.key].steps.map((st) => st.multiplier)))].sort((a, b) => a - b);
+    const maxM = Math.max(...multipliers);
+    const px = (m) => x0 + (m / maxM) * panelW;
+    // Latency, log scale.
+    const y0 = 50;
+    const lat = SERVERS.flatMap((s) => c[s.key].steps.flatMap((st) => [st.p50_ms, st.p99_ms])).filter((v) => v > 0);
+    const lo = Math.log10(Math.min(...lat) / 1.5);
+    const hi = Math.log10(Math.max(...lat) * 1.5);
+    const py = (v) => y0 + panelH - ((Math.log10(v) - lo) / (hi - lo)) * panelH;
+    out.push(`<rect x="${x0}" y="${y0}" width="${panelW}" height="${panelH}" fill="none" stroke="#999"/>`);
+    for (let e = Math.ceil(lo); e <= Math.floor(hi); e++) {
+      out.push(`<line x1="${x0}" x2="${x0 + panelW}" y1="${py(10 ** e).toFixed(1)}" y2="${py(10 ** e).toFixed(1)}" stroke="#eee"/>`);
+      out.push(text(x0 - 6, py(10 ** e) + 4, `${10 ** e} ms`, 'text-anchor="end"'));
+    }
+    out.push(text(x0 + panelW / 2, y0 - 6, 'latency of 2xx (p50 solid, p99 dashed), log scale', 'text-anchor="middle"'));
+    // Goodput.
+    const y1 = y0 + panelH + 60;
+    const maxG = Math.max(...SERVERS.flatMap((s) => c[s.key].steps.map((st) => Math.max(st.goodput_rps, st.offered_rps)))) * 1.05;
+    const gy = (v) => y1 + panelH - (v / maxG) * panelH;
+    out.push(`<rect x="${x0}" y="${y1}" width="${panelW}" height="${panelH}" fill="none" stroke="#999"/>`);
+    out.push(text(x0 + panelW / 2, y1 - 6, 'goodput (2xx/s, solid) and offered load (dotted)', 'text-anchor="middle"'));
+    for (const f of [0, 0.5, 1]) out.push(text(x0 - 6, gy(f * maxG) + 4, rps(f * maxG), 'text-anchor="end"'));
+    for (const m of multipliers) {
+      out.push(text(px(m), y1 + panelH + 16, `${m}×`, 'text-anchor="middle"'));
+      out.push(text(px(m), y0 + panelH + 16, `${m}×`, 'text-anchor="middle"'));
+    }
+    out.push(text(x0 + panelW / 2, y1 + panelH + 34, 'offered load, × each server\'s own capacity', 'text-anchor="middle"'));
+    const path = (points, color, dash = '') => `<polyline fill="none" stroke="${color}" stroke-width="2" ${dash} points="${points.map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join(' ')}"/>`;
+    for (const s of SERVERS) {
+      const steps = c[s.key].steps;
+      out.push(path(steps.filter((st) => st.p50_ms > 0).map((st) => [px(st.multiplier), py(st.p50_ms)]), s.color));
+      out.push(path(steps.filter((st) => st.p99_ms > 0).map((st) => [px(st.multiplier), py(st.p99_ms)]), s.color, 'stroke-dasharray="6 4"'));
+      out.push(path(steps.map((st) => [px(st.multiplier), gy(st.goodput_rps)]), s.color));
+      out.push(path(steps.map((st) => [px(st.multiplier), gy(st.offered_rps)]), s.color, 'stroke-dasharray="2 3"'));
+    }
+  });
+  SERVERS.forEach((s, i) => {
+    const y = height - 40 + i * 18;
+    out.push(`<line x1="70" x2="100" y1="${y - 4}" y2="${y - 4}" stroke="${s.color}" stroke-width="3"/>`);
+    out.push(text(108, y, s.name));
+  });
+  out.push('</svg>');
+  return `${out.join('\n')}\n`;
+}

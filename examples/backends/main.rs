@@ -1,0 +1,312 @@
+//! The backends comparison: `shop-recs serve` (rayon inside `spawn_blocking`, sheds at
+//! `--max-inflight`) against the seeds' Go backend (`bench/peers/go serve`: a goroutine per
+//! candidate and a `sync.WaitGroup`, no shedding), both serving the same catalog, under
+//! the same open-loop load (load.rs). Starts both servers itself, checks that they answer
+//! the same rankings (identifiers and f64 scores, for three targets) before any load, and
+//! prints one JSON object that bench/backends.mjs renders. Measures, never asserts; a
+//! mismatch or a server that does not start ends it with exit status 1.
+//!
+//! ```text
+//! cargo run --release --example backends -- --shop-recs target/release/shop-recs
+//!     --go bench/tmp/shop-recs-go --catalog LABEL=FILE [--catalog LABEL=FILE ...]
+//!     [--threads N] [--server-cpus LIST] [--iterations N] [--capacity-seconds S]
+//!     [--step-seconds S] [--multipliers 0.25,0.5,...] [--timeout S]
+//! ```
+//!
+//! `--server-cpus LIST` starts each server under `taskset -c LIST`; the caller pins this
+//! generator elsewhere (scripts/bench.sh does, where the machine has 4 cores or more).
+
+mod load;
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use load::{Load, Target};
+
+struct Options {
+    shop_recs: PathBuf,
+    go: PathBuf,
+    catalogs: Vec<(String, PathBuf)>,
+    threads: usize,
+    server_cpus: Option<String>,
+    iterations: u32,
+    capacity_seconds: f64,
+    step_seconds: f64,
+    multipliers: Option<String>,
+    timeout: f64,
+}
+
+fn options() -> Result<Options, String> {
+    let mut args = std::env::args().skip(1);
+    let mut opts = Options {
+        shop_recs: PathBuf::new(),
+        go: PathBuf::new(),
+        catalogs: Vec::new(),
+        threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        server_cpus: None,
+        iterations: 1500,
+        capacity_seconds: 5.0,
+        step_seconds: 5.0,
+        multipliers: None,
+        timeout: 30.0,
+    };
+    while let Some(arg) = args.next() {
+        let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value"));
+        let number = |text: String| {
+            text.parse::<f64>()
+                .ok()
+                .filter(|n| *n > 0.0)
+                .ok_or(format!("{arg} takes a positive number"))
+        };
+        match arg.as_str() {
+            "--shop-recs" => opts.shop_recs = PathBuf::from(value()?),
+            "--go" => opts.go = PathBuf::from(value()?),
+            "--catalog" => {
+                let text = value()?;
+                let (label, file) = text.split_once('=').ok_or("--catalog takes LABEL=FILE")?;
+                opts.catalogs.push((label.to_string(), PathBuf::from(file)));
+            }
+            "--threads" => opts.threads = number(value()?)? as usize,
+            "--server-cpus" => opts.server_cpus = Some(value()?),
+            "--iterations" => opts.iterations = number(value()?)? as u32,
+            "--capacity-seconds" => opts.capacity_seconds = number(value()?)?,
+            "--step-seconds" => opts.step_seconds = number(value()?)?,
+            "--multipliers" => opts.multipliers = Some(value()?),
+            "--timeout" => opts.timeout = number(value()?)?,
+            other => return Err(format!("unknown option {other}")),
+        }
+    }
+    if opts.shop_recs.as_os_str().is_empty() || opts.go.as_os_str().is_empty() {
+        return Err("--shop-recs BIN and --go BIN are required".into());
+    }
+    if opts.catalogs.is_empty() {
+        return Err("give at least one --catalog LABEL=FILE".into());
+    }
+    Ok(opts)
+}
+
+/// A running server; killed when dropped.
+struct Server {
+    name: &'static str,
+    child: Child,
+    base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `program args` (under taskset when asked) and reads the URL it prints first.
+fn start(
+    name: &'static str,
+    opts: &Options,
+    program: &Path,
+    args: &[String],
+) -> Result<Server, String> {
+    let mut command = match &opts.server_cpus {
+        Some(cpus) => {
+            let mut c = Command::new("taskset");
+            c.args(["-c", cpus]).arg(program);
+            c
+        }
+        None => Command::new(program),
+    };
+    let mut child = command
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|e| format!("cannot start {}: {e}", program.display()))?;
+    let mut line = String::new();
+    let stdout = child.stdout.take().ok_or("no stdout")?;
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .map_err(|e| format!("{name}: {e}"))?;
+    let base = line.trim().trim_end_matches('/').to_string();
+    if !base.starts_with("http://") {
+        let _ = child.kill();
+        return Err(format!("{name} did not print its URL (got {line:?})"));
+    }
+    Ok(Server { name, child, base })
+}
+
+/// The ranking a server answers: (identifier, score's bits) per item.
+fn ranking(server: &Server, slug: &str, iterations: u32) -> Result<Vec<(String, u64)>, String> {
+    let url = format!(
+        "{}/products/{slug}/recommendations?iterations={iterations}&top=10",
+        server.base
+    );
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(Duration::from_secs(60)))
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let mut response = agent
+        .get(&url)
+        .call()
+        .map_err(|e| format!("{}: {url}: {e}", server.name))?;
+    let body: Value = response
+        .body_mut()
+        .read_json()
+        .map_err(|e| format!("{}: {url}: {e}", server.name))?;
+    let items = body["items"]
+        .as_array()
+        .ok_or_else(|| format!("{}: {url} answered no items: {body}", server.name))?;
+    items
+        .iter()
+        .map(|item| match (item["id"].as_str(), item["score"].as_f64()) {
+            (Some(id), Some(score)) => Ok((id.to_string(), score.to_bits())),
+            _ => Err(format!(
+                "{}: an item without id or score: {item}",
+                server.name
+            )),
+        })
+        .collect()
+}
+
+fn load_of(opts: &Options, server: &Server, slug: &str) -> Result<Load, String> {
+    let base = server.base.clone();
+    let multipliers = match &opts.multipliers {
+        Some(list) => list
+            .split(',')
+            .map(|m| m.parse::<f64>().map_err(|_| format!("bad multiplier {m}")))
+            .collect::<Result<_, _>>()?,
+        None => vec![0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 4.0],
+    };
+    Ok(Load {
+        url: Target::parse(&format!(
+            "{base}/products/{slug}/recommendations?iterations={}&top=10",
+            opts.iterations
+        ))?,
+        health: Some(Target::parse(&format!("{base}/healthz"))?),
+        // Both servers can run 2 x threads requests at once: shop-recs's default
+        // --max-inflight, so its capacity is measured without shedding.
+        clients: 2 * opts.threads,
+        capacity_seconds: opts.capacity_seconds,
+        step_seconds: opts.step_seconds,
+        multipliers,
+        timeout: Duration::from_secs_f64(opts.timeout),
+        server_pid: server.child.id(),
+    })
+}
+
+fn compare(opts: &Options, label: &str, file: &Path, dist: &Path) -> Result<Value, String> {
+    let products = shop_recs::files::load_products_file(file).map_err(|e| e.to_string())?;
+    let n = products.len();
+    let targets: Vec<&str> = [0, n / 2, n - 1]
+        .iter()
+        .map(|&i| products[i].id.as_str())
+        .collect();
+    let threads = opts.threads.to_string();
+    let catalog = file.display().to_string();
+    let rust = start(
+        "shop-recs serve",
+        opts,
+        &opts.shop_recs,
+        &[
+            "serve",
+            "--port",
+            "0",
+            "--threads",
+            &threads,
+            "--catalog",
+            &catalog,
+            "--dist",
+            &dist.display().to_string(),
+            "--no-isolation",
+        ]
+        .map(String::from),
+    )?;
+    let go = start(
+        "the Go server",
+        opts,
+        &opts.go,
+        &[
+            "serve",
+            "--port",
+            "0",
+            "--threads",
+            &threads,
+            "--catalog",
+            &catalog,
+        ]
+        .map(String::from),
+    )?;
+    // The same answers first: a load on servers that disagree would compare nothing.
+    for slug in &targets {
+        let (ours, theirs) = (
+            ranking(&rust, slug, opts.iterations)?,
+            ranking(&go, slug, opts.iterations)?,
+        );
+        if ours != theirs {
+            return Err(format!(
+                "{label}: the servers rank {slug} differently: shop-recs {ours:?}, Go {theirs:?}"
+            ));
+        }
+    }
+    eprintln!("{label}: both servers rank {targets:?} identically; loading shop-recs serve");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let slug = targets[0];
+    let ours = runtime.block_on(load::run(&load_of(opts, &rust, slug)?));
+    drop(rust);
+    eprintln!("{label}: loading the Go server");
+    let theirs = runtime.block_on(load::run(&load_of(opts, &go, slug)?));
+    Ok(json!({
+        "label": label,
+        "products": n,
+        "target": slug,
+        "checked_targets": targets,
+        "rust": ours,
+        "go": theirs,
+    }))
+}
+
+fn main() {
+    let opts = match options() {
+        Ok(opts) => opts,
+        Err(message) => {
+            eprintln!("error: {message}");
+            std::process::exit(2);
+        }
+    };
+    // shop-recs serve wants a page to serve; the comparison needs none.
+    let dist = std::env::temp_dir().join(format!("shop-recs-backends-{}", std::process::id()));
+    let made = std::fs::create_dir_all(&dist)
+        .and_then(|()| std::fs::write(dist.join("index.html"), "<!doctype html><title>x</title>"));
+    if let Err(e) = made {
+        eprintln!("error: {}: {e}", dist.display());
+        std::process::exit(1);
+    }
+    let mut catalogs = Vec::new();
+    for (label, file) in &opts.catalogs {
+        match compare(&opts, label, file, &dist) {
+            Ok(result) => catalogs.push(result),
+            Err(message) => {
+                eprintln!("error: {message}");
+                let _ = std::fs::remove_dir_all(&dist);
+                std::process::exit(1);
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dist);
+    println!(
+        "{}",
+        json!({
+            "threads": opts.threads,
+            "server_cpus": opts.server_cpus,
+            "iterations": opts.iterations,
+            "catalogs": catalogs,
+        })
+    );
+}
