@@ -29,7 +29,10 @@ export function backendsSection(results) {
     '`shop-recs serve` (rayon\'s `into_par_iter` inside `spawn_blocking`; at most `--max-inflight` = 2 × threads requests run or wait, ' +
     'one more is answered 503 at once) and the seeds\' Go handler (`bench/peers/go serve`: standard library only, a goroutine per candidate ' +
     `writing its own slot, a \`sync.WaitGroup\`, no shedding), both with ${results.threads} threads (the rayon pool; \`GOMAXPROCS\`). ` +
-    `Before any load, both rank three targets of each catalog identically (identifiers and f64 scores, ${results.iterations} iterations, top 10).`);
+    `Before any load, both rank three targets of each catalog identically (identifiers and f64 scores, ${results.iterations} iterations, top 10). ` +
+    `Each runs as built: shop-recs with the kernel this CPU allows (${results.scaling?.kernel ?? 'see the kernel table'}), Go with its six-lane scalar kernel, so most of the ` +
+    'gap in capacity is the kernel, not the concurrency model ("rayon against goroutines" above compares the two on the same portable kernel). ' +
+    'What this section compares is how each behaves relative to its own capacity.');
   lines.push('');
   lines.push(`The load (\`examples/backends/load.rs\`) is **open-loop**: requests are due on a fixed schedule whatever the server does, each on its own ` +
     'connection, and latency counts from when a request was due, so a server that falls behind faces a growing backlog, as it would with real users. ' +
@@ -101,7 +104,7 @@ function scalingSection(results) {
 function reading(results) {
   const out = ['What the figures say:', ''];
   for (const c of results.catalogs) {
-    const [rust, go] = [c.rust, c.go];
+    const [rust, go] = [{ ...c.rust, cores: results.cores }, c.go];
     const r4 = stepAt(rust, 4);
     const g4 = stepAt(go, 4);
     if (!r4 || !g4) continue;
@@ -109,8 +112,32 @@ function reading(results) {
       `${ms(r4.p99_ms)} ms for the requests it accepted, rejecting ${pct(r4.rejected_share)} at once; Go kept ${pct(goodputShare(go, 4))} ` +
       `with a p99 of ${ms(g4.p99_ms)} ms${g4.failed_share > 0 ? ` and ${pct(g4.failed_share)} failed (unanswered in ${results.timeoutSeconds} s)` : ''}: ` +
       'it accepts everything, so every request waits behind the backlog.');
+    const cost = rejectionCost(rust);
+    if (cost) {
+      out.push(`  Where shop-recs's CPU went at 4 ×: an accepted request cost ${(cost.perOk * 1e3).toFixed(2)} ms of server CPU (at 1 ×), ` +
+        `so the ${fmtInt(r4.rejected)} rejections took about ${(cost.perRejection * 1e6).toFixed(0)} µs each (the rest of the step's server CPU), ` +
+        `${pct(cost.rejectionShare)} of the machine's CPU over the step; the load generator itself used ${pct(cost.generatorShare)} of it ` +
+        `(${results.cores} cores${results.cores < 4 ? ', shared with the server' : ', its own'}).`);
+    }
   }
   return [...out, ''];
+}
+
+/**
+ * What a rejection costs shop-recs: server CPU per accepted request at 1 × (few
+ * rejections there), and at 4 × the server CPU left after the accepted requests, per
+ * rejection; with the shares of the machine's CPU the rejections and the generator took.
+ */
+function rejectionCost(load) {
+  const one = stepAt(load, 1);
+  const four = stepAt(load, 4);
+  if (!one?.server_cpu_seconds || !four?.server_cpu_seconds || !four.rejected || !one.ok) return null;
+  const perOk = one.server_cpu_seconds / one.ok;
+  const perRejection = Math.max(0, four.server_cpu_seconds - four.ok * perOk) / four.rejected;
+  const machine = four.span_seconds * (load.cores ?? 1);
+  return {
+    perOk, perRejection, rejectionShare: (perRejection * four.rejected) / machine, generatorShare: four.generator_cpu_seconds / machine,
+  };
 }
 
 /** bench/backends.svg: p50 and p99 latency (log scale) and goodput against offered load, per catalog. */

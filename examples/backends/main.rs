@@ -10,7 +10,8 @@
 //! cargo run --release --example backends -- --shop-recs target/release/shop-recs
 //!     --go bench/tmp/shop-recs-go --catalog LABEL=FILE [--catalog LABEL=FILE ...]
 //!     [--threads N] [--server-cpus LIST] [--iterations N] [--capacity-seconds S]
-//!     [--step-seconds S] [--multipliers 0.25,0.5,...] [--timeout S]
+//!     [--step-seconds S] [--multipliers 0.25,0.5,...] [--timeout S] [--no-go-load]
+//!     [--rust-arg ARG ...]
 //! ```
 //!
 //! `--server-cpus LIST` starts each server under `taskset -c LIST`; the caller pins this
@@ -38,6 +39,11 @@ struct Options {
     step_seconds: f64,
     multipliers: Option<String>,
     timeout: f64,
+    /// `--no-go-load`: check the Go server's rankings but load only shop-recs serve (for
+    /// experiments on the Rust server).
+    go_load: bool,
+    /// `--rust-arg ARG`, repeated: more options for shop-recs serve (experiments).
+    rust_args: Vec<String>,
 }
 
 fn options() -> Result<Options, String> {
@@ -53,6 +59,8 @@ fn options() -> Result<Options, String> {
         step_seconds: 5.0,
         multipliers: None,
         timeout: 30.0,
+        go_load: true,
+        rust_args: Vec::new(),
     };
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value"));
@@ -77,6 +85,8 @@ fn options() -> Result<Options, String> {
             "--step-seconds" => opts.step_seconds = number(value()?)?,
             "--multipliers" => opts.multipliers = Some(value()?),
             "--timeout" => opts.timeout = number(value()?)?,
+            "--no-go-load" => opts.go_load = false,
+            "--rust-arg" => opts.rust_args.push(value()?),
             other => return Err(format!("unknown option {other}")),
         }
     }
@@ -207,24 +217,23 @@ fn compare(opts: &Options, label: &str, file: &Path, dist: &Path) -> Result<Valu
         .collect();
     let threads = opts.threads.to_string();
     let catalog = file.display().to_string();
-    let rust = start(
-        "shop-recs serve",
-        opts,
-        &opts.shop_recs,
-        &[
-            "serve",
-            "--port",
-            "0",
-            "--threads",
-            &threads,
-            "--catalog",
-            &catalog,
-            "--dist",
-            &dist.display().to_string(),
-            "--no-isolation",
-        ]
-        .map(String::from),
-    )?;
+    let dist = dist.display().to_string();
+    let mut rust_args: Vec<String> = [
+        "serve",
+        "--port",
+        "0",
+        "--threads",
+        &threads,
+        "--catalog",
+        &catalog,
+        "--dist",
+        &dist,
+        "--no-isolation",
+    ]
+    .map(String::from)
+    .to_vec();
+    rust_args.extend(opts.rust_args.iter().cloned());
+    let rust = start("shop-recs serve", opts, &opts.shop_recs, &rust_args)?;
     let go = start(
         "the Go server",
         opts,
@@ -260,8 +269,12 @@ fn compare(opts: &Options, label: &str, file: &Path, dist: &Path) -> Result<Valu
     let slug = targets[0];
     let ours = runtime.block_on(load::run(&load_of(opts, &rust, slug)?));
     drop(rust);
-    eprintln!("{label}: loading the Go server");
-    let theirs = runtime.block_on(load::run(&load_of(opts, &go, slug)?));
+    let theirs = if opts.go_load {
+        eprintln!("{label}: loading the Go server");
+        runtime.block_on(load::run(&load_of(opts, &go, slug)?))
+    } else {
+        Value::Null
+    };
     Ok(json!({
         "label": label,
         "products": n,
@@ -305,6 +318,7 @@ fn main() {
         json!({
             "threads": opts.threads,
             "server_cpus": opts.server_cpus,
+            "rust_args": opts.rust_args,
             "iterations": opts.iterations,
             "catalogs": catalogs,
         })
