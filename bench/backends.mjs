@@ -122,7 +122,7 @@ function measure() {
       pinning: pinned
         ? `The load generator ran on core 0 and each server on cores 1-${cores - 1} (\`taskset\`), ${threads} threads each.`
         : `This machine has ${cores} cores: too few to give the load generator a core of its own, so it shares them with the server it loads ` +
-          '(its own CPU is small: one thread writing requests and reading answers). The figures are ratios measured in one run; read them as such.',
+          '(one thread writing requests and reading answers; the CPU it took is in the tables\' last column). The figures are ratios measured in one run; read them as such.',
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -115,8 +115,8 @@ function reading(results) {
     const cost = rejectionCost(rust);
     if (cost) {
       out.push(`  Where shop-recs's CPU went at 4 ×: an accepted request cost ${(cost.perOk * 1e3).toFixed(2)} ms of server CPU (at 1 ×), ` +
-        `so the ${fmtInt(r4.rejected)} rejections took about ${(cost.perRejection * 1e6).toFixed(0)} µs each (the rest of the step's server CPU), ` +
-        `${pct(cost.rejectionShare)} of the machine's CPU over the step; the load generator itself used ${pct(cost.generatorShare)} of it ` +
+        `and the step's server CPU beyond what its ${fmtInt(r4.ok)} accepted requests cost at that rate was ${pct(cost.rejectionShare)} of the machine's CPU over the step: ` +
+        `at most ${(cost.perRejection * 1e6).toFixed(0)} µs for each of the ${fmtInt(r4.rejected)} rejections, if all of it was theirs; the load generator itself used ${pct(cost.generatorShare)} of it ` +
         `(${results.cores} cores${results.cores < 4 ? ', shared with the server' : ', its own'}).`);
     }
   }
@@ -145,7 +145,7 @@ export function renderBackendsPlot(results) {
   const panelW = 420;
   const panelH = 220;
   const width = 80 + results.catalogs.length * (panelW + 90);
-  const height = 2 * panelH + 190;
+  const height = 2 * panelH + 210;
   const out = [`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
     `<rect width="${width}" height="${height}" fill="white"/>`];
   const font = 'font-family="system-ui, sans-serif" font-size="12"';
@@ -154,8 +154,9 @@ export function renderBackendsPlot(results) {
     const x0 = 70 + i * (panelW + 90);
     out.push(text(x0, 24, `${c.label}: ${fmtInt(c.products)} products`, 'font-weight="bold"'));
     const multipliers = [...new Set(SERVERS.flatMap((s) => c[s.key].steps.map((st) => st.multiplier)))].sort((a, b) => a - b);
-    const maxM = Math.max(...multipliers);
-    const px = (m) => x0 + (m / maxM) * panelW;
+    // Offered load on a log2 axis: 0.25, 0.5, 1, 2 and 4 × capacity evenly apart.
+    const [loM, hiM] = [Math.log2(Math.min(...multipliers)), Math.log2(Math.max(...multipliers))];
+    const px = (m) => x0 + ((Math.log2(m) - loM) / (hiM - loM || 1)) * panelW;
     // Latency, log scale.
     const y0 = 50;
     const lat = SERVERS.flatMap((s) => c[s.key].steps.flatMap((st) => [st.p50_ms, st.p99_ms])).filter((v) => v > 0);
@@ -168,13 +169,16 @@ export function renderBackendsPlot(results) {
       out.push(text(x0 - 6, py(10 ** e) + 4, `${10 ** e} ms`, 'text-anchor="end"'));
     }
     out.push(text(x0 + panelW / 2, y0 - 6, 'latency of 2xx (p50 solid, p99 dashed), log scale', 'text-anchor="middle"'));
-    // Goodput.
+    // Goodput, as a share of each server's own capacity.
     const y1 = y0 + panelH + 60;
-    const maxG = Math.max(...SERVERS.flatMap((s) => c[s.key].steps.map((st) => Math.max(st.goodput_rps, st.offered_rps)))) * 1.05;
-    const gy = (v) => y1 + panelH - (v / maxG) * panelH;
+    const maxG = 1.2;
+    const gy = (v) => y1 + panelH - (Math.min(v, maxG) / maxG) * panelH;
     out.push(`<rect x="${x0}" y="${y1}" width="${panelW}" height="${panelH}" fill="none" stroke="#999"/>`);
-    out.push(text(x0 + panelW / 2, y1 - 6, 'goodput (2xx/s, solid) and offered load (dotted)', 'text-anchor="middle"'));
-    for (const f of [0, 0.5, 1]) out.push(text(x0 - 6, gy(f * maxG) + 4, rps(f * maxG), 'text-anchor="end"'));
+    out.push(text(x0 + panelW / 2, y1 - 6, 'goodput ÷ own capacity (offered load dotted, grey)', 'text-anchor="middle"'));
+    for (const f of [0, 0.5, 0.9, 1]) {
+      out.push(`<line x1="${x0}" x2="${x0 + panelW}" y1="${gy(f).toFixed(1)}" y2="${gy(f).toFixed(1)}" stroke="#eee"/>`);
+      out.push(text(x0 - 6, gy(f) + 4, String(f), 'text-anchor="end"'));
+    }
     for (const m of multipliers) {
       out.push(text(px(m), y1 + panelH + 16, `${m}×`, 'text-anchor="middle"'));
       out.push(text(px(m), y0 + panelH + 16, `${m}×`, 'text-anchor="middle"'));
@@ -185,12 +189,12 @@ export function renderBackendsPlot(results) {
       const steps = c[s.key].steps;
       out.push(path(steps.filter((st) => st.p50_ms > 0).map((st) => [px(st.multiplier), py(st.p50_ms)]), s.color));
       out.push(path(steps.filter((st) => st.p99_ms > 0).map((st) => [px(st.multiplier), py(st.p99_ms)]), s.color, 'stroke-dasharray="6 4"'));
-      out.push(path(steps.map((st) => [px(st.multiplier), gy(st.goodput_rps)]), s.color));
-      out.push(path(steps.map((st) => [px(st.multiplier), gy(st.offered_rps)]), s.color, 'stroke-dasharray="2 3"'));
+      out.push(path(steps.map((st) => [px(st.multiplier), gy(st.goodput_rps / c[s.key].capacity.rate)]), s.color));
     }
+    out.push(path(multipliers.map((m) => [px(m), gy(m)]), '#999', 'stroke-dasharray="2 3"'));
   });
   SERVERS.forEach((s, i) => {
-    const y = height - 40 + i * 18;
+    const y = height - 36 + i * 18;
     out.push(`<line x1="70" x2="100" y1="${y - 4}" y2="${y - 4}" stroke="${s.color}" stroke-width="3"/>`);
     out.push(text(108, y, s.name));
   });
