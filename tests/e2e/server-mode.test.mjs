@@ -4,6 +4,9 @@
 // server (by id, or uploaded once and again after an eviction), and a page that stays
 // usable when the server goes away or was never there.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   test,
@@ -91,6 +94,32 @@ test('Compare includes the server: identical rankings, the ratio and the break-e
   await page.screenshot({ path: screenshotPath('server-compare'), fullPage: true });
   assertClean();
   await context.close();
+});
+
+test('a server whose catalog is the shop\'s database (serve --database): Compare includes it, identical rankings', async () => {
+  // The bundled catalog imported into a SQLite file, and a server of its own reading it.
+  const dir = mkdtempSync(join(tmpdir(), 'shop-recs-e2e-db-'));
+  const database = `sqlite://${join(dir, 'shop.db')}`;
+  const bin = process.env.SHOP_RECS_BIN ?? join(REPO, 'target', 'release', 'shop-recs');
+  execFileSync(bin, ['import', join(REPO, 'www', 'catalog.json'), '--database', database]);
+  const own = await startServer({ args: ['--database', database] });
+  try {
+    const info = await (await fetch(new URL('info', own.url))).json();
+    assert.equal(info.catalog.source, 'database');
+    assert.equal(info.database.kind, 'sqlite');
+    const { page, context, assertClean } = await openPage(browser,
+      `${own.url}?mode=compare&threads=2&runs=1&iterations=300&autorun=1`);
+    await waitForState(page, 'done', 180_000);
+    assert.equal(await page.locator('[data-testid=identical]').getAttribute('data-value'), 'true');
+    assert.match(await page.locator('#identical-note').textContent(), /Server: same ranking/);
+    // The database's catalog has no file bytes to hash, so the page sends its own copy once.
+    assert.match(await page.locator('[data-testid=time-server]').getAttribute('data-server-catalog') ?? '', /^[0-9a-f]{64}$/);
+    assertClean();
+    await context.close();
+  } finally {
+    await own.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('a catalog from a file is uploaded once, scored, and uploaded again after the server evicted it', async () => {
