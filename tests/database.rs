@@ -105,7 +105,7 @@ macro_rules! on_both {
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            #[ignore = "needs Postgres: the database tier runs it (scripts/postgres.sh cargo test --test database -- --include-ignored)"]
+            #[ignore = "needs Postgres: the database tier runs it (scripts/postgres.sh cargo test --test database -- --ignored)"]
             async fn postgres() {
                 let _one = super::ONE_AT_A_TIME.lock().await;
                 super::$name(super::postgres(stringify!($name)).await).await
