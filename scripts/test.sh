@@ -5,8 +5,7 @@
 #      runs `shop-recs serve` on a real socket; tests/database.rs on SQLite), the shop's
 #      database tests' Postgres variants on a throwaway Postgres (scripts/postgres.sh:
 #      initdb and pg_ctl in a temporary directory, stopped at the end), and the plain-JS
-#      scoring's unit tests in
-#      node (node --test tests/js/);
+#      scoring's unit tests in node (node --test tests/js/);
 #   3. wasm tests in headless Chrome and in headless Firefox ESR: wasm-pack test, the
 #      rayon pool on workers and the Engine API, and the single-thread build's Engine;
 #   4. the catalog parser fuzzed for 30 s (scripts/fuzz.sh --seconds 30, libFuzzer);
