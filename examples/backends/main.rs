@@ -18,15 +18,19 @@
 //! generator elsewhere (scripts/bench.sh does, where the machine has 4 cores or more).
 
 mod load;
+// Shared with the server's tests, which also use its `spawn`.
+#[path = "../../tests/support/serve_process.rs"]
+#[allow(dead_code)]
+mod serve_process;
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use serde_json::{Value, json};
 
 use load::{Load, Target};
+use serve_process::{ServeProcess as Server, agent};
 
 struct Options {
     shop_recs: PathBuf,
@@ -99,27 +103,8 @@ fn options() -> Result<Options, String> {
     Ok(opts)
 }
 
-/// A running server; killed when dropped.
-struct Server {
-    name: &'static str,
-    child: Child,
-    base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// Starts `program args` (under taskset when asked) and reads the URL it prints first.
-fn start(
-    name: &'static str,
-    opts: &Options,
-    program: &Path,
-    args: &[String],
-) -> Result<Server, String> {
+fn start(opts: &Options, program: &Path, args: &[String]) -> Result<Server, String> {
     let mut command = match &opts.server_cpus {
         Some(cpus) => {
             let mut c = Command::new("taskset");
@@ -128,62 +113,46 @@ fn start(
         }
         None => Command::new(program),
     };
-    let mut child = command
+    command
         .args(args)
         .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .map_err(|e| format!("cannot start {}: {e}", program.display()))?;
-    let mut line = String::new();
-    let stdout = child.stdout.take().ok_or("no stdout")?;
-    BufReader::new(stdout)
-        .read_line(&mut line)
-        .map_err(|e| format!("{name}: {e}"))?;
-    let base = line.trim().trim_end_matches('/').to_string();
-    if !base.starts_with("http://") {
-        let _ = child.kill();
-        return Err(format!("{name} did not print its URL (got {line:?})"));
-    }
-    Ok(Server { name, child, base })
+        .stderr(Stdio::inherit());
+    Server::start_command(command)
 }
 
 /// The ranking a server answers: (identifier, score's bits) per item.
-fn ranking(server: &Server, slug: &str, iterations: u32) -> Result<Vec<(String, u64)>, String> {
+fn ranking(
+    name: &str,
+    server: &Server,
+    slug: &str,
+    iterations: u32,
+) -> Result<Vec<(String, u64)>, String> {
     let url = format!(
         "{}/products/{slug}/recommendations?iterations={iterations}&top=10",
-        server.base
+        server.url
     );
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(Duration::from_secs(60)))
-        .http_status_as_error(false)
-        .build()
-        .into();
-    let mut response = agent
+    let mut response = agent()
         .get(&url)
         .call()
-        .map_err(|e| format!("{}: {url}: {e}", server.name))?;
+        .map_err(|e| format!("{name}: {url}: {e}"))?;
     let body: Value = response
         .body_mut()
         .read_json()
-        .map_err(|e| format!("{}: {url}: {e}", server.name))?;
+        .map_err(|e| format!("{name}: {url}: {e}"))?;
     let items = body["items"]
         .as_array()
-        .ok_or_else(|| format!("{}: {url} answered no items: {body}", server.name))?;
+        .ok_or_else(|| format!("{name}: {url} answered no items: {body}"))?;
     items
         .iter()
         .map(|item| match (item["id"].as_str(), item["score"].as_f64()) {
             (Some(id), Some(score)) => Ok((id.to_string(), score.to_bits())),
-            _ => Err(format!(
-                "{}: an item without id or score: {item}",
-                server.name
-            )),
+            _ => Err(format!("{name}: an item without id or score: {item}")),
         })
         .collect()
 }
 
 fn load_of(opts: &Options, server: &Server, slug: &str) -> Result<Load, String> {
-    let base = server.base.clone();
+    let base = server.url.clone();
     let multipliers = match &opts.multipliers {
         Some(list) => list
             .split(',')
@@ -217,8 +186,8 @@ fn compare(opts: &Options, label: &str, file: &Path, dist: &Path) -> Result<Valu
         .collect();
     let threads = opts.threads.to_string();
     let catalog = file.display().to_string();
-    let dist = dist.display().to_string();
-    let mut rust_args: Vec<String> = [
+    // The arguments both servers take; shop-recs also wants a page to serve.
+    let common = [
         "serve",
         "--port",
         "0",
@@ -226,34 +195,21 @@ fn compare(opts: &Options, label: &str, file: &Path, dist: &Path) -> Result<Valu
         &threads,
         "--catalog",
         &catalog,
-        "--dist",
-        &dist,
-        "--no-isolation",
-    ]
-    .map(String::from)
-    .to_vec();
+    ];
+    let mut rust_args: Vec<String> = common.map(String::from).to_vec();
+    rust_args.extend([
+        "--dist".into(),
+        dist.display().to_string(),
+        "--no-isolation".into(),
+    ]);
     rust_args.extend(opts.rust_args.iter().cloned());
-    let rust = start("shop-recs serve", opts, &opts.shop_recs, &rust_args)?;
-    let go = start(
-        "the Go server",
-        opts,
-        &opts.go,
-        &[
-            "serve",
-            "--port",
-            "0",
-            "--threads",
-            &threads,
-            "--catalog",
-            &catalog,
-        ]
-        .map(String::from),
-    )?;
+    let rust = start(opts, &opts.shop_recs, &rust_args)?;
+    let go = start(opts, &opts.go, &common.map(String::from))?;
     // The same answers first: a load on servers that disagree would compare nothing.
     for slug in &targets {
         let (ours, theirs) = (
-            ranking(&rust, slug, opts.iterations)?,
-            ranking(&go, slug, opts.iterations)?,
+            ranking("shop-recs serve", &rust, slug, opts.iterations)?,
+            ranking("the Go server", &go, slug, opts.iterations)?,
         );
         if ours != theirs {
             return Err(format!(

@@ -1,7 +1,8 @@
 //! `shop-recs serve` as a child process, for the server's tests (`tests/server.rs`) and
-//! its benchmark (`examples/server_bench.rs`), which both include this file: started on
-//! port 0 with the given arguments, its URL read from the first line it prints, and
-//! killed when dropped. Each adds its own methods.
+//! its benchmarks (`examples/server_bench.rs`, `examples/backends/`, which also starts the
+//! Go peer's server with it), which include this file: started on port 0 with the given
+//! arguments, its URL read from the first line it prints, and killed when dropped. Each
+//! adds its own methods.
 
 use std::ffi::OsStr;
 use std::io::{BufRead, BufReader};
@@ -17,26 +18,39 @@ pub struct ServeProcess {
 impl ServeProcess {
     /// Starts `bin serve --port 0 --dist dist ARGS` and waits for the URL line.
     pub fn spawn(bin: impl AsRef<OsStr>, dist: &Path, args: &[impl AsRef<OsStr>]) -> ServeProcess {
-        let mut child = Command::new(bin)
+        let mut command = Command::new(bin);
+        command
             .args(["serve", "--port", "0", "--dist"])
             .arg(dist)
             .args(args)
+            .stderr(Stdio::null());
+        ServeProcess::start_command(command).unwrap_or_else(|message| panic!("{message}"))
+    }
+
+    /// Starts `command`, any server that prints its URL first (`shop-recs serve`, the Go
+    /// peer's `serve`), and waits for that line.
+    pub fn start_command(mut command: Command) -> Result<ServeProcess, String> {
+        let program = command.get_program().to_string_lossy().into_owned();
+        let mut child = command
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
             .spawn()
-            .expect("start shop-recs serve");
+            .map_err(|e| format!("cannot start {program}: {e}"))?;
         let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout"))
-            .read_line(&mut line)
-            .expect("read the URL line");
-        assert!(
-            line.starts_with("http://127.0.0.1:"),
-            "the first line is the URL: {line:?}"
-        );
-        ServeProcess {
+        let read = match child.stdout.take() {
+            Some(stdout) => BufReader::new(stdout).read_line(&mut line).map(|_| ()),
+            None => Ok(()),
+        };
+        if read.is_err() || !line.starts_with("http://127.0.0.1:") {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(format!(
+                "{program}: the first line should be its URL, got {line:?}"
+            ));
+        }
+        Ok(ServeProcess {
             child,
             url: line.trim().trim_end_matches('/').to_string(),
-        }
+        })
     }
 }
 
