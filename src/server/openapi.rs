@@ -67,6 +67,16 @@ pub enum JobErrors {
     OverBudget(ErrorBody),
 }
 
+/// What every operation on the shop's database may answer when it is down, documented
+/// once for all of them.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)] // Documentation: the handlers answer with ApiError (error.rs).
+pub enum DatabaseErrors {
+    /// The database does not answer (`database_unavailable`): try again after Retry-After.
+    #[response(status = 503, headers(("retry-after" = u32, description = "Seconds to wait")))]
+    Unavailable(ErrorBody),
+}
+
 /// How a recommendations request is scored: `parallel` (the server's rayon pool, the
 /// default) or `serial` (one thread).
 #[derive(Serialize, ToSchema)]

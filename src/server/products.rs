@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 use super::api::ProductSummary;
 use super::catalogs::catalog_for_target;
 use super::error::ApiError;
-use super::openapi::{CatalogProduct, ErrorBody};
+use super::openapi::{CatalogProduct, DatabaseErrors, ErrorBody};
 use super::shop::Shop;
 use super::state::{DEFAULT_CATALOG, DefaultCatalog, Shared};
 use crate::catalog::parse_products;
@@ -48,8 +48,7 @@ struct WriteAnswer {
     responses(
         (status = 200, description = "The product", body = ProductAnswer),
         (status = 404, description = "No such product (`unknown_product`)", body = ErrorBody),
-        (status = 503, description = "The database does not answer (`database_unavailable`)", body = ErrorBody,
-            headers(("retry-after" = u32, description = "Seconds to wait"))),
+        DatabaseErrors,
     )
 )]
 pub async fn product(
@@ -81,8 +80,7 @@ pub async fn product(
         (status = 405, description = "The catalog is not writable: a file, or `--read-only` (`method_not_allowed`)", body = ErrorBody),
         (status = 409, description = "The catalog is full (`conflict`)", body = ErrorBody),
         (status = 413, description = "The body is over 2 MB (`too_large`)", body = ErrorBody),
-        (status = 503, description = "The database does not answer (`database_unavailable`)", body = ErrorBody,
-            headers(("retry-after" = u32, description = "Seconds to wait"))),
+        DatabaseErrors,
     )
 )]
 pub async fn put_product(
@@ -118,8 +116,7 @@ pub async fn put_product(
         (status = 404, description = "No such product (`unknown_product`)", body = ErrorBody),
         (status = 405, description = "The catalog is not writable: a file, or `--read-only` (`method_not_allowed`)", body = ErrorBody),
         (status = 409, description = "It is the catalog's last product (`conflict`)", body = ErrorBody),
-        (status = 503, description = "The database does not answer (`database_unavailable`)", body = ErrorBody,
-            headers(("retry-after" = u32, description = "Seconds to wait"))),
+        DatabaseErrors,
     )
 )]
 pub async fn delete_product(
