@@ -150,6 +150,18 @@ fn catalog_file(n: usize, seed: u64) -> PathBuf {
     path
 }
 
+/// A generated catalog of `n` products, imported into `url` in place of what it held.
+async fn import_generated(url: &str, n: usize, seed: u64) -> Vec<shop_recs::Product> {
+    let all: Vec<_> = products(n, seed, Skew::NONE).expect("generated").collect();
+    Database::connect(url)
+        .await
+        .expect("connect")
+        .import(&all, true)
+        .await
+        .expect("import");
+    all
+}
+
 /// `shop-recs import FILE --database URL [more]`: (success, stdout, stderr).
 fn import(file: &Path, url: &str, more: &[&str]) -> (bool, String, String) {
     let out = Command::new(BIN)
@@ -283,9 +295,8 @@ async fn import_then_serve_answers_as_the_file_server(backend: Backend) {
 async fn writes_through_the_api_are_seen_by_the_next_request(backend: Backend) {
     let file = catalog_file(300, 3);
     {
+        let all = import_generated(&backend.url, 300, 3).await;
         let db = Database::connect(&backend.url).await.expect("connect");
-        let all: Vec<_> = products(300, 3, Skew::NONE).expect("generated").collect();
-        db.import(&all, true).await.expect("import");
         let server = router(OwnCatalog::Database(backend.url.clone()), false).await;
         let target = all[0].id.clone();
         let before = recommendations(&server, &target).await;
@@ -424,13 +435,7 @@ async fn a_failed_import_leaves_the_database_as_it_was(backend: Backend) {
 
 async fn bad_input_is_refused_and_nothing_is_written(backend: Backend) {
     {
-        let all: Vec<_> = products(50, 1, Skew::NONE).expect("generated").collect();
-        Database::connect(&backend.url)
-            .await
-            .expect("connect")
-            .import(&all, true)
-            .await
-            .expect("import");
+        let all = import_generated(&backend.url, 50, 1).await;
         let before = contents(&backend.url).await;
         let server = router(OwnCatalog::Database(backend.url.clone()), false).await;
         let slug = &all[0].id;
@@ -505,13 +510,7 @@ async fn a_database_that_stops_while_serving_gives_503_then_recovers() {
     let ctl = std::env::var("SHOP_RECS_TEST_POSTGRES_CTL")
         .expect("SHOP_RECS_TEST_POSTGRES_CTL: run this under scripts/postgres.sh");
     let backend = postgres("outage").await;
-    let all: Vec<_> = products(100, 2, Skew::NONE).expect("generated").collect();
-    Database::connect(&backend.url)
-        .await
-        .expect("connect")
-        .import(&all, true)
-        .await
-        .expect("import");
+    let all = import_generated(&backend.url, 100, 2).await;
     let server = router(OwnCatalog::Database(backend.url.clone()), false).await;
     let slug = all[0].id.clone();
     let want = ranking(&recommendations(&server, &slug).await);
