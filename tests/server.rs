@@ -705,6 +705,71 @@ fn start_up_errors_are_one_line_and_exit_1() {
 
     let message = fails_to_start(&["--dist", dist, "--port", "0", "--threads", "0"]);
     assert!(message.contains("--threads"), "{message}");
+
+    let message = fails_to_start(&["--dist", dist, "--port", "0", "--reactor-nice", "20"]);
+    assert!(
+        message.contains("--reactor-nice takes 0 to 19"),
+        "{message}"
+    );
+}
+
+/// Each of `pid`'s threads: its name and its nice value (`/proc/PID/task/*/stat`).
+#[cfg(target_os = "linux")]
+fn threads_and_nice(pid: u32) -> Vec<(String, i32)> {
+    let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).expect("/proc");
+    tasks
+        .map(|task| {
+            let stat =
+                std::fs::read_to_string(task.expect("task").path().join("stat")).expect("stat");
+            let open = stat.find('(').expect("(");
+            let close = stat.rfind(')').expect(")");
+            // After the name: state is field 3 of stat(5), nice field 19.
+            let nice = stat[close + 2..].split(' ').nth(16).expect("nice");
+            (
+                stat[open + 1..close].to_string(),
+                nice.parse().expect("a number"),
+            )
+        })
+        .collect()
+}
+
+/// The reactor's threads run `--reactor-nice` levels below the scoring pool's (10 by
+/// default), and /info says so; `--reactor-nice 0` leaves them all alike.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_reactor_runs_below_the_scoring_pool() {
+    for (args, lowered) in [(&[][..], 10), (&["--reactor-nice", "0"][..], 0)] {
+        let server = Server::start(&[&["--threads", "2", "--generate", "100"], args].concat());
+        // A scoring job first, so a blocking thread has started too.
+        let path = format!("/products/{GENERATED_FIRST}/recommendations?iterations=10");
+        assert_eq!(server.get(&path).status, 200);
+        let base = threads_and_nice(server.child.id())
+            .into_iter()
+            .find(|(name, _)| name == "shop-recs")
+            .expect("the main thread")
+            .1;
+        let expected = (base + lowered).min(19);
+        assert_eq!(server.get("/info").json()["reactor_nice"], expected - base);
+        let threads = threads_and_nice(server.child.id());
+        let of = |prefix: &str| -> Vec<i32> {
+            threads
+                .iter()
+                .filter(|(name, _)| name.starts_with(prefix))
+                .map(|(_, nice)| *nice)
+                .collect()
+        };
+        assert_eq!(
+            of("score-"),
+            vec![base; 2],
+            "the pool keeps the process's priority: {threads:?}"
+        );
+        let reactor = of("tokio-rt-worker");
+        assert!(!reactor.is_empty(), "{threads:?}");
+        assert!(
+            reactor.iter().all(|&nice| nice == expected),
+            "{args:?}: {threads:?}"
+        );
+    }
 }
 
 #[test]

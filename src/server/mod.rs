@@ -16,6 +16,7 @@ mod memory;
 mod metrics;
 mod openapi;
 mod operations;
+mod priority;
 mod products;
 mod request_id;
 mod shop;
@@ -37,6 +38,8 @@ use crate::catalog::MAX_CATALOG_BYTES;
 /// The largest catalog upload `shop-recs serve` takes by default (64 MiB); `--max-upload`
 /// raises it, up to the core's [`MAX_CATALOG_BYTES`].
 pub const DEFAULT_MAX_UPLOAD_BYTES: usize = 64 * 1024 * 1024;
+/// How far below the scoring pool the reactor's threads run by default (`--reactor-nice`).
+pub const DEFAULT_REACTOR_NICE: i32 = 10;
 use crate::generate::generate;
 use crate::parse_catalog;
 use crate::similarity::Kernel;
@@ -101,6 +104,9 @@ pub struct Config {
     pub log_format: LogFormat,
     /// Under [`OwnCatalog::Database`]: refuse writes through the API (405).
     pub read_only: bool,
+    /// Nice levels the reactor's threads run below the scoring pool's (0 to 19; 0: the
+    /// same priority). See [`priority`].
+    pub reactor_nice: i32,
 }
 
 impl Config {
@@ -119,6 +125,7 @@ impl Config {
             isolation: true,
             log_format: LogFormat::Text,
             read_only: false,
+            reactor_nice: DEFAULT_REACTOR_NICE,
         }
     }
 }
@@ -199,6 +206,9 @@ pub async fn build(config: &Config) -> Result<Server, ServeError> {
         Some(n) => n,
         None => 2 * threads,
     };
+    if !(0..=19).contains(&config.reactor_nice) {
+        return Err(ServeError::Argument("--reactor-nice takes 0 to 19".into()));
+    }
     if config.request_timeout_s == 0 {
         return Err(ServeError::Argument(
             "--request-timeout must be at least 1 second".into(),
@@ -247,6 +257,7 @@ pub fn run(config: Config) -> Result<(), ServeError> {
     memory::tune_allocator();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .on_thread_start(priority::below_this_thread(config.reactor_nice))
         .build()
         .map_err(ServeError::Runtime)?;
     // Built on the runtime that serves: a database pool's connections belong to it.
@@ -280,6 +291,7 @@ pub fn run(config: Config) -> Result<(), ServeError> {
             database,
             threads,
             max_inflight,
+            reactor_nice = priority::reactor_nice(),
             kernel = state.kernel.name(),
             isolation = config.isolation,
             dist = %config.dist.display(),

@@ -59,7 +59,7 @@ pub async fn readyz(State(state): State<Shared>) -> Result<&'static str, ApiErro
     get,
     path = "/info",
     tag = "operations",
-    responses((status = 200, description = "name, version, cores, pool_threads, kernel, max_inflight, inflight, \
+    responses((status = 200, description = "name, version, cores, pool_threads, kernel, max_inflight, reactor_nice, inflight, \
         catalog { id, products, sha256, source, version }, database { kind, read_only } (or null), \
         stored_catalogs { count, bytes, budget_bytes }, limits", body = Object))
 )]
@@ -97,6 +97,7 @@ pub async fn info(State(state): State<Shared>) -> Json<serde_json::Value> {
         "pool_threads": state.pool.current_num_threads(),
         "kernel": state.kernel.name(),
         "max_inflight": state.slots.max(),
+        "reactor_nice": super::priority::reactor_nice(),
         "inflight": state.slots.in_flight(),
         "catalog": catalog,
         "database": database,

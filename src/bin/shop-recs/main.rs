@@ -10,7 +10,7 @@
 //! shop-recs import FILE --database URL [--replace]
 //! shop-recs serve [--host H] [--port P] [--dist DIR] [--catalog FILE | --generate N [--seed S]
 //!                 | --database URL [--read-only]]
-//!                 [--threads N] [--max-inflight N] [--catalog-memory BYTES]
+//!                 [--threads N] [--max-inflight N] [--reactor-nice N] [--catalog-memory BYTES]
 //!                 [--request-timeout SECONDS] [--no-isolation]
 //! ```
 //!

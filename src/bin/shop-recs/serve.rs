@@ -42,6 +42,11 @@ pub struct ServeArgs {
     /// the pool's threads).
     #[arg(long, value_name = "N")]
     max_inflight: Option<usize>,
+    /// Nice levels the reactor's threads (which read, reject and answer requests) run
+    /// below the scoring pool's, so that a flood of rejected requests cannot take the
+    /// pool's CPU; 0 runs them at the same priority (Linux; ignored elsewhere).
+    #[arg(long, value_name = "N", default_value_t = server::DEFAULT_REACTOR_NICE)]
+    reactor_nice: i32,
     /// Memory for uploaded and generated catalogs, in bytes; the least recently used are
     /// evicted to stay under it.
     #[arg(long, value_name = "BYTES", default_value_t = 1 << 30)]
@@ -83,6 +88,7 @@ impl ServeArgs {
             request_timeout_s: self.request_timeout,
             isolation: !self.no_isolation,
             read_only: self.read_only,
+            reactor_nice: self.reactor_nice,
             log_format: if self.log_format == "json" {
                 LogFormat::Json
             } else {
