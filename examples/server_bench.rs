@@ -395,7 +395,8 @@ fn reactor_row(build: &str, load: &str, times: Vec<f64>, load_requests: usize) -
 }
 
 fn shedding(opts: &Options) -> Value {
-    let max_inflight = 2 * opts.threads;
+    // shop-recs serve's default, written out.
+    let max_inflight = 4 * opts.threads;
     let clients = 4 * max_inflight;
     let server = Server::spawn(
         &opts.bin,
@@ -405,6 +406,8 @@ fn shedding(opts: &Options) -> Value {
             "2000".into(),
             "--threads".into(),
             opts.threads.to_string(),
+            "--max-inflight".into(),
+            max_inflight.to_string(),
         ],
     );
     let url = format!(

@@ -734,7 +734,8 @@ fn threads_and_nice(pid: u32) -> Vec<(String, i32)> {
 }
 
 /// The reactor's threads run `--reactor-nice` levels below the scoring pool's (10 by
-/// default), and /info says so; `--reactor-nice 0` leaves them all alike.
+/// default), and /info says so; `--reactor-nice 0` leaves them all alike. With them, the
+/// default in-flight limit: 4 x the pool's threads.
 #[cfg(target_os = "linux")]
 #[test]
 fn the_reactor_runs_below_the_scoring_pool() {
@@ -749,7 +750,9 @@ fn the_reactor_runs_below_the_scoring_pool() {
             .expect("the main thread")
             .1;
         let expected = (base + lowered).min(19);
-        assert_eq!(server.get("/info").json()["reactor_nice"], expected - base);
+        let info = server.get("/info").json();
+        assert_eq!(info["reactor_nice"], expected - base);
+        assert_eq!(info["max_inflight"], 8, "4 x the pool's threads by default");
         let threads = threads_and_nice(server.child.id());
         let of = |prefix: &str| -> Vec<i32> {
             threads

@@ -90,7 +90,9 @@ pub struct Config {
     pub catalog: OwnCatalog,
     /// Threads of the scoring pool (None: one per core).
     pub threads: Option<usize>,
-    /// Scoring jobs that may run or wait at once (None: 2 x the pool's threads).
+    /// Scoring jobs that may run or wait at once (None: 4 x the pool's threads: enough
+    /// waiting that the pool is never idle while the next job is handed to it, even when
+    /// the reactor that hands it over is busy rejecting others; see [`priority`]).
     pub max_inflight: Option<usize>,
     /// Memory for uploaded and generated catalogs, in bytes.
     pub catalog_memory: usize,
@@ -204,7 +206,7 @@ pub async fn build(config: &Config) -> Result<Server, ServeError> {
             ));
         }
         Some(n) => n,
-        None => 2 * threads,
+        None => 4 * threads,
     };
     if !(0..=19).contains(&config.reactor_nice) {
         return Err(ServeError::Argument("--reactor-nice takes 0 to 19".into()));

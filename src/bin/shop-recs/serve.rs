@@ -38,7 +38,7 @@ pub struct ServeArgs {
     /// Threads of the scoring pool (default: one per core).
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
-    /// Scoring jobs that may run or wait at once; more are answered 503 (default: 2 x
+    /// Scoring jobs that may run or wait at once; more are answered 503 (default: 4 x
     /// the pool's threads).
     #[arg(long, value_name = "N")]
     max_inflight: Option<usize>,
