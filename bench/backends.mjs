@@ -89,9 +89,12 @@ function measure() {
   for (const bin of Object.values(bins)) {
     if (!existsSync(bin)) fail(`${bin} is missing: scripts/bench.sh --backends builds it`);
   }
+  const oha = spawnSync('sh', ['-c', 'command -v oha']).stdout.toString().trim();
+  if (!oha) fail('oha is not on PATH: scripts/setup.sh --bench installs it');
   const cores = cpus().length;
-  // The generator on core 0 and the servers on the rest, where that leaves them 3 or more.
-  const pinned = cores >= 4;
+  // oha on core 0 and the servers on the rest, wherever there is a rest: on 2 cores each
+  // server has one core and one thread to itself, and the generator never takes its CPU.
+  const pinned = cores >= 2;
   const threads = Number(option('--threads', pinned ? cores - 1 : cores));
   const dir = mkdtempSync(join(tmpdir(), 'shop-recs-backends-'));
   try {
@@ -100,11 +103,12 @@ function measure() {
     const catalogs = [`generated 2,000=${generated}`];
     if (existsSync(REAL_CATALOG)) catalogs.push(`real catalog=${REAL_CATALOG}`);
     else process.stderr.write(`skipped the real catalog: ${REAL_CATALOG} is not there\n`);
-    const seconds = quick ? ['--capacity-seconds', '2', '--step-seconds', '2'] : ['--capacity-seconds', '5', '--step-seconds', '8'];
+    const seconds = quick ? ['--capacity-seconds', '2', '--step-seconds', '2', '--flood-seconds', '2']
+      : ['--capacity-seconds', '8', '--step-seconds', '8', '--flood-seconds', '8'];
     const argv = [
-      '--shop-recs', bins.shopRecs, '--go', bins.go, '--threads', String(threads), ...seconds,
-      ...catalogs.flatMap((c) => ['--catalog', c]),
-      ...(pinned ? ['--server-cpus', `1-${cores - 1}`] : []),
+      '--shop-recs', bins.shopRecs, '--go', bins.go, '--oha', oha, '--threads', String(threads), ...seconds,
+      ...catalogs.flatMap((c) => ['--catalog', c]), '--before-too',
+      ...(pinned ? ['--server-cpus', `1-${cores - 1}`, '--load-cpus', '0'] : []),
     ];
     const command = pinned ? ['taskset', ['-c', '0', bins.backends, ...argv]] : [bins.backends, argv];
     const run = spawnSync(command[0], command[1], { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 });
@@ -118,11 +122,16 @@ function measure() {
       cores,
       capacitySeconds: Number(seconds[1]),
       stepSeconds: Number(seconds[3]),
+      floodSeconds: Number(seconds[5]),
       timeoutSeconds: 30,
       pinning: pinned
-        ? `The load generator ran on core 0 and each server on cores 1-${cores - 1} (\`taskset\`), ${threads} threads each.`
+        ? `oha (both instances) ran on core 0 and each server on ${cores === 2 ? 'core 1' : `cores 1-${cores - 1}`} (\`taskset\`), with ${threads} ` +
+          `thread${threads === 1 ? '' : 's'} (the rayon pool; \`GOMAXPROCS\`), so the generator never took the server's CPU. ` +
+          (cores === 2 ? 'On this 2-core machine that leaves each server one core: the load part measures each as a one-core server, and ' +
+            '"Native and Go from 1 to 2 threads" below measures the parallel scaling. ' : '') +
+          'The figures are ratios measured in one run; read them as such.'
         : `This machine has ${cores} cores: too few to give the load generator a core of its own, so it shares them with the server it loads ` +
-          '(one thread writing requests and reading answers; the CPU it took is in the tables\' last column). The figures are ratios measured in one run; read them as such.',
+          '(oha and the prober\'s second oha; the CPU they took is in the tables\' last column). The figures are ratios measured in one run; read them as such.',
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -14,8 +14,12 @@
 #                               mode, uniform and skewed catalogs), put into the existing
 #                               report (about 10 minutes)
 #   scripts/bench.sh --backends only "The backends under open-loop load" (shop-recs serve
-#                               against the seeds' Go backend as a server, no browser),
-#                               put into the existing report (about 5 minutes)
+#                               against the seeds' Go backend as a server under oha, and
+#                               native rayon against Go from 1 thread to every core), put
+#                               into the existing report (about 12 minutes)
+#   scripts/bench.sh --native-only  the same: everything that needs no browser (the native
+#                               CLI, the server, the Go peer and the load), for a machine
+#                               with many cores and no browser
 #
 # Steps: install what is missing and build the release site (scripts/build.sh), build the
 # native CLI in release, build the wasm simd128 experiment module, then bench/run.mjs
@@ -31,9 +35,9 @@ for arg in "$@"; do
     --quick) quick=(--quick) ;;
     --server) only=(--server-only) ;;
     --workers) only=(--workers-only) ;;
-    --backends) only=(--backends) ;;
-    -h | --help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) die "unknown option $arg (expected --quick, --server, --workers or --backends)" ;;
+    --backends | --native-only) only=(--backends) ;;
+    -h | --help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) die "unknown option $arg (expected --quick, --server, --workers, --backends or --native-only)" ;;
   esac
 done
 started=$SECONDS
@@ -45,10 +49,10 @@ build_go_peer() {
   ok "$(go version): bench/tmp/shop-recs-go"
 }
 
-# The backends alone need no browser and no page: the native binary, the Go peer and
-# the load generator (examples/backends/).
+# The backends alone need no browser and no page: the native binary, the Go peer, oha
+# and the comparison that drives them (examples/backends/).
 if [ "${only[*]:-}" = --backends ]; then
-  scripts/setup.sh --go
+  scripts/setup.sh --bench
   step "Building the native binary and the backends comparison (examples/backends/)"
   cargo build --release --locked --bin shop-recs --example backends
   build_go_peer

@@ -10,6 +10,8 @@ CARGO_FUZZ_VERSION=0.13.2
 SCHEMATHESIS_VERSION=4.32.5
 # Prometheus's own Python client, whose text parser reads /metrics in the same tier.
 PROMETHEUS_CLIENT_VERSION=0.26.0
+# The benchmark's HTTP load generator (the backends under open-loop load), from crates.io.
+OHA_VERSION=1.16.0
 # Firefox's WebDriver server, for the end-to-end tests and wasm-pack's Firefox run (Debian has none).
 GECKODRIVER_VERSION=0.37.1
 # wasm-bindgen's CLI must be exactly the library version in Cargo.lock.

@@ -8,6 +8,8 @@
 #                               MiniBrowser and WebKitWebDriver) and xvfb, and geckodriver
 #   scripts/setup.sh --go       also Debian's golang-go, for the benchmark's Go peer
 #                               (bench/peers/go/; scripts/bench.sh asks for it)
+#   scripts/setup.sh --bench    --go, and oha (crates.io, pinned), the load generator of
+#                               the backends comparison (scripts/bench.sh --backends)
 #   scripts/setup.sh --contract also Schemathesis and prometheus-client (PyPI, pinned) in
 #                               .venv-contract/, the server's contract tier (scripts/contract.sh)
 #   scripts/setup.sh --postgres also Debian's postgresql (its binaries only: no cluster is
@@ -20,15 +22,17 @@ source scripts/lib.sh
 
 want_browser=0
 want_go=0
+want_oha=0
 want_contract=0
 want_postgres=0
 for arg in "$@"; do
   case "$arg" in
     --browser) want_browser=1 ;;
     --go) want_go=1 ;;
+    --bench) want_go=1 want_oha=1 ;;
     --contract) want_contract=1 ;;
     --postgres) want_postgres=1 ;;
-    *) die "unknown option $arg (usage: scripts/setup.sh [--browser] [--go] [--contract] [--postgres])" ;;
+    *) die "unknown option $arg (usage: scripts/setup.sh [--browser] [--go] [--bench] [--contract] [--postgres])" ;;
   esac
 done
 
@@ -166,6 +170,11 @@ if [ "$want_go" = 1 ]; then
     die "the benchmark's Go peer needs Go. Install it as root:
     apt-get update && apt-get install -y golang-go"
   fi
+fi
+if [ "$want_oha" = 1 ]; then
+  cargo_tool oha "oha $OHA_VERSION" \
+    "the backends comparison's open-loop load generator; about 5 minutes" \
+    --locked oha --version "$OHA_VERSION"
 fi
 # --- Postgres (the database tier: scripts/postgres.sh) --------------------------------
 if [ "$want_postgres" = 1 ]; then

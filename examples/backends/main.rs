@@ -1,23 +1,28 @@
 //! The backends comparison: `shop-recs serve` (rayon inside `spawn_blocking`, sheds at
 //! `--max-inflight`) against the seeds' Go backend (`bench/peers/go serve`: a goroutine per
 //! candidate and a `sync.WaitGroup`, no shedding), both serving the same catalog, under
-//! the same open-loop load (load.rs). Starts both servers itself, checks that they answer
+//! the same open-loop load (oha.rs: oha at a fixed rate). Starts both servers itself, checks that they answer
 //! the same rankings (identifiers and f64 scores, for three targets) before any load, and
 //! prints one JSON object that bench/backends.mjs renders. Measures, never asserts; a
 //! mismatch or a server that does not start ends it with exit status 1.
 //!
 //! ```text
 //! cargo run --release --example backends -- --shop-recs target/release/shop-recs
-//!     --go bench/tmp/shop-recs-go --catalog LABEL=FILE [--catalog LABEL=FILE ...]
-//!     [--threads N] [--server-cpus LIST] [--iterations N] [--capacity-seconds S]
-//!     [--step-seconds S] [--multipliers 0.25,0.5,...] [--timeout S] [--no-go-load]
-//!     [--rust-arg ARG ...]
+//!     --go bench/tmp/shop-recs-go --oha OHA --catalog LABEL=FILE [--catalog LABEL=FILE ...]
+//!     [--threads N] [--server-cpus LIST] [--load-cpus LIST] [--iterations N]
+//!     [--capacity-seconds S] [--step-seconds S] [--multipliers 0.25,0.5,...] [--timeout S]
+//!     [--connections N] [--flood-seconds S] [--flood-connections N] [--before-too]
+//!     [--no-go-load] [--rust-arg ARG ...]
 //! ```
 //!
-//! `--server-cpus LIST` starts each server under `taskset -c LIST`; the caller pins this
-//! generator elsewhere (scripts/bench.sh does, where the machine has 4 cores or more).
+//! `--before-too` also loads shop-recs serve as it ran before its reactor was lowered and
+//! its in-flight limit raised (`--reactor-nice 0 --max-inflight 2xthreads`), as
+//! `rust_before`: the comparison that shows what those two changes did.
+//!
+//! `--server-cpus LIST` starts each server under `taskset -c LIST`, and `--load-cpus LIST`
+//! each oha (scripts/bench.sh keeps them apart where the machine has 4 cores or more).
 
-mod load;
+mod oha;
 // Shared with the server's tests, which also use its `spawn`.
 #[path = "../../tests/support/serve_process.rs"]
 #[allow(dead_code)]
@@ -29,20 +34,26 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use load::{Load, Target};
+use oha::Load;
 use serve_process::{ServeProcess as Server, agent};
 
 struct Options {
     shop_recs: PathBuf,
     go: PathBuf,
+    oha: PathBuf,
     catalogs: Vec<(String, PathBuf)>,
     threads: usize,
     server_cpus: Option<String>,
+    load_cpus: Option<String>,
     iterations: u32,
     capacity_seconds: f64,
     step_seconds: f64,
     multipliers: Option<String>,
     timeout: f64,
+    connections: usize,
+    flood_seconds: f64,
+    flood_connections: usize,
+    before_too: bool,
     /// `--no-go-load`: check the Go server's rankings but load only shop-recs serve (for
     /// experiments on the Rust server).
     go_load: bool,
@@ -55,14 +66,20 @@ fn options() -> Result<Options, String> {
     let mut opts = Options {
         shop_recs: PathBuf::new(),
         go: PathBuf::new(),
+        oha: PathBuf::from("oha"),
         catalogs: Vec::new(),
         threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
         server_cpus: None,
+        load_cpus: None,
         iterations: 1500,
         capacity_seconds: 5.0,
         step_seconds: 5.0,
         multipliers: None,
         timeout: 30.0,
+        connections: 256,
+        flood_seconds: 0.0,
+        flood_connections: 64,
+        before_too: false,
         go_load: true,
         rust_args: Vec::new(),
     };
@@ -77,6 +94,7 @@ fn options() -> Result<Options, String> {
         match arg.as_str() {
             "--shop-recs" => opts.shop_recs = PathBuf::from(value()?),
             "--go" => opts.go = PathBuf::from(value()?),
+            "--oha" => opts.oha = PathBuf::from(value()?),
             "--catalog" => {
                 let text = value()?;
                 let (label, file) = text.split_once('=').ok_or("--catalog takes LABEL=FILE")?;
@@ -84,11 +102,16 @@ fn options() -> Result<Options, String> {
             }
             "--threads" => opts.threads = number(value()?)? as usize,
             "--server-cpus" => opts.server_cpus = Some(value()?),
+            "--load-cpus" => opts.load_cpus = Some(value()?),
             "--iterations" => opts.iterations = number(value()?)? as u32,
             "--capacity-seconds" => opts.capacity_seconds = number(value()?)?,
             "--step-seconds" => opts.step_seconds = number(value()?)?,
             "--multipliers" => opts.multipliers = Some(value()?),
             "--timeout" => opts.timeout = number(value()?)?,
+            "--connections" => opts.connections = number(value()?)? as usize,
+            "--flood-seconds" => opts.flood_seconds = number(value()?)?,
+            "--flood-connections" => opts.flood_connections = number(value()?)? as usize,
+            "--before-too" => opts.before_too = true,
             "--no-go-load" => opts.go_load = false,
             "--rust-arg" => opts.rust_args.push(value()?),
             other => return Err(format!("unknown option {other}")),
@@ -161,19 +184,25 @@ fn load_of(opts: &Options, server: &Server, slug: &str) -> Result<Load, String> 
         None => vec![0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 4.0],
     };
     Ok(Load {
-        url: Target::parse(&format!(
+        oha: opts.oha.clone(),
+        url: format!(
             "{base}/products/{slug}/recommendations?iterations={}&top=10",
             opts.iterations
-        ))?,
-        health: Some(Target::parse(&format!("{base}/healthz"))?),
-        // Both servers can run 2 x threads requests at once: shop-recs's default
-        // --max-inflight, so its capacity is measured without shedding.
+        ),
+        health: format!("{base}/healthz"),
+        // 2 x threads requests at once keep both servers' threads busy, under shop-recs's
+        // default --max-inflight (4 x threads), so its capacity is measured without
+        // shedding.
         clients: 2 * opts.threads,
+        connections: opts.connections,
         capacity_seconds: opts.capacity_seconds,
         step_seconds: opts.step_seconds,
         multipliers,
         timeout: Duration::from_secs_f64(opts.timeout),
         server_pid: server.child.id(),
+        cpus: opts.load_cpus.clone(),
+        flood_connections: opts.flood_connections,
+        flood_seconds: opts.flood_seconds,
     })
 }
 
@@ -218,16 +247,24 @@ fn compare(opts: &Options, label: &str, file: &Path, dist: &Path) -> Result<Valu
         }
     }
     eprintln!("{label}: both servers rank {targets:?} identically; loading shop-recs serve");
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?;
     let slug = targets[0];
-    let ours = runtime.block_on(load::run(&load_of(opts, &rust, slug)?));
+    let ours = oha::run(&load_of(opts, &rust, slug)?)?;
     drop(rust);
+    let before = if opts.before_too {
+        let max_inflight = (2 * opts.threads).to_string();
+        eprintln!(
+            "{label}: loading shop-recs serve --reactor-nice 0 --max-inflight {max_inflight}"
+        );
+        rust_args
+            .extend(["--reactor-nice", "0", "--max-inflight", &max_inflight].map(String::from));
+        let rust = start(opts, &opts.shop_recs, &rust_args)?;
+        oha::run(&load_of(opts, &rust, slug)?)?
+    } else {
+        Value::Null
+    };
     let theirs = if opts.go_load {
         eprintln!("{label}: loading the Go server");
-        runtime.block_on(load::run(&load_of(opts, &go, slug)?))
+        oha::run(&load_of(opts, &go, slug)?)?
     } else {
         Value::Null
     };
@@ -237,6 +274,7 @@ fn compare(opts: &Options, label: &str, file: &Path, dist: &Path) -> Result<Valu
         "target": slug,
         "checked_targets": targets,
         "rust": ours,
+        "rust_before": before,
         "go": theirs,
     }))
 }
@@ -247,6 +285,17 @@ fn main() {
         Err(message) => {
             eprintln!("error: {message}");
             std::process::exit(2);
+        }
+    };
+    // Which oha, for the report; and a clear line where there is none.
+    let oha_version = match Command::new(&opts.oha).arg("--version").output() {
+        Ok(out) if out.status.success() => String::from_utf8_lossy(&out.stdout).trim().to_string(),
+        _ => {
+            eprintln!(
+                "error: {} --version failed: scripts/setup.sh --bench installs oha",
+                opts.oha.display()
+            );
+            std::process::exit(1);
         }
     };
     // shop-recs serve wants a page to serve; the comparison needs none.
@@ -274,6 +323,9 @@ fn main() {
         json!({
             "threads": opts.threads,
             "server_cpus": opts.server_cpus,
+            "load_cpus": opts.load_cpus,
+            "oha": oha_version,
+            "connections": opts.connections,
             "rust_args": opts.rust_args,
             "iterations": opts.iterations,
             "catalogs": catalogs,
