@@ -169,9 +169,11 @@ function reading(results) {
       'and those threads share the cores with the scoring pool. At equal priority the scheduler splits a busy core evenly between them, so a flood ' +
       'of rejections took half the pool\'s CPU. And with at most 2 × threads jobs in flight, the pool ran dry between short jobs: the next one is handed ' +
       'over by the reactor, which was busy rejecting. Two changes, both in `src/server/`: the reactor\'s threads now run 10 nice levels below the pool\'s ' +
-      '(`--reactor-nice`, `priority.rs`), so under contention the pool keeps most of the CPU; and `--max-inflight` defaults to 4 × threads, so a job ' +
-      'is always waiting when one ends. The price is in the tables: a rejection or a `/healthz` answer waits longer while the pool is busy, and an accepted ' +
-      'request can wait behind up to 4 × threads others instead of 2 ×. Below capacity nothing changes, because the pool leaves the cores idle.', '');
+      '(`--reactor-nice`, `priority.rs`), so under contention the pool keeps most of the CPU; and `--max-inflight` defaults to 4 × threads, so that a job ' +
+      'is usually waiting when one ends. How much of a flood\'s cost that wins back depends on the jobs\' length: a rejection costs the same either way, ' +
+      'and the shorter the jobs, the more often one must be handed over (the flood tables above). The price is in the tables too: while the pool is busy, ' +
+      'a rejection or a `/healthz` answer waits longer for its reactor thread, and an accepted request can wait behind up to 4 × threads others instead of 2 ×, ' +
+      'so from 1 × capacity up its latency roughly doubles. Below capacity the pool leaves the cores idle and nothing waits.', '');
   }
   return out;
 }
