@@ -89,8 +89,6 @@ function measure() {
   for (const bin of Object.values(bins)) {
     if (!existsSync(bin)) fail(`${bin} is missing: scripts/bench.sh --backends builds it`);
   }
-  const oha = spawnSync('sh', ['-c', 'command -v oha']).stdout.toString().trim();
-  if (!oha) fail('oha is not on PATH: scripts/setup.sh --bench installs it');
   const cores = cpus().length;
   // oha on core 0 and the servers on the rest, wherever there is a rest: on 2 cores each
   // server has one core and one thread to itself, and the generator never takes its CPU.
@@ -103,15 +101,15 @@ function measure() {
     const catalogs = [`generated 2,000=${generated}`];
     if (existsSync(REAL_CATALOG)) catalogs.push(`real catalog=${REAL_CATALOG}`);
     else process.stderr.write(`skipped the real catalog: ${REAL_CATALOG} is not there\n`);
-    const seconds = quick ? ['--capacity-seconds', '2', '--step-seconds', '2', '--flood-seconds', '2']
-      : ['--capacity-seconds', '8', '--step-seconds', '8', '--flood-seconds', '8'];
+    const seconds = quick ? { capacity: 2, step: 2, flood: 2 } : { capacity: 8, step: 8, flood: 8 };
+    // oha comes from PATH; the example says so, in one line, where it is missing.
     const argv = [
-      '--shop-recs', bins.shopRecs, '--go', bins.go, '--oha', oha, '--threads', String(threads), ...seconds,
+      '--shop-recs', bins.shopRecs, '--go', bins.go, '--threads', String(threads),
+      '--capacity-seconds', String(seconds.capacity), '--step-seconds', String(seconds.step), '--flood-seconds', String(seconds.flood),
       ...catalogs.flatMap((c) => ['--catalog', c]), '--before-too',
       ...(pinned ? ['--server-cpus', `1-${cores - 1}`, '--load-cpus', '0'] : []),
     ];
-    const command = pinned ? ['taskset', ['-c', '0', bins.backends, ...argv]] : [bins.backends, argv];
-    const run = spawnSync(command[0], command[1], { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 });
+    const run = spawnSync(bins.backends, argv, { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 });
     if (run.status !== 0) fail(`examples/backends exited with ${run.status}`);
     const figures = JSON.parse(run.stdout.toString());
     return {
@@ -120,9 +118,9 @@ function measure() {
       date: new Date().toISOString().slice(0, 10),
       machine: /^model name\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? cpus()[0].model,
       cores,
-      capacitySeconds: Number(seconds[1]),
-      stepSeconds: Number(seconds[3]),
-      floodSeconds: Number(seconds[5]),
+      capacitySeconds: seconds.capacity,
+      stepSeconds: seconds.step,
+      floodSeconds: seconds.flood,
       timeoutSeconds: 30,
       pinning: pinned
         ? `oha (both instances) ran on core 0 and each server on ${cores === 2 ? 'core 1' : `cores 1-${cores - 1}`} (\`taskset\`), with ${threads} ` +

@@ -128,14 +128,7 @@ fn options() -> Result<Options, String> {
 
 /// Starts `program args` (under taskset when asked) and reads the URL it prints first.
 fn start(opts: &Options, program: &Path, args: &[String]) -> Result<Server, String> {
-    let mut command = match &opts.server_cpus {
-        Some(cpus) => {
-            let mut c = Command::new("taskset");
-            c.args(["-c", cpus]).arg(program);
-            c
-        }
-        None => Command::new(program),
-    };
+    let mut command = oha::pinned(program, opts.server_cpus.as_deref());
     command
         .args(args)
         .env("RUST_LOG", "warn")

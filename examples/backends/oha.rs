@@ -13,7 +13,7 @@
 //! (503) and failed, a second oha asking `/healthz` 50 times a second on one connection
 //! during the step, and the CPU the server and the two oha processes used.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -65,18 +65,28 @@ fn cpu_seconds(pid: &str) -> Option<(f64, f64)> {
     ))
 }
 
+/// `program`, under `taskset -c CPUS` where `cpus` is given (the servers and oha are
+/// kept on separate cores that way).
+pub fn pinned(program: &Path, cpus: Option<&str>) -> Command {
+    match cpus {
+        Some(cpus) => {
+            let mut command = Command::new("taskset");
+            command.args(["-c", cpus]).arg(program);
+            command
+        }
+        None => Command::new(program),
+    }
+}
+
+/// oha's `-z`: a duration in whole milliseconds.
+fn millis(seconds: f64) -> String {
+    format!("{}ms", (seconds * 1e3).round())
+}
+
 impl Load {
     /// oha with `args` against `url`, started (its JSON summary on stdout).
     fn spawn(&self, args: &[String], url: &str) -> Result<Child, String> {
-        let mut command = match &self.cpus {
-            Some(cpus) => {
-                let mut c = Command::new("taskset");
-                c.args(["-c", cpus]).arg(&self.oha);
-                c
-            }
-            None => Command::new(&self.oha),
-        };
-        command
+        pinned(&self.oha, self.cpus.as_deref())
             .args(["--no-tui", "--output-format", "json"])
             .args(args)
             .arg(url)
@@ -101,12 +111,29 @@ impl Load {
         serde_json::from_slice(&output.stdout).map_err(|e| format!("oha's JSON: {e}"))
     }
 
-    fn run(&self, args: &[String], url: &str) -> Result<Value, String> {
-        Self::summary(self.spawn(args, url)?)
-    }
-
-    fn timeout(&self) -> String {
-        format!("{}ms", self.timeout.as_millis())
+    /// oha on `connections` kept-alive connections for `seconds`, its stragglers awaited
+    /// (`-w`, each up to the timeout), started: back to back (closed loop) without a
+    /// `rate`, or `rate` requests a second due on a fixed schedule, latency counted from
+    /// when each was due.
+    fn timed(&self, connections: usize, seconds: f64, rate: Option<f64>) -> Result<Child, String> {
+        let mut args = vec![
+            "-c".into(),
+            connections.to_string(),
+            "-z".into(),
+            millis(seconds),
+            "-w".into(),
+            "-t".into(),
+            millis(self.timeout.as_secs_f64()),
+            "--stats-success-breakdown".into(),
+        ];
+        if let Some(rate) = rate {
+            args.extend([
+                "-q".into(),
+                format!("{rate:.3}"),
+                "--latency-correction".into(),
+            ]);
+        }
+        self.spawn(&args, &self.url)
     }
 }
 
@@ -148,29 +175,16 @@ fn slowest_ok(summary: &Value) -> Option<f64> {
 
 /// `clients` connections requesting back to back for the capacity's time: 2xx per second.
 fn capacity(load: &Load) -> Result<Value, String> {
-    let clients = load.clients.to_string();
     // Warm first: connections, caches and the server's pool.
-    load.run(
-        &[
-            "-n".into(),
-            (2 * load.clients).to_string(),
-            "-c".into(),
-            clients.clone(),
-        ],
-        &load.url,
-    )?;
-    let summary = load.run(
-        &[
-            "-c".into(),
-            clients,
-            "-z".into(),
-            format!("{}ms", (load.capacity_seconds * 1e3).round()),
-            "-w".into(),
-            "-t".into(),
-            load.timeout(),
-        ],
-        &load.url,
-    )?;
+    let warm = [
+        "-n",
+        &(2 * load.clients).to_string(),
+        "-c",
+        &load.clients.to_string(),
+    ]
+    .map(String::from);
+    Load::summary(load.spawn(&warm, &load.url)?)?;
+    let summary = Load::summary(load.timed(load.clients, load.capacity_seconds, None)?)?;
     let (ok, rejected, other) = counts(&summary);
     let seconds = summary["summary"]["total"].as_f64().unwrap_or(f64::NAN);
     Ok(json!({
@@ -183,8 +197,8 @@ fn capacity(load: &Load) -> Result<Value, String> {
 }
 
 /// `/healthz` 50 times a second on one kept-alive connection for `duration`, started.
-fn prober(load: &Load, duration: &str) -> Result<Child, String> {
-    let args = ["-c", "1", "-q", "50", "-z", duration].map(String::from);
+fn prober(load: &Load, seconds: f64) -> Result<Child, String> {
+    let args = ["-c", "1", "-q", "50", "-z", &millis(seconds)].map(String::from);
     load.spawn(&args, &load.health)
 }
 
@@ -214,26 +228,10 @@ fn add_cpu(value: &mut Value, before: Cpu, pid: &str) {
 
 /// One step: `rate` requests per second for the step's time, with the prober beside it.
 fn step(load: &Load, rate: f64) -> Result<Value, String> {
-    let duration = format!("{}ms", (load.step_seconds * 1e3).round());
-    let prober = prober(load, &duration)?;
+    let prober = prober(load, load.step_seconds)?;
     let pid = load.server_pid.to_string();
     let before = cpu_now(&pid);
-    let step = load.spawn(
-        &[
-            "-q".into(),
-            format!("{rate:.3}"),
-            "--latency-correction".into(),
-            "--stats-success-breakdown".into(),
-            "-c".into(),
-            load.connections.to_string(),
-            "-z".into(),
-            duration,
-            "-w".into(),
-            "-t".into(),
-            load.timeout(),
-        ],
-        &load.url,
-    )?;
+    let step = load.timed(load.connections, load.step_seconds, Some(rate))?;
     let summary = Load::summary(step)?;
     let health = Load::summary(prober)?;
 
@@ -273,24 +271,10 @@ fn step(load: &Load, rate: f64) -> Result<Value, String> {
 /// The flood: `flood_connections` connections asking back to back for the flood's time,
 /// with the prober beside it: served and rejected per second.
 fn flood(load: &Load) -> Result<Value, String> {
-    let duration = format!("{}ms", (load.flood_seconds * 1e3).round());
-    let prober = prober(load, &duration)?;
+    let prober = prober(load, load.flood_seconds)?;
     let pid = load.server_pid.to_string();
     let before = cpu_now(&pid);
-    let connections = load.flood_connections.to_string();
-    let timeout = load.timeout();
-    let args = [
-        "-c",
-        &connections,
-        "-z",
-        &duration,
-        "-w",
-        "-t",
-        &timeout,
-        "--stats-success-breakdown",
-    ]
-    .map(String::from);
-    let flood = load.spawn(&args, &load.url)?;
+    let flood = load.timed(load.flood_connections, load.flood_seconds, None)?;
     let summary = Load::summary(flood)?;
     let health = Load::summary(prober)?;
     let (ok, rejected, other) = counts(&summary);

@@ -90,9 +90,9 @@ pub struct Config {
     pub catalog: OwnCatalog,
     /// Threads of the scoring pool (None: one per core).
     pub threads: Option<usize>,
-    /// Scoring jobs that may run or wait at once (None: 4 x the pool's threads: enough
-    /// waiting that the pool is never idle while the next job is handed to it, even when
-    /// the reactor that hands it over is busy rejecting others; see [`priority`]).
+    /// Scoring jobs that may run or wait at once (None: 4 x the pool's threads, so that a
+    /// job is usually waiting when one ends, even while the reactor that hands the next
+    /// one over is busy rejecting others; see [`priority`]).
     pub max_inflight: Option<usize>,
     /// Memory for uploaded and generated catalogs, in bytes.
     pub catalog_memory: usize,
