@@ -12,10 +12,10 @@
 
 use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
 
-use rayon::prelude::*;
 use serde::Serialize;
 
 mod bench;
+mod pieces;
 mod query;
 mod select;
 mod share;
@@ -23,8 +23,10 @@ mod stop;
 mod timeline;
 
 pub use bench::{
-    EveryThread, score_parallel_with, score_serial_on_every_thread, score_serial_with,
+    EveryThread, score_parallel_pieces, score_parallel_with, score_serial_on_every_thread,
+    score_serial_with,
 };
+pub use pieces::{PIECES_PER_THREAD, Pieces};
 pub use query::{DEFAULT_ITERATIONS, DEFAULT_TOP, MAX_ITERATIONS, MAX_TOP, Query, QueryError};
 pub use select::{top_k, top_k_parallel};
 pub use share::{Share, ShareError, Split, score_share};
@@ -59,7 +61,10 @@ pub struct Scores {
 /// One ranked recommendation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 // The server's OpenAPI document describes it (native only: utoipa is the server's).
-#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
+#[cfg_attr(
+    all(feature = "server", not(target_arch = "wasm32")),
+    derive(utoipa::ToSchema)
+)]
 pub struct Recommendation {
     /// Position in the ranking, starting at 1.
     pub rank: u32,
@@ -230,7 +235,8 @@ fn score_parallel_checking(
     kernel: Kernel,
     stop: &AtomicBool,
 ) -> Result<Scores, QueryError> {
-    score_parallel_probed(catalog, query, kernel, stop, &Unprobed).map(|probed| probed.scores)
+    score_parallel_probed(catalog, query, kernel, Pieces::DEFAULT, stop, &Unprobed)
+        .map(|probed| probed.scores)
 }
 
 /// What a parallel run records beside each candidate's score, in the candidate's own
@@ -268,16 +274,19 @@ struct BranchRun<R> {
 }
 
 /// One branch of a parallel run: `score(candidate's catalog index)` for every candidate of
-/// `target`, on the pool, with `probe` around each; each result goes to its own slot.
+/// `target`, on the pool in `pieces`, with `probe` around each; results in candidate order.
 fn probed_branch<P: Probe>(
     catalog: &Catalog,
     target: usize,
+    pieces: Pieces,
     probe: &P,
-    score: impl Fn(usize) -> f64 + Sync,
+    score: impl Fn(usize) -> f64 + Sync + Send,
 ) -> BranchRun<P::Record> {
-    let (values, records) = (0..catalog.len() - 1)
-        .into_par_iter()
-        .map(|k| probe.around(|| score(candidate_index(k, target))))
+    let (values, records) = pieces
+        .map(catalog, target, |candidate| {
+            probe.around(|| score(candidate))
+        })
+        .into_iter()
         .unzip();
     BranchRun {
         target,
@@ -291,6 +300,7 @@ fn score_parallel_probed<P: Probe>(
     catalog: &Catalog,
     query: &Query,
     kernel: Kernel,
+    pieces: Pieces,
     stop: &AtomicBool,
     probe: &P,
 ) -> Result<Probed<P::Record>, QueryError> {
@@ -299,13 +309,13 @@ fn score_parallel_probed<P: Probe>(
         || -> Result<BranchRun<P::Record>, QueryError> {
             let target = resolve_target(catalog, query)?;
             let text_scorer = TextScorer::new(catalog, target, query.iterations, kernel);
-            Ok(probed_branch(catalog, target, probe, |candidate| {
+            Ok(probed_branch(catalog, target, pieces, probe, |candidate| {
                 unless_stopped(stop, || text_scorer.score(catalog, candidate))
             }))
         },
         || -> Result<BranchRun<P::Record>, QueryError> {
             let target = resolve_target(catalog, query)?;
-            Ok(probed_branch(catalog, target, probe, |candidate| {
+            Ok(probed_branch(catalog, target, pieces, probe, |candidate| {
                 attribute_score(catalog, target, candidate)
             }))
         },

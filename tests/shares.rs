@@ -12,11 +12,15 @@
 use proptest::prelude::*;
 use shop_recs::generate::{MAX_SKEW, Skew, generate, generate_skewed, products};
 use shop_recs::rank::{
-    Query, Recommendation, Share, ShareError, Split, score_serial, score_share, top_k,
+    Pieces, Query, Recommendation, Share, ShareError, Split, score_parallel_pieces, score_serial,
+    score_share, top_k,
 };
+use shop_recs::similarity::Kernel;
 use shop_recs::{Catalog, Product};
 
+/// The splits that deal equal counts (the balanced split deals equal estimated costs).
 const SPLITS: [Split; 2] = [Split::Blocks, Split::Interleaved];
+const ALL_SPLITS: [Split; 3] = [Split::Blocks, Split::Interleaved, Split::Balanced];
 
 /// A catalog whose scores tie a lot: three words, two categories, short identifiers in
 /// an order that differs from catalog order.
@@ -65,7 +69,7 @@ fn check(catalog: &Catalog, target: usize, top: usize, workers: usize) {
         top,
     };
     let serial = score_serial(catalog, &query).expect("serial");
-    for split in SPLITS {
+    for split in ALL_SPLITS {
         let mut seen = vec![0u32; catalog.len()];
         let mut lists = Vec::new();
         for worker in 0..workers {
@@ -211,5 +215,86 @@ proptest! {
     ) {
         let catalog = generate_skewed(n, 7, Skew::new(skew).unwrap()).unwrap();
         check(&catalog, target_pick % n, top, workers);
+    }
+}
+
+/// A share's estimated cost: what `Split::Balanced` and `Pieces::ByCost` even out (each
+/// candidate's description words plus one).
+fn cost_of(catalog: &Catalog, target: usize, share: Share) -> u64 {
+    share
+        .positions_in(catalog, target)
+        .map(|k| {
+            let candidate = k + usize::from(k >= target);
+            catalog.description_words(candidate).len() as u64 + 1
+        })
+        .sum()
+}
+
+#[test]
+fn balanced_shares_cost_the_same_on_a_skewed_catalog() {
+    let catalog = generate_skewed(2_000, 3, Skew::new(5).expect("skew")).expect("a catalog");
+    let target = 7;
+    let max_cost = (0..catalog.len())
+        .map(|i| catalog.description_words(i).len() as u64 + 1)
+        .max()
+        .expect("products");
+    for workers in [2, 3, 4, 7] {
+        let costs = |split| -> Vec<u64> {
+            (0..workers)
+                .map(|w| {
+                    cost_of(
+                        &catalog,
+                        target,
+                        Share::new(w, workers, split).expect("share"),
+                    )
+                })
+                .collect()
+        };
+        let balanced = costs(Split::Balanced);
+        let mean = balanced.iter().sum::<u64>() / workers as u64;
+        for cost in &balanced {
+            // Each share ends at the first candidate that reaches its share of the total:
+            // it is off by less than one candidate's cost.
+            assert!(
+                cost.abs_diff(mean) <= max_cost,
+                "{workers} workers, balanced: {balanced:?} (largest candidate {max_cost})"
+            );
+        }
+        // The skew puts the long products in the first quarter: plain blocks are not.
+        let blocks = costs(Split::Blocks);
+        assert!(
+            blocks[0] > mean + max_cost,
+            "{workers} workers: blocks {blocks:?} should be unbalanced, balanced {balanced:?}"
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// Whatever the pieces and the pool's size, the parallel scorer's scores are the serial
+    /// scorer's, bit for bit, on uniform and skewed catalogs.
+    #[test]
+    fn every_way_of_cutting_pieces_scores_like_serial(
+        n in 1usize..300,
+        seed in any::<u64>(),
+        skew in 0u32..=MAX_SKEW,
+        threads in 1usize..5,
+        target in any::<prop::sample::Index>(),
+    ) {
+        let catalog = generate_skewed(n, seed, Skew::new(skew).expect("skew")).expect("a catalog");
+        let query = Query {
+            target: catalog.product(target.index(n)).id.to_string(),
+            iterations: 16,
+            top: 5,
+        };
+        let serial = score_serial(&catalog, &query).expect("serial");
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("pool");
+        for pieces in Pieces::ALL {
+            let parallel = pool
+                .install(|| score_parallel_pieces(&catalog, &query, Kernel::detect(), pieces))
+                .expect("parallel");
+            prop_assert_eq!(&parallel, &serial, "{:?} on {} threads", pieces, threads);
+        }
     }
 }

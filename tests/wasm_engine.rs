@@ -115,32 +115,29 @@ fn shares_cover_the_candidates_and_bad_shares_and_skews_are_refused() {
         let first: Object = items.get(0).dyn_into().expect("an item");
         field(&first, "score").as_f64().expect("a score")
     };
-    for interleaved in [true, false] {
+    for split in ["interleaved", "blocks", "balanced"] {
         let mut candidates = 0.0;
         let mut top = f64::MIN;
         for worker in 0..3 {
             let out: Object = engine
-                .recommend_share(&target, 40, 3, worker, 3, interleaved)
+                .recommend_share(&target, 40, 3, worker, 3, split)
                 .expect("a share")
                 .dyn_into()
                 .expect("an object");
             candidates += field(&out, "candidates").as_f64().expect("a count");
             top = top.max(best(&out));
         }
-        assert_eq!(
-            candidates, 59.0,
-            "interleaved {interleaved}: every candidate once"
-        );
-        assert_eq!(
-            top,
-            best(&serial),
-            "interleaved {interleaved}: the serial best"
-        );
+        assert_eq!(candidates, 59.0, "{split}: every candidate once");
+        assert_eq!(top, best(&serial), "{split}: the serial best");
     }
-    let Err(error) = engine.recommend_share(&target, 40, 3, 3, 3, true) else {
+    let Err(error) = engine.recommend_share(&target, 40, 3, 3, 3, "interleaved") else {
         panic!("worker 3 of 3 must be refused");
     };
     assert!(message(error).contains("worker 3 does not exist"));
+    let Err(error) = engine.recommend_share(&target, 40, 3, 0, 3, "diagonal") else {
+        panic!("an unknown split must be refused");
+    };
+    assert!(message(error).contains("unknown split \"diagonal\""));
     let Err(error) = Engine::generate(10, 1, Some(26), None) else {
         panic!("a skew over 25 must be refused");
     };

@@ -2,7 +2,10 @@
 //! scoring with a chosen kernel, and the parallel-ceiling probe, every pool thread running
 //! a whole serial scoring at once.
 
-use super::{NEVER, Query, QueryError, Scores, score_parallel_checking, score_serial_checking};
+use super::{
+    NEVER, Pieces, Query, QueryError, Scores, Unprobed, score_parallel_checking,
+    score_parallel_probed, score_serial_checking,
+};
 use crate::catalog::Catalog;
 use crate::similarity::Kernel;
 
@@ -23,6 +26,19 @@ pub fn score_parallel_with(
     kernel: Kernel,
 ) -> Result<Scores, QueryError> {
     score_parallel_checking(catalog, query, kernel, &NEVER)
+}
+
+/// [`score_parallel_with`] with the candidates cut into `pieces` instead of
+/// [`Pieces::DEFAULT`]: the same scores, bit for bit; the benchmark compares the
+/// strategies' times and balance with it.
+pub fn score_parallel_pieces(
+    catalog: &Catalog,
+    query: &Query,
+    kernel: Kernel,
+    pieces: Pieces,
+) -> Result<Scores, QueryError> {
+    score_parallel_probed(catalog, query, kernel, pieces, &NEVER, &Unprobed)
+        .map(|probed| probed.scores)
 }
 
 /// Every thread of the current rayon pool scoring the whole catalog at once: see

@@ -10,6 +10,7 @@
 
 use std::fmt;
 
+use super::pieces::cost_bounds;
 use super::{
     CandidateScore, Query, QueryError, Scores, TextScorer, attribute_score, candidate_index,
     resolve_target,
@@ -25,15 +26,27 @@ pub enum Split {
     Blocks,
     /// Candidate `k` goes to worker `k mod n`: costly candidates that cluster are spread.
     Interleaved,
+    /// Contiguous blocks of nearly equal estimated cost (each candidate's description
+    /// word count plus one, as the pool's pieces are cut): the blocks of a skewed catalog
+    /// are short where the costly candidates cluster.
+    Balanced,
 }
 
 impl Split {
-    /// `"blocks"` or `"interleaved"`, as the page's URL and the CLI spell it.
+    /// `"blocks"`, `"interleaved"` or `"balanced"`, as the page's URL and the CLI spell it.
     pub fn name(self) -> &'static str {
         match self {
             Split::Blocks => "blocks",
             Split::Interleaved => "interleaved",
+            Split::Balanced => "balanced",
         }
+    }
+
+    /// The split named `name` (see [`Split::name`]).
+    pub fn from_name(name: &str) -> Option<Split> {
+        [Split::Blocks, Split::Interleaved, Split::Balanced]
+            .into_iter()
+            .find(|s| s.name() == name)
     }
 }
 
@@ -93,6 +106,9 @@ impl Share {
     /// disjoint and cover `0..candidates`; a worker may get none when there are more
     /// workers than candidates.
     ///
+    /// [`Split::Balanced`] needs the candidates' costs: this gives its share as
+    /// [`Split::Blocks`] would; [`Share::positions_in`] gives the balanced one.
+    ///
     /// # Examples
     /// ```
     /// use shop_recs::rank::{Share, Split};
@@ -106,13 +122,31 @@ impl Share {
             Split::Interleaved => (self.worker, candidates, self.workers),
             // Block boundaries at floor(w * c / n): sizes differ by at most one. In u128 so
             // that the product cannot overflow.
-            Split::Blocks => {
+            Split::Blocks | Split::Balanced => {
                 let bound =
                     |w: usize| (w as u128 * candidates as u128 / self.workers as u128) as usize;
                 (bound(self.worker), bound(self.worker + 1), 1)
             }
         };
         (start.min(end)..end).step_by(step)
+    }
+
+    /// [`Share::positions`] for the candidates of `target` in `catalog`: the same, except
+    /// that a [`Split::Balanced`] share is cut by the candidates' estimated costs
+    /// (`rank::Pieces::ByCost`'s cuts, with one piece per worker). Disjoint and covering
+    /// over `worker = 0..workers`, like [`Share::positions`].
+    pub fn positions_in(
+        &self,
+        catalog: &Catalog,
+        target: usize,
+    ) -> Box<dyn Iterator<Item = usize> + '_> {
+        match self.split {
+            Split::Balanced => {
+                let bounds = cost_bounds(catalog, target, self.workers);
+                Box::new(bounds[self.worker]..bounds[self.worker + 1])
+            }
+            _ => Box::new(self.positions(catalog.len() - 1)),
+        }
     }
 }
 
@@ -140,7 +174,7 @@ pub fn score_share(catalog: &Catalog, query: &Query, share: Share) -> Result<Sco
     let target = resolve_target(catalog, query)?;
     let text_scorer = TextScorer::new(catalog, target, query.iterations, Kernel::detect());
     let candidates = share
-        .positions(catalog.len() - 1)
+        .positions_in(catalog, target)
         .map(|k| {
             let candidate = candidate_index(k, target);
             let text = text_scorer.score(catalog, candidate);

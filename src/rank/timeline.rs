@@ -10,7 +10,7 @@
 
 use serde::Serialize;
 
-use super::{NEVER, Probe, Query, QueryError, Scores, score_parallel_probed};
+use super::{NEVER, Pieces, Probe, Query, QueryError, Scores, score_parallel_probed};
 use crate::catalog::Catalog;
 use crate::similarity::Kernel;
 
@@ -180,7 +180,7 @@ pub fn score_parallel_timeline(
 ) -> Result<Timeline, QueryError> {
     let origin = now();
     let probe = Clocked { now: &now, origin };
-    let probed = score_parallel_probed(catalog, query, kernel, &NEVER, &probe)?;
+    let probed = score_parallel_probed(catalog, query, kernel, Pieces::DEFAULT, &NEVER, &probe)?;
     let wall = now() - origin;
     Ok(Timeline {
         threads: rayon::current_num_threads(),

@@ -309,7 +309,8 @@ impl Engine {
     }
 
     /// Scores worker `worker`'s share of the candidates when they are split among
-    /// `workers` (interleaved, or in contiguous blocks) and returns that share's own top
+    /// `workers` (`split`: "interleaved", "blocks" or "balanced", blocks of equal estimated
+    /// cost: [`Split::name`]) and returns that share's own top
     /// `top`, timed like [`Engine::recommend`]; `candidates` is the share's size. The
     /// page's Workers mode merges the shares' rankings (www/js/merge.js) into exactly the
     /// serial one.
@@ -321,13 +322,13 @@ impl Engine {
         top: usize,
         worker: usize,
         workers: usize,
-        interleaved: bool,
+        split: &str,
     ) -> Result<JsValue, JsError> {
-        let split = if interleaved {
-            Split::Interleaved
-        } else {
-            Split::Blocks
-        };
+        let split = Split::from_name(split).ok_or_else(|| {
+            JsError::new(&format!(
+                "unknown split {split:?}: interleaved, blocks or balanced"
+            ))
+        })?;
         let share = Share::new(worker, workers, split).map_err(to_js)?;
         let query = Query {
             target: target.to_string(),

@@ -36,5 +36,5 @@ export function imbalance(busyMs) {
 }
 
 /** The splits the page offers, and the one it uses unless told otherwise. */
-export const SPLITS = Object.freeze(['interleaved', 'blocks']);
+export const SPLITS = Object.freeze(['interleaved', 'blocks', 'balanced']);
 export const DEFAULT_SPLIT = 'interleaved';

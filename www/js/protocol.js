@@ -45,7 +45,7 @@ export const Request = Object.freeze({
   // { id } -> Product | null: the product with exactly this identifier.
   PRODUCT: 'product',
   // { modes: ['serial' | 'parallel' | 'js' | 'workers' | 'server', ...], product, iterations,
-  //   top, runs, server?: { base, defaultSha, catalogId, maxUpload }, workers?: N, split?: 'interleaved' | 'blocks' }
+  //   top, runs, server?: { base, defaultSha, catalogId, maxUpload }, workers?: N, split?: 'interleaved' | 'blocks' | 'balanced' }
   //   -> { target: Product, candidates, results: { [mode]: ModeRun }, memoryBytes, serverCatalogId,
   //        skipped: { [mode]: reason }, workers?: WorkersInfo }
   //   A Compare whose Workers could not start, or whose Server cannot take the catalog

@@ -7,7 +7,7 @@
 //
 // Messages: { id, type: 'load', catalog: { bytes } | { generate: { n, seed, skew } } }
 //   -> { id, ok, result: { count, loadMs, memoryBytes } };
-// { id, type: 'score', target, iterations, top, worker, workers, interleaved }
+// { id, type: 'score', target, iterations, top, worker, workers, split }
 //   -> { id, ok, result: { items, scoreMs, rankMs, candidates, busyMs } };
 // a failure -> { id, ok: false, error, fatal } (fatal: the instance trapped).
 
@@ -30,11 +30,11 @@ const handlers = {
   },
 
   async score({
-    target, iterations, top, worker, workers, interleaved,
+    target, iterations, top, worker, workers, split,
   }) {
     if (!engine) throw new Error('this share worker has no catalog');
     const t0 = performance.now();
-    const out = engine.recommendShare(target, iterations, top, worker, workers, interleaved);
+    const out = engine.recommendShare(target, iterations, top, worker, workers, split);
     return { ...out, busyMs: performance.now() - t0 };
   },
 };

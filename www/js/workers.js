@@ -91,8 +91,8 @@ class SharePool {
   }
 
   /**
-   * One Workers run: every worker scores its share (`split`: 'interleaved' or
-   * 'blocks'), then the top Ks are merged with `idOrder`. Returns what the other runners
+   * One Workers run: every worker scores its share (`split`: 'interleaved', 'blocks' or
+   * 'balanced'), then the top Ks are merged with `idOrder`. Returns what the other runners
    * return (`items`, `scoreMs`: the slowest worker's scoring, `rankMs`: the slowest
    * worker's top K plus the merge, `candidates`) and `perWorker` (`busyMs` and
    * `candidates` of each), `imbalance` (slowest busy ÷ mean) and `timedMs`, the whole run
@@ -101,7 +101,7 @@ class SharePool {
   async score({ target, iterations, top }, split, idOrder) {
     const t0 = performance.now();
     const outs = await Promise.all(this.workers.map((worker, k) => worker.call('score', {
-      target, iterations, top, worker: k, workers: this.count, interleaved: split !== 'blocks',
+      target, iterations, top, worker: k, workers: this.count, split,
     })));
     const t1 = performance.now();
     const items = mergeRankings(outs.map((o) => o.items), idOrder, top);

@@ -25,8 +25,8 @@ use serde_json::json;
 use shop_recs::files::{FileError, load_catalog_file};
 use shop_recs::generate::{Skew, generate, generate_skewed};
 use shop_recs::rank::{
-    DEFAULT_ITERATIONS, DEFAULT_TOP, Scores, score_parallel, score_parallel_with, score_serial,
-    score_serial_on_every_thread, score_serial_with, top_k,
+    DEFAULT_ITERATIONS, DEFAULT_TOP, Pieces, Scores, score_parallel, score_parallel_pieces,
+    score_parallel_with, score_serial, score_serial_on_every_thread, score_serial_with, top_k,
 };
 use shop_recs::similarity::{Kernel, seed_bases, signature_naive};
 use shop_recs::{Catalog, CatalogError, Query, QueryError, Recommendation};

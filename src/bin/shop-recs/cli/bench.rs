@@ -33,6 +33,11 @@ pub(super) struct BenchArgs {
     /// at once: the machine's own ceiling for parallel scoring.
     #[arg(long)]
     ceiling: bool,
+    /// Also time, in each round, the parallel scorer with the candidates cut into pieces
+    /// each way there is (adaptive: rayon's own split; bounded: with_max_len; by-cost:
+    /// pieces of equal estimated cost, the default), interleaved with the other modes.
+    #[arg(long)]
+    pieces: bool,
     /// Print one JSON object instead of text.
     #[arg(long)]
     json: bool,
@@ -123,6 +128,8 @@ pub(super) fn bench(args: BenchArgs) -> Result<String, CliError> {
         let mut serial = Vec::with_capacity(args.runs);
         let mut parallel = Vec::with_capacity(args.runs);
         let mut every_thread = Vec::with_capacity(args.runs);
+        let strategies: &[Pieces] = if args.pieces { &Pieces::ALL } else { &[] };
+        let mut by_pieces = vec![Vec::with_capacity(args.runs); strategies.len()];
         if args.ceiling {
             every_thread_serial(&catalog, &query, kernel)?;
         }
@@ -140,16 +147,28 @@ pub(super) fn bench(args: BenchArgs) -> Result<String, CliError> {
                     return Err(CliError::RankingsDiffer { run });
                 }
             }
+            for (&pieces, times) in strategies.iter().zip(&mut by_pieces) {
+                let start = Instant::now();
+                let scores = score_parallel_pieces(&catalog, &query, kernel, pieces)?;
+                times.push(start.elapsed());
+                if top_k(&catalog, &scores, query.top) != reference {
+                    return Err(CliError::RankingsDiffer { run });
+                }
+            }
             if args.ceiling {
                 every_thread.push(every_thread_serial(&catalog, &query, kernel)?);
             }
         }
         Ok((
             rayon::current_num_threads(),
-            (serial, parallel, every_thread, reference),
+            (serial, parallel, every_thread, reference, by_pieces),
         ))
     })?;
-    let (serial, parallel, every_thread, ranking) = runs;
+    let (serial, parallel, every_thread, ranking, by_pieces) = runs;
+    let by_pieces: Vec<(Pieces, Timed)> = Pieces::ALL
+        .into_iter()
+        .zip(by_pieces.into_iter().map(Timed::new))
+        .collect();
     let every_thread_ms: Vec<Vec<f64>> = every_thread
         .iter()
         .map(|round| round.iter().copied().map(ms).collect())
@@ -185,6 +204,11 @@ pub(super) fn bench(args: BenchArgs) -> Result<String, CliError> {
             "speedup": speedup.map(|s| s.0),
             "speedup_min": speedup.map(|s| s.1),
             "every_thread_ms": args.ceiling.then_some(&every_thread_ms),
+            "default_pieces": Pieces::DEFAULT.name(),
+            "pieces_ms": by_pieces
+                .iter()
+                .map(|(p, t)| (p.name().to_string(), t.json(byte_steps)))
+                .collect::<serde_json::Map<_, _>>(),
             "rankings_equal": true,
             "ranking": ranking,
             "peak_resident_bytes": peak_resident_bytes(),
@@ -218,6 +242,23 @@ pub(super) fn bench(args: BenchArgs) -> Result<String, CliError> {
     if let Some((median, min)) = speedup {
         out.push_str(&format!(
             "speedup:  {median:.2}x (medians), {min:.2}x (minimums)\n"
+        ));
+    }
+    for (pieces, t) in &by_pieces {
+        let default = if *pieces == Pieces::DEFAULT {
+            ", the default"
+        } else {
+            ""
+        };
+        out.push_str(&format!(
+            "parallel, {} pieces{default}: median {:.2} ms, min {:.2} ms{}\n",
+            pieces.name(),
+            t.median,
+            t.min,
+            serial
+                .as_ref()
+                .map(|s| format!(" ({:.2}x serial)", s.median / t.median))
+                .unwrap_or_default()
         ));
     }
     if !every_thread_ms.is_empty() {
