@@ -6,13 +6,8 @@
 //! raw path, so that a client cannot grow the label set) and status class; the static
 //! site is one route, `static`.
 
-use std::time::Instant;
-
-use axum::extract::{MatchedPath, Request, State};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::extract::{MatchedPath, Request};
 use prometheus_client::encoding::EncodeLabelSet;
-use prometheus_client::encoding::text::encode;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
@@ -20,7 +15,6 @@ use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
 use super::jobs::JobMetrics;
-use super::state::Shared;
 
 /// A request's labels: the route template and the status class (`2xx` .. `5xx`).
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -149,6 +143,32 @@ impl Metrics {
         self
     }
 
+    /// A request has started: one more in flight.
+    pub fn request_started(&self) {
+        self.in_flight.inc();
+    }
+
+    /// A request started with [`Metrics::request_started`] was answered with `status` after
+    /// `seconds`: one fewer in flight, and counted and timed under its route.
+    pub fn request_answered(&self, route: &str, status: u16, seconds: f64) {
+        self.in_flight.dec();
+        self.observe(route, status, seconds);
+    }
+
+    /// Every metric in the OpenMetrics text format, with the store's figures (`bytes` held
+    /// by `catalogs` catalogs) as read now.
+    pub fn encode_with_store(
+        &self,
+        bytes: usize,
+        catalogs: usize,
+    ) -> Result<String, std::fmt::Error> {
+        self.store_bytes.set(bytes as i64);
+        self.store_catalogs.set(catalogs as i64);
+        let mut text = String::new();
+        prometheus_client::encoding::text::encode(&mut text, &self.registry)?;
+        Ok(text)
+    }
+
     /// Records one answered request.
     fn observe(&self, route: &str, status: u16, seconds: f64) {
         let labels = RequestLabels {
@@ -186,52 +206,4 @@ pub fn route_of(request: &Request) -> String {
         .extensions()
         .get::<MatchedPath>()
         .map_or_else(|| "static".to_string(), |path| path.as_str().to_string())
-}
-
-/// Middleware: counts each request by route template and status class, times it, and
-/// keeps the in-flight gauge.
-pub async fn track(State(state): State<Shared>, request: Request, next: Next) -> Response {
-    let route = route_of(&request);
-    // Into the access log's span (mod.rs): the route template, never the raw path.
-    tracing::Span::current().record("route", route.as_str());
-    let started = Instant::now();
-    state.metrics.in_flight.inc();
-    let response = next.run(request).await;
-    state.metrics.in_flight.dec();
-    let status = response.status().as_u16();
-    state
-        .metrics
-        .observe(&route, status, started.elapsed().as_secs_f64());
-    response
-}
-
-/// `GET /metrics`: every metric, the store's figures read now.
-#[utoipa::path(
-    get,
-    path = "/metrics",
-    tag = "operations",
-    responses((status = 200, description = "Every metric, in the Prometheus (OpenMetrics) text format",
-        body = String, content_type = "application/openmetrics-text"))
-)]
-pub async fn metrics(State(state): State<Shared>) -> Response {
-    let (bytes, count) = state.store().usage();
-    state.metrics.store_bytes.set(bytes as i64);
-    state.metrics.store_catalogs.set(count as i64);
-    let mut text = String::new();
-    if encode(&mut text, &state.metrics.registry).is_err() {
-        return super::error::ApiError::new(
-            axum::http::StatusCode::INTERNAL_SERVER_ERROR,
-            "metrics",
-            "the metrics could not be written",
-        )
-        .into_response();
-    }
-    (
-        [(
-            axum::http::header::CONTENT_TYPE,
-            "application/openmetrics-text; version=1.0.0; charset=utf-8",
-        )],
-        text,
-    )
-        .into_response()
 }

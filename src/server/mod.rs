@@ -373,7 +373,7 @@ pub fn api_routes() -> OpenApiRouter<Shared> {
         .routes(routes!(operations::healthz))
         .routes(routes!(operations::readyz))
         .routes(routes!(operations::info))
-        .routes(routes!(metrics::metrics))
+        .routes(routes!(operations::metrics))
         .routes(routes!(openapi::openapi))
 }
 
@@ -410,7 +410,10 @@ fn router(
         // Router::layer runs after routing, so the matched route template is known here
         // (the page's files have none: `static`); outside the timeout and the JSON
         // errors, so that a 504 is counted as answered.
-        .layer(axum::middleware::from_fn_with_state(state, metrics::track));
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            operations::track,
+        ));
     for (name, value) in site::headers(csp, isolation) {
         app = app.layer(SetResponseHeaderLayer::overriding(name, value));
     }

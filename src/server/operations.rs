@@ -1,15 +1,19 @@
 //! What operators and clients ask of the server itself: `/healthz` (the process is
-//! alive), `/readyz` (it can answer: under `--database`, the database is reachable) and
-//! `/info`.
+//! alive), `/readyz` (it can answer: under `--database`, the database is reachable),
+//! `/info` and `/metrics`; and the middleware that counts every request for `/metrics`
+//! (the registry itself is metrics.rs, which knows nothing of the server's state).
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use super::api::MAX_SEARCH_LIMIT;
 use super::error::ApiError;
+use super::metrics::route_of;
 use super::openapi::ErrorBody;
 use super::state::{DEFAULT_CATALOG, DefaultCatalog, Shared};
 use crate::catalog::{MAX_CATALOG_BYTES, MAX_PRODUCTS};
@@ -112,4 +116,49 @@ pub async fn info(State(state): State<Shared>) -> Json<serde_json::Value> {
             "request_timeout_s": state.request_timeout_s,
         },
     }))
+}
+
+/// Middleware: counts each request by route template and status class, times it, and
+/// keeps the in-flight gauge.
+pub async fn track(State(state): State<Shared>, request: Request, next: Next) -> Response {
+    let route = route_of(&request);
+    // Into the access log's span (mod.rs): the route template, never the raw path.
+    tracing::Span::current().record("route", route.as_str());
+    let started = Instant::now();
+    state.metrics.request_started();
+    let response = next.run(request).await;
+    state.metrics.request_answered(
+        &route,
+        response.status().as_u16(),
+        started.elapsed().as_secs_f64(),
+    );
+    response
+}
+
+/// `GET /metrics`: every metric, the store's figures read now.
+#[utoipa::path(
+    get,
+    path = "/metrics",
+    tag = "operations",
+    responses((status = 200, description = "Every metric, in the Prometheus (OpenMetrics) text format",
+        body = String, content_type = "application/openmetrics-text"))
+)]
+pub async fn metrics(State(state): State<Shared>) -> Response {
+    let (bytes, count) = state.store().usage();
+    let Ok(text) = state.metrics.encode_with_store(bytes, count) else {
+        return ApiError::new(
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+            "metrics",
+            "the metrics could not be written",
+        )
+        .into_response();
+    };
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        text,
+    )
+        .into_response()
 }
