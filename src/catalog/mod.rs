@@ -17,18 +17,21 @@
 mod build;
 mod error;
 mod flat;
+mod memory;
 mod parse;
+mod product;
 mod search;
 
 use rayon::slice::ParallelSliceMut;
-use serde::Serialize;
 
 pub use build::{CatalogBuilder, PerProduct};
 pub use error::CatalogError;
 pub use flat::FlatTokens;
+pub use memory::CatalogMemory;
 pub use parse::{
     ReadError, parse_catalog, parse_catalog_bytes, parse_catalog_reader, parse_products,
 };
+pub use product::{Product, ProductRef, TokenSet};
 pub use search::SearchResult;
 
 /// Largest catalog text [`parse_catalog`] accepts, in bytes (1 GiB): it follows
@@ -45,91 +48,8 @@ pub const MAX_IDENTIFIER_BYTES: usize = 1024;
 /// Longest name, category or single tag, in UTF-8 bytes (64 KiB).
 pub const MAX_FIELD_BYTES: usize = 64 * 1024;
 
-/// One product after validation.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Product {
-    /// Unique identifier: the JSON `slug`, or `id` as a string when there is no slug.
-    pub id: String,
-    /// Display name: `name`, else `title`, else the identifier.
-    pub name: String,
-    /// Free text; its words feed the MinHash text signal.
-    pub description: String,
-    pub category: Option<String>,
-    pub tags: Vec<String>,
-    pub price: Option<f64>,
-}
-
-impl Product {
-    /// A product with no category, tags or price: the fields every product has.
-    pub fn new(
-        id: impl Into<String>,
-        name: impl Into<String>,
-        description: impl Into<String>,
-    ) -> Product {
-        Product {
-            id: id.into(),
-            name: name.into(),
-            description: description.into(),
-            category: None,
-            tags: Vec::new(),
-            price: None,
-        }
-    }
-}
-
-/// The distinct words of one product's description, as UTF-8 bytes laid end to end.
-///
-/// Guarantees: the words are distinct, sorted by their bytes, and none is empty.
-#[derive(Debug, Clone, Copy)]
-pub struct TokenSet<'a> {
-    bytes: &'a [u8],
-    /// `ends[k]` is the end offset (exclusive, within `bytes`) of word `k`.
-    ends: &'a [u32],
-}
-
-impl<'a> TokenSet<'a> {
-    /// Number of distinct words.
-    pub fn len(&self) -> usize {
-        self.ends.len()
-    }
-
-    /// True when the description has no words at all (punctuation or emoji only).
-    pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
-    }
-
-    /// All the words' bytes, concatenated in order; `ends()` splits them.
-    pub fn bytes(&self) -> &'a [u8] {
-        self.bytes
-    }
-
-    /// Exclusive end offset of each word within [`TokenSet::bytes`].
-    pub fn ends(&self) -> &'a [u32] {
-        self.ends
-    }
-
-    /// The words, in sorted order.
-    pub fn iter(&self) -> impl Iterator<Item = &'a [u8]> + 'a {
-        let bytes = self.bytes;
-        let mut start = 0usize;
-        self.ends.iter().map(move |&end| {
-            let word = &bytes[start..end as usize];
-            start = end as usize;
-            word
-        })
-    }
-}
-
 /// `Catalog::category` of a product without one.
 const NO_CATEGORY: u32 = u32::MAX;
-
-/// What the catalog keeps of one product for display: borrowed from its tables.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct ProductRef<'a> {
-    pub id: &'a str,
-    pub name: &'a str,
-    pub category: Option<&'a str>,
-}
 
 /// A validated catalog, tokenized and indexed for scoring.
 ///
@@ -167,28 +87,6 @@ pub struct Catalog {
     attribute_ids: Vec<u32>,
     /// Product `i` owns `attribute_ids[attribute_starts[i]..attribute_starts[i + 1]]`.
     attribute_starts: Vec<u32>,
-}
-
-/// What a catalog's tables hold, in bytes, part by part ([`Catalog::memory`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CatalogMemory {
-    /// Identifiers and names, end to end.
-    pub labels: usize,
-    /// Where each identifier and name ends.
-    pub label_offsets: usize,
-    /// Each product's category id, and the distinct category names.
-    pub categories: usize,
-    /// The identifier order, both ways (rank of each product, products by rank).
-    pub id_order: usize,
-    /// Distinct description words, end to end.
-    pub words: usize,
-    /// Word ends and where each product's words and ends begin.
-    pub word_offsets: usize,
-    /// Attribute word ids and where each product's begin.
-    pub attributes: usize,
-    /// The sum of the parts.
-    pub total: usize,
 }
 
 impl Catalog {
@@ -264,43 +162,6 @@ impl Catalog {
         &self.labels[self.label_ends[2 * index] as usize..self.label_ends[2 * index + 1] as usize]
     }
 
-    /// What the catalog's tables hold, part by part, in bytes (their capacity, as
-    /// allocated).
-    pub fn memory(&self) -> CatalogMemory {
-        use std::mem::size_of;
-        fn held<T>(table: &Vec<T>) -> usize {
-            table.capacity() * size_of::<T>()
-        }
-        let categories = held(&self.category)
-            + held(&self.categories)
-            + self.categories.iter().map(String::capacity).sum::<usize>();
-        let mut memory = CatalogMemory {
-            labels: held(&self.labels),
-            label_offsets: held(&self.label_ends),
-            categories,
-            id_order: held(&self.id_rank) + held(&self.by_id),
-            words: held(&self.text_bytes),
-            word_offsets: held(&self.text_ends) + held(&self.byte_starts) + held(&self.end_starts),
-            attributes: held(&self.attribute_ids) + held(&self.attribute_starts),
-            total: 0,
-        };
-        memory.total = memory.labels
-            + memory.label_offsets
-            + memory.categories
-            + memory.id_order
-            + memory.words
-            + memory.word_offsets
-            + memory.attributes;
-        memory
-    }
-
-    /// About how many bytes of heap this catalog holds: [`Catalog::memory`]'s total plus
-    /// the catalog itself. A dozen allocations in all, whatever the size, so allocator
-    /// headers do not count; good for budgets such as the server's catalog memory.
-    pub fn heap_bytes(&self) -> usize {
-        std::mem::size_of::<Catalog>() + self.memory().total
-    }
-
     /// Number of products (always at least 1).
     pub fn len(&self) -> usize {
         self.len
@@ -368,147 +229,4 @@ impl Catalog {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    pub(crate) fn product(id: &str, description: &str) -> Product {
-        Product {
-            category: Some("misc".to_string()),
-            tags: vec!["Tag One".to_string()],
-            ..Product::new(id, format!("Name of {id}"), description)
-        }
-    }
-
-    #[test]
-    fn description_words_are_distinct_and_sorted() {
-        let catalog = Catalog::from_products(vec![
-            product("a", "Zebra apple zebra, Apple!"),
-            product("b", "!!!"),
-        ])
-        .unwrap();
-        let words: Vec<&[u8]> = catalog.description_words(0).iter().collect();
-        assert_eq!(words, [b"apple".as_slice(), b"zebra".as_slice()]);
-        assert!(catalog.description_words(1).is_empty());
-    }
-
-    #[test]
-    fn attribute_words_share_ids_across_products() {
-        let mut a = product("a", "x");
-        a.name = "Red Lipstick".into();
-        let mut b = product("b", "y");
-        b.name = "lipstick red red".into();
-        b.tags = vec![];
-        let catalog = Catalog::from_products(vec![a, b]).unwrap();
-        // a: {red, lipstick, tag, one, misc}; b: {lipstick, red, misc}
-        assert_eq!(catalog.attribute_words(0).len(), 5);
-        assert_eq!(catalog.attribute_words(1).len(), 3);
-        let a_ids = catalog.attribute_words(0);
-        assert!(
-            catalog
-                .attribute_words(1)
-                .iter()
-                .all(|id| a_ids.contains(id))
-        );
-        assert!(catalog.attribute_words(1).windows(2).all(|w| w[0] < w[1]));
-    }
-
-    #[test]
-    fn rejects_empty_and_duplicates() {
-        assert_eq!(
-            Catalog::from_products(vec![]).unwrap_err(),
-            CatalogError::Empty
-        );
-        let err =
-            Catalog::from_products(vec![product("a", ""), product("b", ""), product("a", "")])
-                .unwrap_err();
-        assert_eq!(
-            err,
-            CatalogError::DuplicateIdentifier {
-                id: "a".into(),
-                first: 0,
-                second: 2
-            }
-        );
-    }
-
-    #[test]
-    fn index_of_finds_exact_identifiers() {
-        let catalog = Catalog::from_products(vec![product("a", ""), product("b", "")]).unwrap();
-        assert_eq!(catalog.index_of("b"), Some(1));
-        assert_eq!(catalog.index_of("B"), None);
-    }
-
-    #[test]
-    fn the_first_problem_in_catalog_order_is_reported() {
-        let long = "x".repeat(MAX_IDENTIFIER_BYTES + 1);
-        // A repeat before an over-long field: the repeat.
-        let err =
-            Catalog::from_products(vec![product("a", ""), product("a", ""), product(&long, "")])
-                .unwrap_err();
-        assert!(
-            matches!(err, CatalogError::DuplicateIdentifier { second: 1, .. }),
-            "{err:?}"
-        );
-        // An over-long field before a repeat: the field, even though the repeat's first use
-        // came earlier.
-        let err =
-            Catalog::from_products(vec![product("a", ""), product(&long, ""), product("a", "")])
-                .unwrap_err();
-        assert!(
-            matches!(err, CatalogError::FieldTooLong { index: 1, .. }),
-            "{err:?}"
-        );
-        // Three uses: the first two are named.
-        let err = Catalog::from_products(vec![
-            product("b", ""),
-            product("a", ""),
-            product("a", ""),
-            product("a", ""),
-        ])
-        .unwrap_err();
-        assert_eq!(
-            err,
-            CatalogError::DuplicateIdentifier {
-                id: "a".into(),
-                first: 1,
-                second: 2
-            }
-        );
-    }
-
-    #[test]
-    fn the_tables_keep_what_display_and_scoring_read_and_say_what_they_cost() {
-        let products: Vec<Product> = (0..50)
-            .map(|k| Product {
-                category: (k % 3 != 0).then(|| format!("c{}", k % 4)),
-                ..product(&format!("id-{}", (k * 17) % 50), &format!("word{k} shared"))
-            })
-            .collect();
-        let catalog = Catalog::from_products(products.clone()).unwrap();
-        for (index, p) in products.iter().enumerate() {
-            let shown = catalog.product(index);
-            assert_eq!((shown.id, shown.name), (p.id.as_str(), p.name.as_str()));
-            assert_eq!(shown.category, p.category.as_deref());
-            assert_eq!(catalog.index_of(&p.id), Some(index));
-            // The rank is the identifier's place in byte order.
-            let before = products
-                .iter()
-                .filter(|q| q.id.as_bytes() < p.id.as_bytes())
-                .count();
-            assert_eq!(catalog.id_rank(index) as usize, before);
-        }
-        assert_eq!(catalog.index_of("id-"), None);
-        assert_eq!(catalog.index_of("id-99"), None);
-        let memory = catalog.memory();
-        let parts = memory.labels
-            + memory.label_offsets
-            + memory.categories
-            + memory.id_order
-            + memory.words
-            + memory.word_offsets
-            + memory.attributes;
-        assert_eq!(memory.total, parts);
-        assert!(memory.labels >= products.iter().map(|p| p.id.len() + p.name.len()).sum());
-        assert!(catalog.heap_bytes() > memory.total);
-    }
-}
+mod tests;
