@@ -19,7 +19,7 @@
 pub mod catalog;
 /// The shop's database (SQLite or Postgres through sqlx), native only: `shop-recs import`
 /// writes it, `shop-recs serve --database` reads it.
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(all(feature = "server", not(target_arch = "wasm32")))]
 pub mod database;
 /// Catalog files for the native shells (native only: the core does no I/O).
 #[cfg(not(target_arch = "wasm32"))]
@@ -28,7 +28,7 @@ pub mod generate;
 pub mod rank;
 /// `shop-recs serve`: the HTTP server (axum, tokio), native only. The binary is a thin
 /// shell around [`server::run`]; tests drive [`server::build`]'s router in-process.
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(all(feature = "server", not(target_arch = "wasm32")))]
 pub mod server;
 pub mod similarity;
 pub mod tokens;
