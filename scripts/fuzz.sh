@@ -26,7 +26,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 [[ "$seconds" =~ ^[0-9]+$ ]] && [ "$seconds" -ge 1 ] || die "the duration must be a positive number"
-command -v cargo-fuzz >/dev/null || die "cargo-fuzz is not installed: run scripts/setup.sh"
+command -v cargo-fuzz >/dev/null || die "cargo-fuzz is not installed: run scripts/setup.sh --test-tools"
 
 corpus=fuzz/corpus/catalog
 mkdir -p "$corpus"

@@ -40,7 +40,7 @@ for arg in "$@"; do
     *) die "unknown option $arg (usage: scripts/test.sh [--perf])" ;;
   esac
 done
-scripts/setup.sh --browser --contract --postgres || exit 1
+scripts/setup.sh --test-tools --browser --contract --postgres || exit 1
 
 # build-std for the wasm builds only (see .cargo/config.toml).
 wasm_env=(env CARGO_UNSTABLE_BUILD_STD=panic_abort,std)
