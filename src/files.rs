@@ -6,8 +6,8 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::catalog::{
-    Catalog, CatalogError, MAX_CATALOG_BYTES, Product, ReadError, parse_catalog_reader,
-    parse_products,
+    Catalog, CatalogError, MAX_CATALOG_BYTES, MAX_PRODUCTS, Product, ReadError, diagnose_reader,
+    parse_catalog_reader, parse_products,
 };
 
 /// Why a catalog file could not be loaded; shown as one line naming the file.
@@ -75,11 +75,24 @@ pub fn load_catalog_file_seeing(path: &Path, see: impl FnMut(&[u8])) -> Result<C
     let seen = Seeing { inner: file, see };
     parse_catalog_reader(seen, MAX_CATALOG_BYTES).map_err(|error| match error {
         ReadError::Read(source) => read_error(source),
-        ReadError::Catalog(source) => FileError::Catalog {
+        ReadError::Catalog(first) => FileError::Catalog {
             path: path.to_path_buf(),
-            source,
+            source: every_product_problem(path, first),
         },
     })
+}
+
+/// When the first problem of the catalog file at `path` is a product's, every product's
+/// problem (the file read a second time, product by product: a stream reports only its
+/// first); else, or when the file cannot be read again, `first`.
+fn every_product_problem(path: &Path, first: CatalogError) -> CatalogError {
+    if !first.is_about_a_product() {
+        return first;
+    }
+    std::fs::File::open(path)
+        .ok()
+        .and_then(|file| diagnose_reader(file, MAX_PRODUCTS))
+        .unwrap_or(first)
 }
 
 /// The products of the catalog file at `path`, every field as read, after the checks of

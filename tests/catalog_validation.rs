@@ -153,20 +153,34 @@ fn cases() -> Vec<Case> {
     // Required fields, by index.
     let text = format!(r#"[{a}, {{"name": "No identifier", "description": "x"}}]"#);
     let error = CatalogError::MissingIdentifier { index: 1 };
-    cases.push(error_case("missing identifier", text, error, "product 1"));
+    cases.push(error_case(
+        "missing identifier",
+        text,
+        error,
+        "product 2 (\"No identifier\") has no identifier",
+    ));
     let text = format!(r#"{{"products": [{a}, {b}, {{"slug": "c", "price": 3}}]}}"#);
     let error = CatalogError::MissingDescription { index: 2 };
-    cases.push(error_case("missing description", text, error, "product 2"));
+    cases.push(error_case(
+        "missing description",
+        text,
+        error,
+        "product 3 (id \"c\") has no \"description\"",
+    ));
 
     // Types, by path.
     let text =
         format!(r#"{{"products": [{a}, {{"slug": "b", "description": "x", "tags": "red"}}]}}"#);
-    let error = wrong_type("products[1].tags", "an array of strings", "a string");
+    let error = wrong_type(
+        "products[1].tags",
+        "an array of strings or one comma-separated string",
+        "an object",
+    );
     cases.push(error_case(
         "tags not an array",
-        text,
+        text.replace(r#""tags": "red""#, r#""tags": {"red": 1}"#),
         error,
-        "products[1].tags",
+        "product 2 (id \"b\"): \"tags\" must be an array of strings or one comma-separated string, found an object",
     ));
     let text = r#"{"products": [{"slug": "a", "description": "x", "tags": ["red", 7]}]}"#.into();
     let error = wrong_type("products[0].tags[1]", "a string", "a number");
@@ -174,7 +188,7 @@ fn cases() -> Vec<Case> {
         "tag not a string",
         text,
         error,
-        "products[0].tags[1]",
+        "product 1 (id \"a\"): \"tags[1]\" must be a string, found a number",
     ));
     let text = r#"[{"slug": "a", "description": 42}]"#.into();
     let error = wrong_type("[0].description", "a string", "a number");
@@ -182,22 +196,32 @@ fn cases() -> Vec<Case> {
         "description not a string",
         text,
         error,
-        "[0].description",
+        "product 1 (id \"a\"): \"description\" must be a string",
     ));
     let text = format!(r#"[{a}, {b}, {{"slug": "c", "description": "x", "price": "cheap"}}]"#);
     let error = wrong_type("[2].price", "a number", "a string");
-    cases.push(error_case("price not a number", text, error, "[2].price"));
+    cases.push(error_case(
+        "price not a number",
+        text,
+        error,
+        "product 3 (id \"c\"): \"price\" must be a number, found a string",
+    ));
     let text = r#"[{"slug": "a", "description": "x", "category": ["home"]}]"#.into();
     let error = wrong_type("[0].category", "a string", "an array");
     cases.push(error_case(
         "category not a string",
         text,
         error,
-        "[0].category",
+        "\"category\" must be a string, found an array",
     ));
     let text = r#"{"products": [{"id": true, "description": "x"}]}"#.into();
     let error = wrong_type("products[0].id", "a string or a number", "a boolean");
-    cases.push(error_case("id a boolean", text, error, "products[0].id"));
+    cases.push(error_case(
+        "id a boolean",
+        text,
+        error,
+        "product 1: \"id\" must be a string or a number, found a boolean",
+    ));
 
     // Catalog-wide checks.
     let text = format!("[{a}, {b}, {c}, {b}]");
@@ -210,7 +234,7 @@ fn cases() -> Vec<Case> {
         "duplicate identifier",
         text,
         error,
-        "products 1 and 3",
+        "product 4 (id \"b\") repeats the identifier of product 2",
     ));
     let error = CatalogError::Empty;
     cases.push(error_case(
@@ -230,7 +254,12 @@ fn cases() -> Vec<Case> {
         bytes: long.len(),
         limit: MAX_DESCRIPTION_BYTES,
     };
-    cases.push(error_case("description too long", text, error, "product 1"));
+    cases.push(error_case(
+        "description too long",
+        text,
+        error,
+        "product 2 (id \"long\"): its description is",
+    ));
     let slug = "s".repeat(MAX_IDENTIFIER_BYTES + 1);
     let text = format!(r#"[{{"slug": "{slug}", "description": "x"}}]"#);
     let error = CatalogError::FieldTooLong {
@@ -239,7 +268,12 @@ fn cases() -> Vec<Case> {
         bytes: slug.len(),
         limit: MAX_IDENTIFIER_BYTES,
     };
-    cases.push(error_case("identifier too long", text, error, "product 0"));
+    cases.push(error_case(
+        "identifier too long",
+        text,
+        error,
+        "product 1 (id \"sss",
+    ));
 
     cases
 }
@@ -251,14 +285,25 @@ fn each_rejection_has_its_variant_and_location() {
             Ok(catalog) => panic!("{}: accepted, with {} products", case.name, catalog.len()),
             Err(error) => error,
         };
+        // A stream cannot be read twice: it reports the first problem, which is the
+        // first of the whole text's list when that lists its products' problems.
         assert_eq!(
-            streamed(&case.text),
-            Err(error.clone()),
+            streamed(&case.text).map_err(|e| e.first_problem().clone()),
+            Err(error.first_problem().clone()),
             "{}: streamed",
             case.name
         );
+        // Every product problem names the product from 1, with what identifies it.
+        assert_eq!(
+            error.is_about_a_product(),
+            matches!(error, CatalogError::Products { .. }),
+            "{}: {error:?}",
+            case.name
+        );
         match &case.expected {
-            Expected::Error(expected) => assert_eq!(&error, expected, "{}", case.name),
+            Expected::Error(expected) => {
+                assert_eq!(error.first_problem(), expected, "{}", case.name)
+            }
             Expected::Json { line, column } => match &error {
                 CatalogError::InvalidJson {
                     line: got_line,
@@ -512,4 +557,28 @@ fn an_error_deep_in_a_long_text_has_the_same_line_and_column_streamed() {
             "whole reads: {read:?}"
         );
     }
+}
+
+/// A catalog file is parsed as a stream, which reports its first problem; the file is
+/// then read again so that the message lists every product's problem, as the whole
+/// text's does (a byte order mark skipped both times).
+#[test]
+fn a_catalog_file_reports_every_product_problem() {
+    let text = "\u{feff}[{\"id\": 1, \"name\": \"Red\"}, {\"id\": 2, \"description\": \"x\"}, \
+                {\"id\": 3, \"name\": \"Blue\", \"tags\": [null]}, {\"id\": 2, \"description\": \"y\"}]";
+    let path = std::env::temp_dir().join(format!("shop-recs-problems-{}.json", std::process::id()));
+    std::fs::write(&path, text).expect("a temporary file");
+    let loaded = shop_recs::files::load_catalog_file(&path);
+    std::fs::remove_file(&path).ok();
+    let Err(shop_recs::files::FileError::Catalog { source, .. }) = loaded else {
+        panic!("expected a catalog error, got {loaded:?}");
+    };
+    assert_eq!(source, parse_catalog(text).unwrap_err());
+    assert_eq!(
+        source.to_string(),
+        "3 problems in the catalog's products: \
+         product 1 (id \"1\", \"Red\") has no \"description\" (a string is required); \
+         product 3 (id \"3\", \"Blue\"): \"tags[0]\" must be a string, found null; \
+         product 4 (id \"2\") repeats the identifier of product 2: identifiers must be unique"
+    );
 }

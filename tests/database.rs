@@ -407,14 +407,11 @@ async fn a_failed_import_leaves_the_database_as_it_was(backend: Backend) {
         let before = contents(&backend.url).await;
         assert_eq!(before.0, 200);
         for (file, says) in [
-            (
-                &too_long,
-                "product 150: description is 100000 bytes; the limit is 65536 bytes",
-            ),
-            (&repeated, "duplicate identifier"),
+            (&too_long, "product 151 (id \"too-long\", \""),
+            (&repeated, "repeats the identifier of product 4"),
             (
                 &malformed,
-                "[1].description: expected a string, found an array",
+                "product 2 (id \"b\"): \"description\" must be a string, found an array",
             ),
         ] {
             for more in [&[][..], &["--replace"][..]] {

@@ -405,12 +405,12 @@ fn every_error_is_json_with_the_right_status() {
     let (code, message) = server
         .post_json(
             "/catalogs",
-            br#"{"products": [{"slug": "a", "description": "x", "tags": "oops"}]}"#,
+            br#"{"products": [{"slug": "a", "description": "x", "tags": 5}]}"#,
         )
         .error(400);
     assert_eq!(code, "invalid_catalog");
     assert!(
-        message.contains("products[0].tags"),
+        message.contains("product 1 (id \"a\"): \"tags\" must be"),
         "the core's location: {message}"
     );
     let (_, message) = server

@@ -192,8 +192,11 @@ fn a_catalog_read_in_chunks_is_the_catalog_of_its_bytes() {
     let text = r#"{"products": [{"slug": "café-1", "name": "Crème", "description": "Brûlée rouge", "category": "food"},
                    {"slug": "b", "description": "rouge"}]}"#;
     let read = reader(text.as_bytes().to_vec(), 3);
-    let streamed = Engine::from_reader(read.as_ref().unchecked_ref::<js_sys::Function>().clone())
-        .expect("a valid catalog");
+    let streamed = Engine::from_reader(
+        read.as_ref().unchecked_ref::<js_sys::Function>().clone(),
+        None,
+    )
+    .expect("a valid catalog");
     let whole = Engine::from_bytes(text.as_bytes()).expect("a valid catalog");
     assert_eq!(streamed.count(), 2);
     for index in 0..2 {
@@ -241,14 +244,35 @@ fn a_catalog_read_in_chunks_is_the_catalog_of_its_bytes() {
         .expect("an object");
     assert!(field(&memory, "total").as_f64().unwrap_or(0.0) > 0.0);
 
-    let bad = reader(br#"[{"slug": "a", "description": 7}]"#.to_vec(), 2);
-    let Err(error) = Engine::from_reader(bad.as_ref().unchecked_ref::<js_sys::Function>().clone())
-    else {
+    // A stream alone reports its first problem; read again, every product's.
+    let bad_text = br#"[{"slug": "a", "description": 7}, {"slug": "b", "name": "B"}]"#;
+    let bad = reader(bad_text.to_vec(), 2);
+    let Err(error) = Engine::from_reader(
+        bad.as_ref().unchecked_ref::<js_sys::Function>().clone(),
+        None,
+    ) else {
         panic!("a bad catalog must be refused");
     };
     assert_eq!(
         message(error),
         "[0].description: expected a string, found a number"
+    );
+    let (bad, again) = (reader(bad_text.to_vec(), 2), reader(bad_text.to_vec(), 5));
+    let Err(error) = Engine::from_reader(
+        bad.as_ref().unchecked_ref::<js_sys::Function>().clone(),
+        Some(again.as_ref().unchecked_ref::<js_sys::Function>().clone()),
+    ) else {
+        panic!("a bad catalog must be refused");
+    };
+    let Err(whole) = Engine::from_bytes(bad_text) else {
+        panic!("a bad catalog must be refused");
+    };
+    let every = message(error);
+    assert_eq!(every, message(whole));
+    assert_eq!(
+        every,
+        "2 problems in the catalog's products: product 1 (id \"a\"): \"description\" must be a \
+         string, found a number; product 2 (id \"b\", \"B\") has no \"description\" (a string is required)"
     );
 
     let reports = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));

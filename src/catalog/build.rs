@@ -226,7 +226,7 @@ impl CatalogBuilder {
     }
 }
 
-fn check_fields(index: usize, product: &Product) -> Result<(), CatalogError> {
+pub(crate) fn check_fields(index: usize, product: &Product) -> Result<(), CatalogError> {
     if product.id.is_empty() {
         return Err(CatalogError::MissingIdentifier { index });
     }

@@ -1,9 +1,22 @@
 use std::fmt;
 
+/// How many product problems [`CatalogError::Products`] lists; the rest are counted.
+pub const MAX_REPORTED_PROBLEMS: usize = 10;
+
 /// Why a catalog was rejected. Every variant points at the problem: a line and column,
-/// a product index, or a JSON path such as `products[12].tags`.
+/// a product index (from 0 in the variant, from 1 in the message, as a person counts),
+/// or a JSON path such as `products[12].tags`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CatalogError {
+    /// Problems in the products themselves, in catalog order: the first
+    /// [`MAX_REPORTED_PROBLEMS`], each with the product it is in, and how many more there
+    /// are. What parsing a catalog text reports for every problem found in a product
+    /// (types, required fields, lengths, repeated identifiers), so that a shop can fix
+    /// them all in one go.
+    Products {
+        problems: Vec<ProductProblem>,
+        more: usize,
+    },
     /// The text is not JSON. `line` and `column` are 1-based, as editors count them.
     InvalidJson {
         line: usize,
@@ -56,6 +69,22 @@ impl fmt::Display for CatalogError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use CatalogError::*;
         match self {
+            Products { problems, more } => {
+                let total = problems.len() + more;
+                if total > 1 {
+                    write!(f, "{total} problems in the catalog's products: ")?;
+                }
+                for (k, problem) in problems.iter().enumerate() {
+                    if k > 0 {
+                        f.write_str("; ")?;
+                    }
+                    write!(f, "{problem}")?;
+                }
+                if *more > 0 {
+                    write!(f, "; and {more} more")?;
+                }
+                Ok(())
+            }
             InvalidJson {
                 line,
                 column,
@@ -79,12 +108,14 @@ impl fmt::Display for CatalogError {
             ),
             MissingIdentifier { index } => write!(
                 f,
-                "product {index} has no identifier: give it a non-empty \"slug\" or an \"id\""
+                "product {} has no identifier: give it a non-empty \"slug\" or an \"id\"",
+                index + 1
             ),
             MissingDescription { index } => {
                 write!(
                     f,
-                    "product {index} has no \"description\" (a string is required)"
+                    "product {} has no \"description\" (a string is required)",
+                    index + 1
                 )
             }
             WrongType {
@@ -96,7 +127,9 @@ impl fmt::Display for CatalogError {
             }
             DuplicateIdentifier { id, first, second } => write!(
                 f,
-                "duplicate identifier {id:?}: products {first} and {second} share it"
+                "duplicate identifier {id:?}: products {} and {} share it",
+                first + 1,
+                second + 1
             ),
             Empty => write!(f, "the catalog has no products"),
             TooManyProducts { count, limit } => {
@@ -108,7 +141,8 @@ impl fmt::Display for CatalogError {
                 limit,
             } => write!(
                 f,
-                "product {index}: description is {bytes} bytes; the limit is {limit} bytes"
+                "product {}: description is {bytes} bytes; the limit is {limit} bytes",
+                index + 1
             ),
             FieldTooLong {
                 index,
@@ -117,10 +151,110 @@ impl fmt::Display for CatalogError {
                 limit,
             } => write!(
                 f,
-                "product {index}: {field} is {bytes} bytes; the limit is {limit} bytes"
+                "product {}: {field} is {bytes} bytes; the limit is {limit} bytes",
+                index + 1
             ),
         }
     }
 }
 
 impl std::error::Error for CatalogError {}
+
+impl CatalogError {
+    /// The first problem: for [`CatalogError::Products`] the first product's (without its
+    /// label), else this error itself.
+    pub fn first_problem(&self) -> &CatalogError {
+        match self {
+            CatalogError::Products { problems, .. } => {
+                problems.first().map_or(self, |first| &first.problem)
+            }
+            other => other,
+        }
+    }
+
+    /// Whether this is a problem inside one product (a field's type or size, a missing
+    /// identifier or description, a repeated identifier), as opposed to the text's or the
+    /// catalog's as a whole.
+    pub fn is_about_a_product(&self) -> bool {
+        use CatalogError::*;
+        match self {
+            MissingIdentifier { .. }
+            | MissingDescription { .. }
+            | DescriptionTooLong { .. }
+            | FieldTooLong { .. }
+            | DuplicateIdentifier { .. }
+            | Products { .. } => true,
+            // `products[3].tags`, `[3]`: inside the products array.
+            WrongType { path, .. } => path.contains('['),
+            _ => false,
+        }
+    }
+}
+
+/// One problem in one product, as [`CatalogError::Products`] lists it: where the product
+/// is (`position`, from 1) and what identifies it to a person (its identifier and name,
+/// where they could be read).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProductProblem {
+    /// The product's position in the catalog, from 1.
+    pub position: usize,
+    /// The identifier that was read (`slug`, else `id`), if any.
+    pub id: Option<String>,
+    /// The name that was read (`name`, else `title`), if any.
+    pub name: Option<String>,
+    /// The problem: one of the product variants of [`CatalogError`].
+    pub problem: CatalogError,
+}
+
+impl fmt::Display for ProductProblem {
+    /// `product 18 (id "4711", "Velvet Lipstick") has no "description" (...)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "product {}", self.position)?;
+        match (&self.id, &self.name) {
+            (Some(id), Some(name)) if name != id => write!(f, " (id {id:?}, {name:?})")?,
+            (Some(id), _) => write!(f, " (id {id:?})")?,
+            (None, Some(name)) => write!(f, " ({name:?})")?,
+            (None, None) => {}
+        }
+        use CatalogError::*;
+        match &self.problem {
+            MissingIdentifier { .. } => {
+                f.write_str(" has no identifier: give it a non-empty \"slug\" or an \"id\"")
+            }
+            MissingDescription { .. } => {
+                f.write_str(" has no \"description\" (a string is required)")
+            }
+            WrongType {
+                path,
+                expected,
+                found,
+            } => {
+                // `products[17].tags[1]` -> `tags[1]`: the product is already named.
+                let field = path
+                    .split_once("].")
+                    .map_or(path.as_str(), |(_, field)| field);
+                write!(f, ": \"{field}\" must be {expected}, found {found}")?;
+                if field == "price" && *found == "a string" {
+                    f.write_str(" (write the number without quotes: 9.99, not \"9.99\")")?;
+                }
+                Ok(())
+            }
+            DescriptionTooLong { bytes, limit, .. } => write!(
+                f,
+                ": its description is {bytes} bytes; the limit is {limit} bytes"
+            ),
+            FieldTooLong {
+                field,
+                bytes,
+                limit,
+                ..
+            } => write!(f, ": {field} is {bytes} bytes; the limit is {limit} bytes"),
+            DuplicateIdentifier { first, .. } => write!(
+                f,
+                " repeats the identifier of product {}: identifiers must be unique",
+                first + 1
+            ),
+            other => write!(f, ": {other}"),
+        }
+    }
+}

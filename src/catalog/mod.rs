@@ -25,11 +25,12 @@ mod search;
 use rayon::slice::ParallelSliceMut;
 
 pub use build::{CatalogBuilder, PerProduct};
-pub use error::CatalogError;
+pub use error::{CatalogError, MAX_REPORTED_PROBLEMS, ProductProblem};
 pub use flat::FlatTokens;
 pub use memory::CatalogMemory;
 pub use parse::{
-    ReadError, parse_catalog, parse_catalog_bytes, parse_catalog_reader, parse_products,
+    ReadError, diagnose_reader, parse_catalog, parse_catalog_bytes, parse_catalog_reader,
+    parse_products,
 };
 pub use product::{Product, ProductRef, TokenSet};
 pub use search::SearchResult;

@@ -138,8 +138,21 @@ pub struct CatalogProduct {
     description: String,
     #[schema(max_length = 65536)]
     category: Option<String>,
-    tags: Option<Vec<String>>,
+    /// An array of strings, or one string of comma-separated tags (as shop exports often
+    /// write them; the same tags as the array of its parts).
+    tags: Option<ProductTags>,
     price: Option<f64>,
+}
+
+/// A product's `tags`: an array of strings, or one comma-separated string.
+#[derive(serde::Deserialize, ToSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub enum ProductTags {
+    /// Each at most 64 KiB.
+    List(Vec<String>),
+    /// `"red, matte, long-lasting"`: split at commas, spaces around each tag dropped.
+    CommaSeparated(String),
 }
 
 /// A product's `id`: a string or a number.
@@ -186,7 +199,8 @@ pub enum CatalogUpload {
         ScoringMode,
         CatalogProduct,
         CatalogUpload,
-        ProductId
+        ProductId,
+        ProductTags
     ))
 )]
 pub struct ApiDoc;

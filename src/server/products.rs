@@ -257,8 +257,8 @@ mod tests {
             "description: expected a string, found a number"
         );
         assert_eq!(
-            message("a", r#"{"tags": "x", "description": "d"}"#),
-            "tags: expected an array of strings, found a string"
+            message("a", r#"{"tags": 5, "description": "d"}"#),
+            "tags: expected an array of strings or one comma-separated string, found a number"
         );
         assert!(message("a", r#"{"name": "n"}"#).contains("no \"description\""));
         assert!(message("a", "[1]").contains("one product object"));

@@ -40,12 +40,25 @@ impl Engine {
     /// ([`catalog::parse_catalog_reader`]). The same catalog and errors as
     /// [`Engine::from_bytes`] on the same bytes; an exception thrown by `read` ends the
     /// parse with its message.
+    ///
+    /// A stream reports its first problem only. When that problem is a product's and
+    /// `read_again` is given (a reader of the same bytes from the start: a `File` can be
+    /// read twice), the bytes are read once more and the error lists every product's
+    /// problem, as [`Engine::from_bytes`]'s does ([`catalog::diagnose_reader`]).
     #[wasm_bindgen(js_name = fromReader)]
-    pub fn from_reader(read: Function) -> Result<Engine, JsError> {
+    pub fn from_reader(read: Function, read_again: Option<Function>) -> Result<Engine, JsError> {
         let source = JsSource { read };
         match catalog::parse_catalog_reader(source, MAX_CATALOG_BYTES) {
             Ok(catalog) => Ok(Engine { catalog }),
-            Err(ReadError::Catalog(error)) => Err(to_js(error)),
+            Err(ReadError::Catalog(first)) => {
+                let every = match read_again {
+                    Some(read) if first.is_about_a_product() => {
+                        catalog::diagnose_reader(JsSource { read }, catalog::MAX_PRODUCTS)
+                    }
+                    _ => None,
+                };
+                Err(to_js(every.unwrap_or(first)))
+            }
             Err(ReadError::Read(error)) => Err(to_js(error)),
         }
     }

@@ -50,18 +50,22 @@ const REJECTED = [
     /found an object without a "products" array/],
   ['number-products.json', JSON.stringify({ products: 5 }), /found an object whose "products" is a number/],
   ['no-description.json', JSON.stringify([product('a'), { slug: 'b', name: 'B' }]),
-    /product 1 has no "description" \(a string is required\)/],
+    /^Could not load no-description\.json: product 2 \(id "b", "B"\) has no "description" \(a string is required\)$/],
   ['no-identifier.json', JSON.stringify({ products: [product('a'), product('b'), { name: 'C', description: 'c' }] }),
-    /product 2 has no identifier: give it a non-empty "slug" or an "id"/],
-  ['tags-string.json', JSON.stringify({ products: [product('a'), { ...product('b'), tags: 'red' }] }),
-    /products\[1\]\.tags: expected an array of strings, found a string/],
-  ['price-text.json', JSON.stringify([{ ...product('a'), price: 'cheap' }]), /\[0\]\.price: expected a number, found a string/],
+    /product 3 \("C"\) has no identifier: give it a non-empty "slug" or an "id"/],
+  ['tags-number.json', JSON.stringify({ products: [product('a'), { ...product('b'), tags: 5 }] }),
+    /product 2 \(id "b", "Name b"\): "tags" must be an array of strings or one comma-separated string, found a number/],
+  ['price-text.json', JSON.stringify([{ ...product('a'), price: 'cheap' }]),
+    /product 1 \(id "a", "Name a"\): "price" must be a number, found a string \(write the number without quotes/],
   ['dupes.json', JSON.stringify([product('a'), product('b'), product('a')]),
-    /duplicate identifier "a": products 0 and 2 share it/],
+    /product 3 \(id "a", "Name a"\) repeats the identifier of product 1: identifiers must be unique/],
+  // Several problems at once: the first ten, each with its product, then how many more.
+  ['twelve-problems.json', JSON.stringify(Array.from({ length: 12 }, (_, i) => ({ id: 100 + i, name: `P${i}` }))),
+    /^Could not load twelve-problems\.json: 12 problems in the catalog's products: product 1 \(id "100", "P0"\) has no "description" .*; product 10 \(id "109", "P9"\) has no "description" \(a string is required\); and 2 more$/],
   ['empty-array.json', '[]', /the catalog has no products/],
   ['empty-products.json', '{"products": []}', /the catalog has no products/],
   ['long-description.json', JSON.stringify([product('a'), product('b', 'word '.repeat(14_000))]),
-    /product 1: description is 70,?000 bytes; the limit is 65,?536 bytes/],
+    /product 2 \(id "b", "Name b"\): its description is 70,?000 bytes; the limit is 65,?536 bytes/],
 ];
 
 test('every kind of bad catalog is rejected with its location; the loaded catalog stays and works', async () => {
@@ -87,7 +91,7 @@ test('every kind of bad catalog is rejected with its location; the loaded catalo
   assert.equal(await page.locator('[data-testid=error]').isVisible(), false, 'a good run clears the error');
 
   // The next valid file loads and runs.
-  await actAndWait(page, () => chooseFile(page, 'good.json', JSON.stringify([product('a'), product('b'), product('c')])), 'ready');
+  await actAndWait(page, () => chooseFile(page, 'good.json', JSON.stringify([product('a'), product('b'), { ...product('c'), tags: 'red, matte' }])), 'ready');
   assert.equal(await count(page), '3');
   await run(page);
   assert.equal(await page.locator('[data-testid=result-row]').count(), 2);

@@ -85,7 +85,7 @@ test('HTML and script in a catalog show literally and never run', async () => {
   // An error message quoting a hostile identifier is text too.
   await actAndWait(page, () => dropFile(page, { name: 'hostile-dupes.json', text: JSON.stringify([products[0], products[0]]) }), 'error');
   assert.equal(await page.locator('[data-testid=error]').textContent(),
-    `Could not load hostile-dupes.json: duplicate identifier ${JSON.stringify(ID)}: products 0 and 1 share it`);
+    `Could not load hostile-dupes.json: product 2 (id ${JSON.stringify(ID)}, ${JSON.stringify(NAME)}) repeats the identifier of product 1: identifiers must be unique`);
 
   // A hostile product parameter in the URL, reported in a notice.
   await readResourceTiming();

@@ -65,10 +65,12 @@ macro_rules! reject_kinds {
 }
 
 // After the macro, so that both files can use it.
+mod diagnose;
 mod product;
 mod reader;
 mod top;
 
+pub use diagnose::diagnose_reader;
 pub use reader::{ReadError, parse_catalog_reader};
 
 use top::TopLevel;
@@ -161,6 +163,12 @@ pub fn parse_catalog_bytes(bytes: &[u8]) -> Result<Catalog, CatalogError> {
 /// Where the parser puts each product as soon as it is read.
 pub(crate) trait ProductSink {
     fn accept(&mut self, product: Product);
+
+    /// The diagnosing reading's collector ([`diagnose`]): when a sink has one, the
+    /// parser hands it each product as a JSON value instead of calling `accept`.
+    fn problems(&mut self) -> Option<&mut diagnose::Problems> {
+        None
+    }
 }
 
 impl ProductSink for CatalogBuilder {
@@ -177,10 +185,17 @@ impl ProductSink for Vec<Product> {
 
 /// [`parse_catalog`] after the length check, keeping at most `limit` products. Tests
 /// lower `limit` to reach the too-many-products path without a million-product text.
+///
+/// When the first problem is a product's, the text is read once more
+/// ([`diagnose::diagnose`]) to report every product's problem at once.
 fn parse_with_limit(text: &str, limit: usize) -> Result<Catalog, CatalogError> {
     let mut builder = CatalogBuilder::default();
-    read_products(text, limit, &mut builder)?;
-    builder.finish()
+    read_products(text, limit, &mut builder)
+        .and_then(|()| builder.finish())
+        .map_err(|first| match first.is_about_a_product() {
+            true => diagnose::diagnose(text, limit).unwrap_or(first),
+            false => first,
+        })
 }
 
 /// Reads every product of `text` into `sink`, with the syntax, shape and type checks of
@@ -297,7 +312,7 @@ mod tests {
 
     fn parse_one(product: &str) -> Result<Product, CatalogError> {
         let text = format!("[{product}]");
-        parse_catalog(&text)?;
+        parse_catalog(&text).map_err(|e| e.first_problem().clone())?;
         Ok(parse_products(&text)?.remove(0))
     }
 
@@ -326,7 +341,7 @@ mod tests {
             parse_catalog(r#"[{"id": 1, "description": ""}, {"id": "1", "description": ""}]"#)
                 .unwrap_err();
         assert_eq!(
-            err,
+            *err.first_problem(),
             CatalogError::DuplicateIdentifier {
                 id: "1".into(),
                 first: 0,
@@ -399,7 +414,7 @@ mod tests {
             expected: "an object",
             found: "a string",
         };
-        assert_eq!(err.unwrap_err(), expected);
+        assert_eq!(*err.unwrap_err().first_problem(), expected);
     }
 
     #[test]
@@ -467,5 +482,83 @@ mod tests {
         let catalog = parse_catalog(&text).unwrap();
         assert_eq!(catalog.len(), 1);
         assert_eq!(parse_products(&text).unwrap()[0].description, "d");
+    }
+
+    #[test]
+    fn every_problem_of_the_products_is_reported_from_1_with_identifier_and_name() {
+        let text = r#"{"products": [
+            {"id": 4710, "title": "Matte Lipstick", "description": "ok"},
+            {"id": 4711, "title": "Velvet Lipstick"},
+            {"slug": "brush", "name": "Brush", "description": "ok", "price": "9.99"},
+            {"name": "Nameless", "description": "ok"},
+            {"id": 4710, "description": "again"}
+        ]}"#;
+        let err = parse_catalog(text).unwrap_err();
+        let CatalogError::Products { problems, more } = &err else {
+            panic!("expected every product's problem, got {err:?}");
+        };
+        assert_eq!(*more, 0);
+        let positions: Vec<usize> = problems.iter().map(|p| p.position).collect();
+        assert_eq!(positions, [2, 3, 4, 5]);
+        assert_eq!(
+            err.to_string(),
+            "4 problems in the catalog's products: \
+             product 2 (id \"4711\", \"Velvet Lipstick\") has no \"description\" (a string is required); \
+             product 3 (id \"brush\", \"Brush\"): \"price\" must be a number, found a string \
+             (write the number without quotes: 9.99, not \"9.99\"); \
+             product 4 (\"Nameless\") has no identifier: give it a non-empty \"slug\" or an \"id\"; \
+             product 5 (id \"4710\") repeats the identifier of product 1: identifiers must be unique"
+        );
+        // One problem alone reads as one sentence, with the product named.
+        let one = parse_catalog(
+            r#"[{"id": 17, "name": "Red", "description": "x"}, {"id": 18, "name": "Blue"}]"#,
+        )
+        .unwrap_err();
+        assert_eq!(
+            one.to_string(),
+            "product 2 (id \"18\", \"Blue\") has no \"description\" (a string is required)"
+        );
+    }
+
+    #[test]
+    fn past_ten_problems_the_rest_are_counted() {
+        let products: Vec<String> = (0..25).map(|i| format!(r#"{{"id": {i}}}"#)).collect();
+        let err = parse_catalog(&format!("[{}]", products.join(","))).unwrap_err();
+        let CatalogError::Products { problems, more } = &err else {
+            panic!("expected every product's problem, got {err:?}");
+        };
+        assert_eq!((problems.len(), *more), (10, 15));
+        assert!(
+            err.to_string()
+                .starts_with("25 problems in the catalog's products: product 1 (id \"0\")")
+        );
+        assert!(err.to_string().ends_with("; and 15 more"), "{err}");
+    }
+
+    #[test]
+    fn a_problem_of_the_whole_text_is_not_diagnosed_per_product() {
+        // Syntax, shape and count stay one error each, as before.
+        let err = parse_catalog(r#"[{"id": 1, "description": "x"}, "#).unwrap_err();
+        assert!(matches!(err, CatalogError::InvalidJson { .. }), "{err:?}");
+        let err = parse_catalog(r#"{"products": 3}"#).unwrap_err();
+        assert!(matches!(err, CatalogError::WrongShape { .. }), "{err:?}");
+    }
+
+    #[test]
+    fn tags_as_one_comma_separated_string_are_the_same_as_an_array() {
+        let from_string =
+            parse_one(r#"{"slug": "a", "description": "", "tags": " red, matte,,long-lasting "}"#)
+                .unwrap();
+        let from_array = parse_one(
+            r#"{"slug": "a", "description": "", "tags": ["red", "matte", "long-lasting"]}"#,
+        )
+        .unwrap();
+        assert_eq!(from_string.tags, ["red", "matte", "long-lasting"]);
+        assert_eq!(from_string, from_array);
+        let err = parse_one(r#"{"slug": "a", "description": "", "tags": 5}"#).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "[0].tags: expected an array of strings or one comma-separated string, found a number"
+        );
     }
 }

@@ -334,7 +334,10 @@ impl<'de, K: FieldKind> Visitor<'de> for FieldSeed<'_, K> {
     reject_kinds!('de, wrong_type: boolean, array, object);
 }
 
-/// The `tags` field: an array of strings, or `null` for none.
+/// The `tags` field: an array of strings, one string of comma-separated tags (as many
+/// shop exports write them: `"red, matte, long-lasting"`, the same as
+/// `["red", "matte", "long-lasting"]`; spaces around each tag are dropped, and so are
+/// empty tags), or `null` for none.
 struct TagsSeed<'f> {
     failure: &'f Failure,
     at: Path,
@@ -349,7 +352,7 @@ impl<'de> DeserializeSeed<'de> for TagsSeed<'_> {
 }
 
 impl TagsSeed<'_> {
-    const EXPECTED: &'static str = "an array of strings";
+    const EXPECTED: &'static str = "an array of strings or one comma-separated string";
 
     fn wrong_type<E: de::Error>(&self, found: &'static str) -> E {
         let path = self.at.render(Some("tags"), None);
@@ -395,7 +398,16 @@ impl<'de> Visitor<'de> for TagsSeed<'_> {
         Ok(Vec::new())
     }
 
-    reject_kinds!('de, wrong_type: boolean, number, string, object);
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<Self::Value, E> {
+        Ok(text
+            .split(',')
+            .map(str::trim)
+            .filter(|tag| !tag.is_empty())
+            .map(str::to_string)
+            .collect())
+    }
+
+    reject_kinds!('de, wrong_type: boolean, number, object);
 }
 
 #[cfg(test)]
@@ -427,7 +439,7 @@ mod tests {
             expected: "a string",
             found: "a number",
         };
-        assert_eq!(in_object, wrong("products[1].tags[1]"));
-        assert_eq!(in_array, wrong("[1].tags[1]"));
+        assert_eq!(*in_object.first_problem(), wrong("products[1].tags[1]"));
+        assert_eq!(*in_array.first_problem(), wrong("[1].tags[1]"));
     }
 }

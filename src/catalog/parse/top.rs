@@ -149,16 +149,21 @@ fn collect_products<'de, A: SeqAccess<'de>>(
 ) -> Result<(), A::Error> {
     let mut count = 0;
     while count < limit {
-        let seed = ProductSeed {
-            failure,
-            at: Path {
-                prefix,
-                index: count,
-            },
+        let at = Path {
+            prefix,
+            index: count,
         };
-        match seq.next_element_seed(seed)? {
-            Some(product) => sink.accept(product),
-            None => return Ok(()),
+        if let Some(problems) = sink.problems() {
+            // The diagnosing reading (diagnose.rs): each product as a value, checked alone.
+            match seq.next_element::<serde_json::Value>()? {
+                Some(value) => problems.check(at, &value),
+                None => return Ok(()),
+            }
+        } else {
+            match seq.next_element_seed(ProductSeed { failure, at })? {
+                Some(product) => sink.accept(product),
+                None => return Ok(()),
+            }
         }
         count += 1;
     }
