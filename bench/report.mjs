@@ -13,6 +13,7 @@ import { serverGoals, serverSection } from './report-server.mjs';
 import { gridWorkersSection, poolOrWorkersSection } from './report-workers.mjs';
 import { millionSection } from './report-million.mjs';
 import { backendsSection, renderBackendsPlot } from './report-backends.mjs';
+import { piecesSection } from './report-pieces.mjs';
 
 export {
   fmtInt, fmtMs, fmtX, table,
@@ -526,6 +527,7 @@ function render(results) {
   if (results.server) md.push(...serverSection(results.server));
   if (results.poolOrWorkers) md.push(...poolOrWorkersSection(results.poolOrWorkers));
   md.push(...gridWorkersSection(results.cells, results.hw));
+  if (results.pieces) md.push(...piecesSection(results.pieces));
   if (results.million) md.push(...millionSection(results.million));
   if (results.backends) md.push(...backendsSection(results.backends));
   md.push('## Once per report');

@@ -17,6 +17,9 @@
 #                               against the seeds' Go backend as a server under oha, and
 #                               native rayon against Go from 1 thread to every core), put
 #                               into the existing report (about 12 minutes)
+#   scripts/bench.sh --pieces   only "How the pool gets its pieces" (native, no browser): the
+#                               parallel scorer's ways of cutting its work, on uniform and
+#                               skewed catalogs (bench/pieces.mjs)
 #   scripts/bench.sh --native-only  the same: everything that needs no browser (the native
 #                               CLI, the server, the Go peer and the load), for a machine
 #                               with many cores and no browser
@@ -36,8 +39,9 @@ for arg in "$@"; do
     --server) only=(--server-only) ;;
     --workers) only=(--workers-only) ;;
     --backends | --native-only) only=(--backends) ;;
+    --pieces) only=(--pieces) ;;
     -h | --help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) die "unknown option $arg (expected --quick, --server, --workers, --backends or --native-only)" ;;
+    *) die "unknown option $arg (expected --quick, --server, --workers, --backends, --native-only or --pieces)" ;;
   esac
 done
 started=$SECONDS
@@ -48,6 +52,17 @@ build_go_peer() {
   (cd bench/peers/go && go vet ./... && go build -trimpath -o ../../tmp/shop-recs-go .)
   ok "$(go version): bench/tmp/shop-recs-go"
 }
+
+# The pieces alone need the native binary only.
+if [ "${only[*]:-}" = --pieces ]; then
+  scripts/setup.sh
+  step "Building the native binary (cargo build --release)"
+  cargo build --release --locked --bin shop-recs
+  step "Timing the ways of cutting the pool's pieces (bench/pieces.mjs ${quick[*]:-})"
+  node bench/pieces.mjs "${quick[@]}"
+  ok "done in $((SECONDS - started)) s (build included)"
+  exit 0
+fi
 
 # The backends alone need no browser and no page: the native binary, the Go peer, oha
 # and the comparison that drives them (examples/backends/).
