@@ -43,10 +43,10 @@ export function drawBars(svg, bars) {
     svg.append(
       el('text', { x: labelWidth - 8, y: y + 17, 'text-anchor': 'end', class: 'chart-label' }, bar.label),
       el('rect', { x: labelWidth, y, width: w, height: 24, rx: 3, class: `bar bar-${bar.mode}` }),
-      el('line', {
+      ...['bar-min-halo', 'bar-min'].map((cls) => el('line', {
         x1: labelWidth + (bar.minMs / max) * plot, x2: labelWidth + (bar.minMs / max) * plot,
-        y1: y - 2, y2: y + 26, class: 'bar-min',
-      }),
+        y1: y - 2, y2: y + 26, class: cls,
+      })),
       el('text', { x: labelWidth + w + 6, y: y + 17, class: 'chart-value' }, `${fmtMs(bar.medianMs)} ms`),
     );
   });

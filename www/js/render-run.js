@@ -4,30 +4,135 @@ import { drawBars, drawScaling } from './chart.js';
 import { fmtMs, median, plural } from './format.js';
 import { ATTRIBUTE_WEIGHT, TEXT_WEIGHT } from './limits.js';
 import { fmtInt } from './params.js';
-import { breakEven, compareRankings, summarize } from './results.js';
+import { hideTimeline } from './render-timeline.js';
+import {
+  breakEven, compareRankings, summarize, verdictOf, verdictSentence,
+} from './results.js';
 import { $, MODE_NAMES, page } from './state.js';
 import { node, short } from './ui.js';
 
 /**
- * The card `id` shows `top`'s median ÷ `bottom`'s (also as `data-value`), or a dash if
+ * Each ratio card: the mode whose time is divided (`slow`), the one it is divided by
+ * (`fast`), and how its verdict names them.
+ */
+const RATIOS = Object.freeze([
+  {
+    id: 'speedup', slow: 'serial', fast: 'parallel', subject: 'The pool', other: 'one thread',
+  },
+  {
+    id: 'wasm-vs-js', slow: 'js', fast: 'serial', subject: 'wasm', other: 'JavaScript',
+  },
+  {
+    id: 'pool-vs-workers', slow: 'workers', fast: 'parallel', subject: 'The pool', other: 'the workers', skippable: 'workers',
+  },
+  {
+    id: 'server-vs-parallel', slow: 'parallel', fast: 'server', subject: 'The server (round trip)', other: 'the browser\'s pool', skippable: 'server',
+  },
+]);
+
+/** What to try when the runs are too short to tell modes apart. */
+function biggerWorkload() {
+  const count = page.catalog?.count ?? 0;
+  return count < 2000
+    ? 'Try the 2,000-product preset, or more iterations.'
+    : 'Try more iterations (15,000, say) or a larger catalog.';
+}
+
+/**
+ * The card `id` shows `slow`'s median ÷ `fast`'s (also as `data-value`) and the verdict on
+ * it in words, with the run-by-run spread it rests on (`data-verdict`: faster, slower,
+ * no-clear-difference or too-small; `data-low` and `data-high`: the spread), or a dash if
  * either mode did not run; `skippedWhy`, when a mode it needs was skipped, is shown as
  * the card's note (and `data-skipped`).
  */
-export function showRatio(id, top, bottom, skippedWhy = null) {
-  const card = $(id);
+export function showRatio(ratio, slow, fast, skippedWhy = null) {
+  const card = $(ratio.id);
   const note = card.querySelector('.card-note');
   note.dataset.plain ??= note.textContent;
   note.textContent = skippedWhy ?? note.dataset.plain;
   if (skippedWhy) card.dataset.skipped = skippedWhy;
   else delete card.dataset.skipped;
-  if (top && bottom) {
-    const value = top.medianMs / bottom.medianMs;
-    card.dataset.value = String(value);
-    $(`${id}-value`).textContent = `${value.toFixed(2)}×`;
+  delete card.dataset.source;
+  const words = card.querySelector('.card-verdict');
+  const v = verdictOf(slow, fast);
+  if (v) {
+    Object.assign(card.dataset, {
+      value: String(v.ratio), verdict: v.verdict, low: String(v.low), high: String(v.high),
+    });
+    $(`${ratio.id}-value`).textContent = `${v.ratio.toFixed(2)}×`;
+    words.textContent = verdictSentence(v, ratio.subject, ratio.other, biggerWorkload());
   } else {
-    delete card.dataset.value;
-    $(`${id}-value`).textContent = '—';
+    for (const key of ['value', 'verdict', 'low', 'high']) delete card.dataset[key];
+    $(`${ratio.id}-value`).textContent = '—';
+    words.textContent = '';
   }
+}
+
+/**
+ * Workers mode with the pool at work shown: the pool was timed too (the plain parallel
+ * runs beside the instrumented ones, `plainMs`), so the pool-vs-workers card is filled
+ * from them, and says they were timed after the workers' runs, not interleaved with them
+ * (`data-source="timeline"`).
+ */
+export function showPoolVsWorkersAfter(workers, plainMs) {
+  const ratio = RATIOS.find((r) => r.id === 'pool-vs-workers');
+  showRatio(ratio, workers, { timesMs: plainMs });
+  const card = $(ratio.id);
+  card.dataset.source = 'timeline';
+  card.querySelector('.card-note').textContent = 'workers median ÷ the pool at work\'s plain parallel median, '
+    + 'timed after the workers\' runs (not interleaved with them)';
+}
+
+/** The Identical card before any Compare (or after a new catalog). */
+function resetIdentical() {
+  const identical = $('identical');
+  delete identical.dataset.value;
+  identical.classList.remove('bad');
+  $('identical-value').textContent = '—';
+  $('identical-note').textContent = 'run Compare to check';
+}
+
+/** A timings row for a mode that did not run (`reason`: why it was skipped, if it was). */
+function notRun(mode, reason = null) {
+  const row = $(`time-${mode}`);
+  for (const key of ['medianMs', 'minMs', 'runsMs', 'phasesMs', 'computeMs', 'serverCatalog', 'imbalance', 'workers', 'split']) {
+    delete row.dataset[key];
+  }
+  const header = node('th', MODE_NAMES[mode]);
+  header.scope = 'row';
+  const cell = node('td', reason ? `skipped: ${reason}` : 'not run', 'muted');
+  cell.colSpan = 5;
+  if (reason) row.dataset.skipped = reason;
+  else delete row.dataset.skipped;
+  row.replaceChildren(header, cell);
+}
+
+/**
+ * Results belong to their catalog: after a new one is loaded, nothing of the previous
+ * one's runs stays on the page. Every timing, card, chart and ranking is cleared, and the
+ * ranking says why (`data-cleared` on it, and `data-catalog` with the new catalog's size).
+ */
+export function clearResults(catalogLabel) {
+  for (const mode of ['serial', 'parallel', 'js', 'workers', 'server']) notRun(mode);
+  for (const ratio of RATIOS) showRatio(ratio, null, null);
+  showBreakEven(null);
+  resetIdentical();
+  $('timings-note').textContent = '';
+  $('bars-figure').hidden = true;
+  charts.bars = null;
+  $('scaling-figure').hidden = true;
+  delete $('scaling-figure').dataset.points;
+  charts.points = null;
+  renderWorkers(null);
+  hideTimeline();
+  const row = node('tr');
+  const cell = node('td', `${catalogLabel} is loaded: press Run to rank its products.`, 'muted');
+  cell.colSpan = 7;
+  row.append(cell);
+  const body = $('results');
+  body.replaceChildren(row);
+  body.dataset.cleared = 'true';
+  $('ranking-note').textContent = '';
 }
 
 export function renderRun(out, request) {
@@ -40,20 +145,7 @@ export function renderRun(out, request) {
     const header = node('th', MODE_NAMES[mode]);
     header.scope = 'row';
     if (!result) {
-      delete row.dataset.medianMs;
-      delete row.dataset.minMs;
-      delete row.dataset.runsMs;
-      delete row.dataset.phasesMs;
-      delete row.dataset.computeMs;
-      delete row.dataset.serverCatalog;
-      delete row.dataset.imbalance;
-      delete row.dataset.workers;
-      const reason = out.skipped?.[mode];
-      const cell = node('td', reason ? `skipped: ${reason}` : 'not run', 'muted');
-      cell.colSpan = 5;
-      if (reason) row.dataset.skipped = reason;
-      else delete row.dataset.skipped;
-      row.replaceChildren(header, cell);
+      notRun(mode, out.skipped?.[mode]);
       continue;
     }
     delete row.dataset.skipped;
@@ -99,10 +191,9 @@ export function renderRun(out, request) {
       : '');
 
   const skipped = (mode) => (out.skipped?.[mode] ? `${MODE_NAMES[mode]} skipped: ${out.skipped[mode]}` : null);
-  showRatio('speedup', summaries.serial, summaries.parallel);
-  showRatio('pool-vs-workers', summaries.workers, summaries.parallel, skipped('workers'));
-  showRatio('wasm-vs-js', summaries.js, summaries.serial);
-  showRatio('server-vs-parallel', summaries.parallel, summaries.server, skipped('server'));
+  for (const ratio of RATIOS) {
+    showRatio(ratio, out.results[ratio.slow], out.results[ratio.fast], ratio.skippable ? skipped(ratio.skippable) : null);
+  }
   showBreakEven(breakEven(summaries), skipped('server'));
   const identical = $('identical');
   if (request.modes.length > 1) {
@@ -114,10 +205,7 @@ export function renderRun(out, request) {
       ? `${verdict.compared.map((m) => MODE_NAMES[m]).join(', ')}: same ranking, same scores (===)`
       : `first difference: ${verdict.difference}`;
   } else {
-    delete identical.dataset.value;
-    identical.classList.remove('bad');
-    $('identical-value').textContent = '—';
-    $('identical-note').textContent = 'run Compare to check';
+    resetIdentical();
   }
 
   const bars = ran.map((mode) => ({ mode, label: MODE_NAMES[mode], ...summaries[mode] }));
@@ -127,6 +215,14 @@ export function renderRun(out, request) {
   $('bars-caption').textContent = `Median time per mode (the thin mark is the minimum): ${bars.map((b) => `${b.label} ${fmtMs(b.medianMs)} ms`).join(', ')}.`;
 
   renderWorkers(out.results.workers);
+  // The running mode's "at work" section first: the workers' in Workers mode.
+  const workersSection = $('workers-section');
+  const timelineSection = $('timeline-section');
+  if (request.modes.length === 1 && request.modes[0] === 'workers') {
+    timelineSection.before(workersSection);
+  } else {
+    workersSection.before(timelineSection);
+  }
 
   // Every mode ranks alike when identical; show the first (serial in Compare).
   const shown = ran[0];
@@ -187,6 +283,7 @@ function showBreakEven(even, skippedWhy) {
 
 export function renderRanking(items, out, mode) {
   const body = $('results');
+  delete body.dataset.cleared;
   const note = $('ranking-note');
   if (out.candidates === 0) {
     const row = node('tr');
@@ -240,7 +337,9 @@ export function renderScaling(points) {
   drawScaling($('scaling-chart'), points);
   $('scaling-caption').textContent = `Parallel speedup against threads (median of ${page.settings.runs} runs each, against 1 thread): ` +
     points.map((p) => `${p.threads} → ${p.speedup.toFixed(2)}× (${fmtMs(p.medianMs)} ms)`).join('; ') +
-    '. Dashed: ideal.';
+    '. Dashed: ideal. Why this can differ from the Parallel speedup card: Scaling divides by the pool on 1 thread (its ' +
+    'own work-splitting included), not by wasm serial, and times each thread count in its own pool, one after the ' +
+    'other, so a busy moment of the machine lands on one count only; Compare interleaves serial and parallel run by run.';
   $('scaling-figure').dataset.points = JSON.stringify(points.map((p) => ({ threads: p.threads, speedup: p.speedup })));
 }
 

@@ -44,7 +44,10 @@ export function renderTimeline(timeline) {
     `One instrumented parallel run of ${fmtInt(timeline.candidates)} candidates on ${plural(timeline.threads, 'thread')}, after the timed runs and not part of them: ` +
     `wall ${fmtMs(timeline.wallMs)} ms, busy ${fmtMs(timeline.busyMs)} ms summed over the threads, ` +
     `efficiency ${timeline.efficiency.toFixed(2)} (busy ÷ (threads × wall)), imbalance ${Number(section.dataset.imbalance).toFixed(2)} (busiest thread ÷ mean, as for the Workers mode). ` +
-    `Recording costs ${overhead >= 0 ? '+' : ''}${(overhead * 100).toFixed(1)}%: ${fmtMs(instrumented)} ms against ${fmtMs(plain)} ms for a plain parallel run ` +
+    (overhead >= 0
+      ? `Recording costs +${(overhead * 100).toFixed(1)}%: ${fmtMs(instrumented)} ms against ${fmtMs(plain)} ms for a plain parallel run `
+      // Recording cannot make a run faster: a negative difference is the machine's noise.
+      : `Recording cost nothing measurable: ${fmtMs(instrumented)} ms against ${fmtMs(plain)} ms for a plain parallel run, a difference within the machine's noise `) +
     `(medians of ${timeline.plainMs.length} of each, interleaved). ` +
     (timeline.identical
       ? 'Its ranking is identical to the serial run\'s.'
@@ -55,7 +58,11 @@ export function renderTimeline(timeline) {
     ? ` With ${fmtInt(drawn.spans)} spans, more than a row has room for, candidates of one branch less than a pixel apart are drawn as one bar (${fmtInt(drawn.bars)} bars): ` +
       'a bar ends where its thread moved on to another piece of the candidates (unless that piece is under 3 pixels wide), and every gap of a pixel or more shows.'
     : ' Every candidate is its own bar.';
-  $('timeline-caption').replaceChildren(...[...captionOf(timeline, rows), drawnNote.trim()].map((sentence) => node('p', sentence)));
+  // The first finding in view; the rest (how to read every mark) behind a disclosure.
+  const [first, ...more] = [...captionOf(timeline, rows), drawnNote.trim()];
+  const details = node('details');
+  details.append(node('summary', 'How to read the chart'), ...more.map((sentence) => node('p', sentence)));
+  $('timeline-caption').replaceChildren(node('p', first), ...(more.length > 0 ? [details] : []));
 
   $('timeline-rows').replaceChildren(...timeline.perThread.map((row) => {
     const tr = node('tr');

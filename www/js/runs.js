@@ -5,7 +5,7 @@ import {
   LIMITS, MODE_RUNS, fmtInt, parseWholeNumber,
 } from './params.js';
 import { Request, TIMELINE_ROUNDS } from './protocol.js';
-import { renderRun, renderScaling } from './render-run.js';
+import { renderRun, renderScaling, showPoolVsWorkersAfter } from './render-run.js';
 import { hideTimeline, renderTimeline } from './render-timeline.js';
 import { responsiveness } from './responsiveness.js';
 import {
@@ -15,7 +15,7 @@ import {
   $, MODE_NAMES, hw, page, runtime,
 } from './state.js';
 import {
-  cancellably, hasPool, hasServer, hasWorkers, setState, setStatus, syncUrl,
+  bringIntoView, cancellably, hasPool, hasServer, hasWorkers, setState, setStatus, syncUrl,
 } from './ui.js';
 
 /** Reads and checks the three number fields; returns false (and focuses one) if any is invalid. */
@@ -90,7 +90,7 @@ function noteServerGone(error) {
  * responsiveness measured and the progress bar reset to `steps`; a failure goes to
  * `recover(error)` once the run is over.
  */
-async function asRun(steps, work, recover) {
+async function asRun(steps, work, recover, answer) {
   try {
     await cancellably('running', (signal) => {
       setState('running');
@@ -98,8 +98,12 @@ async function asRun(steps, work, recover) {
       const progress = $('progress');
       progress.max = steps;
       progress.value = 0;
+      // The status, progress and Cancel, where the user can see them (a phone's Run is
+      // far from them).
+      bringIntoView($('status-line'), 'start');
       return work(signal, progress);
     });
+    bringIntoView(answer(), 'start');
   } catch (e) {
     await recover(e);
   } finally {
@@ -165,13 +169,14 @@ export function run() {
         },
       });
       renderTimeline(shown);
+      if (out.results.workers && !out.results.parallel) showPoolVsWorkersAfter(out.results.workers, shown.plainMs);
     }
     setState('done');
     setStatus(`Done: ${fmtInt(out.candidates)} candidates scored ${runs + 1} times per mode, ${fmtInt(iterations)} iterations.`);
   }, (e) => {
     noteServerGone(e);
     return recoverFrom(e, 'The run failed');
-  });
+  }, () => $('answer'));
 }
 
 export function scaling() {
@@ -199,5 +204,6 @@ export function scaling() {
     renderScaling(points);
     setState('done');
     setStatus(`Scaling done: ${points.map((p) => `${p.threads}: ${p.speedup.toFixed(2)}×`).join(', ')} (speedup against 1 thread).`);
-  }, (e) => recoverFrom(e, 'Scaling failed', { rebuild: true })); // the user's pool size again, whatever failed
+  }, (e) => recoverFrom(e, 'Scaling failed', { rebuild: true }), // the user's pool size again, whatever failed
+  () => $('scaling-figure'));
 }

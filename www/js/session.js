@@ -6,6 +6,7 @@ import { renderEnv } from './env-panel.js';
 import { fmtBytes, fmtMs, plural } from './format.js';
 import { DEFAULT_CATALOG, GENERATE_SEED, MAX_CATALOG_BYTES, fmtInt } from './params.js';
 import { Request } from './protocol.js';
+import { clearResults } from './render-run.js';
 import {
   $, SEARCH_LIMIT, TEST_HOOKS, isolation, page, runtime, support,
 } from './state.js';
@@ -33,6 +34,12 @@ export function describeSource(source) {
   if (source.kind === 'generate') return `${fmtInt(source.n)} generated products${source.skew ? ` (skew ${source.skew}%)` : ''}`;
   if (source.kind === 'file') return source.file.name;
   return source.url === DEFAULT_CATALOG ? 'the bundled catalog' : source.url;
+}
+
+/** The source and, unless it already says it, its product count: "catalog.json (194 products)". */
+function catalogLabel(source, count) {
+  if (source.kind === 'generate') return describeSource(source);
+  return `${describeSource(source)} (${fmtInt(count)} ${count === 1 ? 'product' : 'products'})`;
 }
 
 /**
@@ -127,8 +134,11 @@ export function renderCatalog(info, source) {
   const parts = [describeSource(source)];
   if (source.kind === 'generate') {
     parts.push(`generated in ${fmtMs(info.parseMs)} ms (seed ${GENERATE_SEED})`);
+  } else if (source.kind === 'file') {
+    // A file is parsed as it is read: one phase, not two.
+    parts.push(`${fmtBytes(info.bytes)}`, `read and parsed in ${fmtMs(info.parseMs)} ms`);
   } else {
-    parts.push(`${fmtBytes(info.bytes)}`, `read in ${fmtMs(info.readMs)} ms`, `parsed in ${fmtMs(info.parseMs)} ms`);
+    parts.push(`${fmtBytes(info.bytes)}`, `fetched in ${fmtMs(info.readMs)} ms`, `parsed in ${fmtMs(info.parseMs)} ms`);
   }
   parts.push(`prepared for JS in ${fmtMs(info.exportMs)} ms`);
   $('catalog-detail').textContent = parts.join(' · ');
@@ -171,9 +181,11 @@ export async function loadSource(source) {
     page.catalog = info;
     page.source = source;
     renderCatalog(info, source);
+    // The previous catalog's results go with it.
+    clearResults(catalogLabel(source, info.count));
     await chooseProduct(page.product?.id);
     setState('ready');
-    setStatus(`Loaded ${describeSource(source)}: ${fmtInt(info.count)} products. Pick a product and press Run.`);
+    setStatus(`Loaded ${catalogLabel(source, info.count)}. Pick a product and press Run.`);
   } catch (e) {
     await recoverFrom(e, `Could not load ${describeSource(source)}`);
   }

@@ -146,3 +146,17 @@ export function syncUrl() {
     ? 'A file cannot be linked to: this link opens the bundled catalog.'
     : 'Opens this page with these settings and runs at once.';
 }
+
+/**
+ * Scrolls `element` into view if it is not, without moving focus, and not while the user
+ * is typing in a field (the status line announces the change anyway: aria-live).
+ */
+export function bringIntoView(element, block = 'nearest') {
+  const active = document.activeElement;
+  const typing = active && (active.tagName === 'TEXTAREA'
+    || (active.tagName === 'INPUT' && !['button', 'submit', 'checkbox', 'radio', 'file'].includes(active.type)));
+  if (!element || typing) return;
+  const box = element.getBoundingClientRect();
+  if (box.top >= 0 && box.bottom <= window.innerHeight) return;
+  element.scrollIntoView({ block, behavior: 'instant' });
+}
