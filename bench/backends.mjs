@@ -16,26 +16,16 @@ import {
   existsSync, mkdtempSync, readFileSync, rmSync,
 } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { median } from '../www/js/format.js';
 import { renderPlot } from './plot.mjs';
 import { writeReport } from './report.mjs';
+import {
+  fail, option, out, quick, ROOT,
+} from './script-args.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const REAL_CATALOG = join(ROOT, '..', 'shared', 'catalogs', 'dummyjson-products.json');
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const at = args.indexOf(name);
-  return at >= 0 ? args[at + 1] : fallback;
-};
-const quick = args.includes('--quick');
-const out = option('--out', quick ? join(ROOT, 'bench', 'tmp', 'quick') : join(ROOT, 'bench'));
 
-function fail(message) {
-  process.stderr.write(`error: ${message}\n`);
-  process.exit(1);
-}
 
 /**
  * Native rayon and Go's goroutines at 1 thread up to every core, on a generated catalog

@@ -12,26 +12,15 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { renderPlot } from './plot.mjs';
 import { writeReport } from './report.mjs';
+import {
+  fail, option, out, quick, ROOT,
+} from './script-args.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const at = args.indexOf(name);
-  return at >= 0 ? args[at + 1] : fallback;
-};
-const quick = args.includes('--quick');
-const out = option('--out', quick ? join(ROOT, 'bench', 'tmp', 'quick') : join(ROOT, 'bench'));
 const threads = Number(option('--threads', String(cpus().length)));
 const bin = join(ROOT, 'target', 'release', 'shop-recs');
-
-function fail(message) {
-  process.stderr.write(`error: ${message}\n`);
-  process.exit(1);
-}
 
 if (!existsSync(bin)) fail(`${bin} is missing: build it first (cargo build --release --bin shop-recs)`);
 const grid = quick

@@ -99,8 +99,8 @@ test('a dropped catalog, a URL and the generator all load', async () => {
   assert.match(await page.locator('#product-status').textContent(), /matches; showing the first 20/);
   assert.equal(await page.locator('[data-testid=threads] option').count(), await page.evaluate(() => navigator.hardwareConcurrency),
     'the thread count offers 1..hardwareConcurrency');
-  assert.equal(await page.locator('select option').count(), await page.evaluate(() => navigator.hardwareConcurrency) + 2,
-    'the only other select is the Workers\' split (2 options): nothing lists the products');
+  assert.equal(await page.locator('select option').count(), await page.evaluate(() => navigator.hardwareConcurrency) + 3,
+    'the only other select is the Workers\' split (3 options): nothing lists the products');
   // An exact identifier comes first.
   await page.fill('[data-testid=product-search]', 'beauty');
   await page.waitForFunction(() => document.getElementById('product-options').dataset.query === 'beauty');

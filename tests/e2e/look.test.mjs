@@ -32,6 +32,12 @@ test('every control is labelled and the page runs from the keyboard', async () =
     document.getElementById('product-search').getAttribute('aria-activedescendant')).dataset.id);
   await page.keyboard.press('Enter');
   await page.waitForFunction((id) => document.querySelector('[data-testid=product]').dataset.id === id, active);
+  // Escape abandons a search: the field shows the product still selected, not the text typed.
+  const chosenName = await page.locator('[data-testid=product-search]').inputValue();
+  await page.keyboard.type(' brush');
+  await page.keyboard.press('Escape');
+  assert.equal(await page.locator('[data-testid=product-search]').inputValue(), chosenName);
+  assert.equal(await page.locator('[data-testid=product]').getAttribute('data-id'), active);
   await page.focus('input[name=mode][value=compare]');
   await page.keyboard.press('ArrowLeft'); // radios move with the arrows: Server,
   await page.keyboard.press('ArrowLeft'); // Workers,

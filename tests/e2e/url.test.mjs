@@ -135,7 +135,7 @@ test('invalid URL parameters show messages naming them and their ranges, and def
   assert.match(shown.top, /top must be a whole number from 1 to 1,000; got 5000/);
   assert.match(shown.threads, new RegExp(`threads must be from 1 to ${hw}.*got 99`));
   assert.match(shown.mode, /mode must be one of serial, parallel, js, workers, server, compare; got "fast"/);
-  assert.match(shown.split, /split must be one of interleaved, blocks; got "diagonal"\. Using interleaved\./);
+  assert.match(shown.split, /split must be one of interleaved, blocks, balanced; got "diagonal"\. Using interleaved\./);
   assert.match(shown.skew, /skew applies to generated catalogs only/);
   assert.match(shown.product, /product "nope" is not in this catalog; using the first product/);
   // The defaults are in the controls and were used by the (auto)run.

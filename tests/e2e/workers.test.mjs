@@ -198,6 +198,18 @@ test('a skewed catalog: the long products fall to the first block, and Workers s
   assert.equal(got.split, 'blocks');
   const workers = await resultRows(page);
   assert.deepEqual(await serialRows(page), workers, 'Workers rank exactly as Serial does');
+
+  // Balanced blocks, cut by estimated cost: fewer candidates in the block that holds the
+  // long products, the same ranking.
+  await page.selectOption('[data-testid=split]', 'balanced');
+  assert.equal(new URL(page.url()).searchParams.get('split'), 'balanced');
+  await chooseMode(page, 'workers');
+  await run(page, 180_000);
+  assert.equal((await workersRun(page)).split, 'balanced');
+  const counts = await page.$$eval('#workers-rows tr td:nth-child(2)', (cells) => cells.map((c) => Number(c.textContent.replace(/,/g, ''))));
+  assert.equal(counts.reduce((a, b) => a + b, 0), 1999, `every candidate once: ${counts}`);
+  assert.ok(counts[0] < counts[1], `the first block holds the long products, so fewer of them: ${counts}`);
+  assert.deepEqual(await resultRows(page), workers, 'balanced blocks rank as blocks do');
   assertClean();
   await context.close();
 });

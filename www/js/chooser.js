@@ -134,10 +134,10 @@ export class ProductChooser {
         event.preventDefault();
       }
     } else if (event.key === 'Escape') {
-      if (open) {
-        event.preventDefault();
-        this.close(true);
-      }
+      // Escape abandons the search: the list closes and the field shows the product that
+      // is still selected, so what it says and what a run uses never differ.
+      if (open) event.preventDefault();
+      this.close(true, { evenWhileTyping: true });
     }
   }
 
@@ -149,8 +149,11 @@ export class ProductChooser {
     this.onSelect(product);
   }
 
-  /** Closes the list; with `restore`, puts the current choice's name back in the field. */
-  close(restore) {
+  /**
+   * Closes the list; with `restore`, puts the current choice's name back in the field
+   * (once the field has lost focus, or at once with `evenWhileTyping`: Escape).
+   */
+  close(restore, { evenWhileTyping = false } = {}) {
     this.sequence++;
     clearTimeout(this.timer);
     this.list.hidden = true;
@@ -159,7 +162,7 @@ export class ProductChooser {
     this.active = -1;
     this.input.setAttribute('aria-expanded', 'false');
     this.input.removeAttribute('aria-activedescendant');
-    if (restore && this.selected && document.activeElement !== this.input) {
+    if (restore && this.selected && (evenWhileTyping || document.activeElement !== this.input)) {
       this.input.value = this.selected.name;
       this.status.textContent = '';
     }
