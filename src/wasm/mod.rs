@@ -8,9 +8,6 @@
 //! instance and the rayon pool; nothing here runs on the page's UI thread. The test hooks
 //! and the benchmark hooks live apart, in `test_hooks.rs` and `bench_hooks.rs`.
 
-use std::fmt::Display;
-use std::sync::{Mutex, Once};
-
 use js_sys::{Object, Reflect, Uint8Array, Uint32Array};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -20,9 +17,13 @@ use crate::rank::{self, Query, Recommendation, Scores, Share, Split};
 use crate::similarity::{ATTRIBUTE_WEIGHT, TEXT_WEIGHT};
 
 mod bench_hooks;
+mod errors;
 mod load;
+mod panic;
 mod test_hooks;
 mod timeline;
+
+use errors::{BindingError, to_js, to_value};
 
 /// Re-exported so the worker can start the pool: `await initThreadPool(n)`. Only the
 /// threaded build (feature `threads`) has it.
@@ -34,112 +35,6 @@ extern "C" {
     /// `performance.now()` of the calling worker: the clock every page timing uses.
     #[wasm_bindgen(js_namespace = performance, js_name = now)]
     fn performance_now() -> f64;
-}
-
-/// The one place a Rust error becomes a JS `Error`, keeping its message.
-fn to_js(error: impl Display) -> JsError {
-    JsError::new(&error.to_string())
-}
-
-/// What the binding itself refuses, beside the core's own errors.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum BindingError {
-    /// `Reflect::set` failed while building a result object (token data, a timeline).
-    TokenDataObject,
-    /// `everyThreadSerial`: the pool's threads scored the catalog differently (a bug).
-    ThreadsDisagree,
-    /// A parallel run asked of the single-thread build.
-    NoPool,
-}
-
-impl Display for BindingError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            BindingError::TokenDataObject => "could not build the token data object",
-            BindingError::ThreadsDisagree => "the pool's threads scored the catalog differently",
-            BindingError::NoPool => {
-                "parallel runs need the threaded wasm build; this is the single-thread build \
-                 (no atomics, no rayon pool)"
-            }
-        })
-    }
-}
-
-fn to_value(value: &impl Serialize) -> Result<JsValue, JsError> {
-    // Maps become plain objects, not `Map`s, so the page can read fields directly.
-    let serializer = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);
-    value.serialize(&serializer).map_err(to_js)
-}
-
-#[wasm_bindgen]
-extern "C" {
-    /// The browser's `BroadcastChannel`, the one way a pool thread can reach the page:
-    /// its parent (the worker that owns the instance) is blocked waiting for the pool.
-    type BroadcastChannel;
-    #[wasm_bindgen(constructor, catch)]
-    fn new(name: &str) -> Result<BroadcastChannel, JsValue>;
-    #[wasm_bindgen(method, catch, js_name = postMessage)]
-    fn post_message(this: &BroadcastChannel, message: &str) -> Result<(), JsValue>;
-    #[wasm_bindgen(method)]
-    fn close(this: &BroadcastChannel);
-}
-
-/// The message of the last panic in this instance, on any thread. Built with panic =
-/// abort, a panic ends in an `unreachable` trap that carries no text; the worker reads
-/// this right after the trap ([`last_panic_message`]). Locked only with `try_lock`, so
-/// neither the hook nor the reader can block on a lock a trapped thread left held.
-static LAST_PANIC: Mutex<Option<String>> = Mutex::new(None);
-/// Name of the `BroadcastChannel` the panic hook also posts the message to, set by the
-/// worker at start ([`set_panic_channel`]); the page listens on it.
-static PANIC_CHANNEL: Mutex<Option<String>> = Mutex::new(None);
-
-/// Installs the panic hook, once per wasm instance (this runs on every thread that
-/// instantiates the module): the console gets the message and stack as
-/// console_error_panic_hook writes them, [`LAST_PANIC`] keeps the message, and the
-/// page's panic channel receives it.
-#[wasm_bindgen(start)]
-fn start() {
-    static HOOK: Once = Once::new();
-    HOOK.call_once(|| {
-        std::panic::set_hook(Box::new(|info| {
-            console_error_panic_hook::hook(info);
-            let text = info.payload_as_str().unwrap_or("a panic without a message");
-            let message = match info.location() {
-                Some(at) => format!("{text} (at {}:{})", at.file(), at.line()),
-                None => text.to_string(),
-            };
-            if let Ok(channel) = PANIC_CHANNEL.try_lock()
-                && let Some(name) = channel.as_ref()
-                && let Ok(broadcast) = BroadcastChannel::new(name)
-            {
-                // Best effort: the message also reaches the console and LAST_PANIC.
-                let _ = broadcast.post_message(&message);
-                broadcast.close();
-            }
-            if let Ok(mut last) = LAST_PANIC.try_lock() {
-                *last = Some(message);
-            }
-        }));
-    });
-}
-
-/// The message of the last panic in this instance, or `undefined` if none happened.
-///
-/// Meant to be called once, right after a call into the instance failed with a
-/// `WebAssembly.RuntimeError`, to tell a panic (it has a message) from other traps
-/// such as running out of memory (no message).
-#[wasm_bindgen(js_name = lastPanicMessage)]
-pub fn last_panic_message() -> Option<String> {
-    LAST_PANIC.try_lock().ok().and_then(|last| last.clone())
-}
-
-/// Makes every later panic, on any thread of this instance, post its message to the
-/// `BroadcastChannel` named `name`.
-#[wasm_bindgen(js_name = setPanicChannel)]
-pub fn set_panic_channel(name: &str) {
-    if let Ok(mut channel) = PANIC_CHANNEL.try_lock() {
-        *channel = Some(name.to_string());
-    }
 }
 
 /// Number of threads in the rayon pool this instance runs on (1 before the pool starts).
