@@ -1,4 +1,5 @@
 // The report's "How the pool gets its pieces" section, from bench/pieces.mjs's figures.
+import { verdictOf, verdictSentence } from '../www/js/results.js';
 import { fmtInt, fmtMs, fmtX, table } from './markdown.mjs';
 
 const NAMES = {
@@ -35,6 +36,14 @@ export function piecesSection(p) {
       'the thread that took the first quarter kept every long product while the other ran dry.');
   }
   md.push('- **On uniform catalogs** the three are within the noise of one another: cutting finer costs nothing measurable.');
+  if (strategies.includes('adaptive') && strategies.includes('by-cost')) {
+    // The page's verdict rule (www/js/results.js): the runs of each round are paired.
+    const verdicts = p.cells.map((c) => {
+      const v = verdictOf({ timesMs: c.pieces.adaptive.runs }, { timesMs: c.pieces['by-cost'].runs });
+      return `${fmtInt(c.n)}${c.skew ? ` skew ${c.skew}%` : ''}: ${verdictSentence(v, 'Cutting by cost', 'rayon\'s adaptive split', 'A larger catalog would tell.')}`;
+    });
+    md.push(`- **By cost against adaptive, in the page's words** (the run-by-run ratios of the same rounds; "no clear difference" where they cross 1): ${verdicts.join(' ')}`);
+  }
   // A speedup above the thread count is not something threads can do: say what it was.
   const above = p.cells.flatMap((c) => strategies
     .filter((s) => c.serial.median / c.pieces[s].median > p.threads)

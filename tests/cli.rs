@@ -249,6 +249,27 @@ fn bench_reports_both_modes_and_the_speedup() {
     );
     assert!(min <= median);
     assert!(report["speedup"].as_f64().unwrap() > 0.0);
+    // The page's verdict rule, checked against the report's own figures (no timing is
+    // assumed): under 25 ms both ways is too small; else the run-by-run spread decides.
+    let (low, high) = (
+        report["verdict"]["low"].as_f64().unwrap(),
+        report["verdict"]["high"].as_f64().unwrap(),
+    );
+    assert!(
+        0.0 < low && low <= high,
+        "the run-by-run spread {low}..{high}"
+    );
+    let longest = median.max(report["parallel_ms"]["median"].as_f64().unwrap());
+    let expected = if longest < 25.0 {
+        "too-small"
+    } else if low > 1.0 {
+        "faster"
+    } else if high < 1.0 {
+        "slower"
+    } else {
+        "no-clear-difference"
+    };
+    assert_eq!(report["verdict"]["verdict"], expected, "{report}");
     assert_eq!(report["ranking"][0]["id"], "red-nail-polish");
 
     let output = run_ok(&[
@@ -355,6 +376,13 @@ fn bench_ceiling_times_every_thread_scoring_the_whole_catalog() {
     ]);
     let stdout = String::from_utf8(output.stdout).unwrap();
     assert!(stdout.contains("every thread at once"), "{stdout}");
+    // The verdict in words, as the page words it: one run gives no spread to judge by.
+    assert!(
+        stdout.contains("verdict:  too small to measure: the runs take under 25 ms")
+            || stdout
+                .contains("verdict:  no clear difference: 1 run gives no spread; 3 or more do"),
+        "{stdout}"
+    );
 }
 
 #[test]

@@ -43,6 +43,59 @@ pub(super) struct BenchArgs {
     json: bool,
 }
 
+/// Runs whose medians are both under this (ms) are too short to tell two modes apart: the
+/// page's rule (www/js/results.js, TOO_SMALL_MS), so the CLI and the page word alike.
+const TOO_SMALL_MS: f64 = 25.0;
+
+/// The verdict on `slow`'s time against `fast`'s, from runs timed in the same rounds: the
+/// page's rule. `too-small` when both medians are under [`TOO_SMALL_MS`]; `faster` when
+/// every run-by-run ratio is above 1, `slower` when every one is below; otherwise (or with
+/// fewer than 3 pairs) `no-clear-difference`. Returns it with the ratios' range.
+fn verdict(slow: &Timed, fast: &Timed) -> (&'static str, f64, f64) {
+    let ratios: Vec<f64> = slow
+        .runs
+        .iter()
+        .zip(&fast.runs)
+        .map(|(s, f)| ms(*s) / ms(*f))
+        .collect();
+    let low = ratios.iter().copied().fold(f64::INFINITY, f64::min);
+    let high = ratios.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let word = if slow.median.max(fast.median) < TOO_SMALL_MS {
+        "too-small"
+    } else if ratios.len() < 3 {
+        "no-clear-difference"
+    } else if low > 1.0 {
+        "faster"
+    } else if high < 1.0 {
+        "slower"
+    } else {
+        "no-clear-difference"
+    };
+    (word, low, high)
+}
+
+/// The verdict in the page's words: the pool against one thread.
+fn verdict_sentence(word: &str, ratio: f64, low: f64, high: f64, pairs: usize) -> String {
+    let spread = format!("run by run {low:.2}x to {high:.2}x, {pairs} runs");
+    match word {
+        "no-clear-difference" if pairs < 3 => format!(
+            "no clear difference: {} gives no spread; 3 or more do ({ratio:.2}x)",
+            if pairs == 1 {
+                "1 run".to_string()
+            } else {
+                format!("{pairs} runs")
+            }
+        ),
+        "too-small" => format!(
+            "too small to measure: the runs take under {TOO_SMALL_MS} ms; try a larger \
+             catalog or more iterations"
+        ),
+        "faster" => format!("the pool is {ratio:.2}x faster than one thread ({spread})"),
+        "slower" => format!("the pool is slower than one thread: {ratio:.2}x ({spread})"),
+        _ => format!("no clear difference between the pool and one thread: {ratio:.2}x ({spread})"),
+    }
+}
+
 /// Median and minimum of some timings, in milliseconds.
 fn summary(times: &[Duration]) -> (f64, f64) {
     let values: Vec<f64> = times.iter().copied().map(ms).collect();
@@ -179,6 +232,10 @@ pub(super) fn bench(args: BenchArgs) -> Result<String, CliError> {
         (Some(s), Some(p)) => Some((s.median / p.median, s.min / p.min)),
         _ => None,
     };
+    let judged = match (&serial, &parallel) {
+        (Some(s), Some(p)) => Some(verdict(s, p)),
+        _ => None,
+    };
     let word_bytes = word_bytes(&catalog);
     let byte_steps = word_bytes as f64 * f64::from(query.iterations);
 
@@ -203,6 +260,7 @@ pub(super) fn bench(args: BenchArgs) -> Result<String, CliError> {
             "parallel_ms": parallel.as_ref().map(|t| t.json(byte_steps)),
             "speedup": speedup.map(|s| s.0),
             "speedup_min": speedup.map(|s| s.1),
+            "verdict": judged.map(|(word, low, high)| json!({ "verdict": word, "low": low, "high": high })),
             "every_thread_ms": args.ceiling.then_some(&every_thread_ms),
             "default_pieces": Pieces::DEFAULT.name(),
             "pieces_ms": by_pieces
@@ -242,6 +300,12 @@ pub(super) fn bench(args: BenchArgs) -> Result<String, CliError> {
     if let Some((median, min)) = speedup {
         out.push_str(&format!(
             "speedup:  {median:.2}x (medians), {min:.2}x (minimums)\n"
+        ));
+    }
+    if let (Some((word, low, high)), Some((ratio, _))) = (judged, speedup) {
+        out.push_str(&format!(
+            "verdict:  {}\n",
+            verdict_sentence(word, ratio, low, high, args.runs)
         ));
     }
     for (pieces, t) in &by_pieces {
