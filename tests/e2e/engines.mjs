@@ -314,6 +314,10 @@ class SeleniumLocator {
   async click() {
     await this.waitFor();
     const element = await this.element();
+    // WebDriver scrolls only an element outside the viewport, so one inside it but under
+    // the page's sticky Run bar would get the bar's click. Centred first, as a person
+    // would scroll to it (Playwright checks what a click would hit and scrolls likewise).
+    await this.on("arguments[0].scrollIntoView({ block: 'center', inline: 'nearest' })");
     await element.click();
     await this.page.sync();
   }
