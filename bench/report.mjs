@@ -5,6 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fmtMs, median, plural } from '../www/js/format.js';
+import { verdictOf, verdictSentence } from '../www/js/results.js';
 import {
   fmtInt, fmtX, table,
 } from './markdown.mjs';
@@ -490,6 +491,11 @@ function render(results) {
     md.push('');
     md.push(cellTable(results, cell));
     md.push('');
+    const verdicts = compareVerdicts(cell, results.hw);
+    if (verdicts) {
+      md.push(verdicts);
+      md.push('');
+    }
   }
   if (results.skipped.length) {
     md.push('### Not run');
@@ -557,6 +563,20 @@ if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).
   const { readFileSync } = await import('node:fs');
   const results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
   process.stdout.write(`${writeReport(results, dir, renderPlot)}\n`);
+}
+
+/**
+ * The page's verdicts (www/js/results.js) on a cell whose serial, parallel and JS runs
+ * come from one Compare visit, interleaved run by run; null for a cell whose modes were
+ * each timed in a visit of their own, where runs cannot be paired.
+ */
+function compareVerdicts(cell, hw) {
+  const { serial, js } = cell.page;
+  const parallel = cell.page.parallel[hw];
+  if (!cell.page.identical || !serial?.runs || !parallel?.runs) return null;
+  const said = [verdictSentence(verdictOf({ timesMs: serial.runs }, { timesMs: parallel.runs }), 'The pool', 'one thread', 'A larger cell would tell.')];
+  if (js?.runs) said.push(verdictSentence(verdictOf({ timesMs: js.runs }, { timesMs: serial.runs }), 'wasm', 'JavaScript', 'A larger cell would tell.'));
+  return `In the page's words (its verdict rule, from the run-by-run ratios of the Compare visit): ${said.join(' ')}`;
 }
 
 /** Writes REPORT.md, plot.svg and results.json into `dir`; returns the text summary. */

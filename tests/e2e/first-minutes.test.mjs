@@ -10,7 +10,9 @@ import {
   actAndWait, browser, ENGINE, openPage, REPO, run, screenshotPath, server, test, useServerAndBrowser, waitForState,
 } from './harness.mjs';
 
-useServerAndBrowser();
+// Every engine tier, WebKit with SharedArrayBuffer included: these are what anyone meets
+// first, whatever the build the page runs.
+useServerAndBrowser({ engines: ['chromium', 'firefox', 'webkit', 'webkit-sab'] });
 
 const THREADED = { engines: ['chromium', 'firefox', 'webkit-sab'], why: 'needs the rayon pool (WebKitGTK as shipped has no SharedArrayBuffer)' };
 const VERDICTS = ['faster', 'slower', 'no-clear-difference', 'too-small'];
