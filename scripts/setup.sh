@@ -112,6 +112,13 @@ if [ "$want_postgres" = 1 ]; then
     apt_packages+=(postgresql)
     apt_why+=("the database tier's throwaway Postgres (binaries only)")
   fi
+  # scripts/postgres.sh makes the TLS Postgres's certificates with it.
+  if command -v openssl >/dev/null; then
+    ok "$(openssl version | cut -d' ' -f1-2)"
+  else
+    apt_packages+=(openssl)
+    apt_why+=("the test Postgres's TLS certificates")
+  fi
 fi
 if [ "$want_go" = 1 ]; then
   if command -v go >/dev/null; then

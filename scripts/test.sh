@@ -85,10 +85,12 @@ else
     RUSTFLAGS= cargo clippy --locked --lib --target wasm32-unknown-unknown --no-default-features \
     -- -D warnings
   tier "native tests: cargo test" cargo test --locked
-  # The database tests' Postgres variants (the SQLite ones ran above): the tests ignored
-  # without a Postgres, but not the real catalog's count, ignored where the file is absent.
-  tier "the shop's database on Postgres (scripts/postgres.sh: a throwaway cluster)" \
-    scripts/postgres.sh cargo test --locked --test database -- --ignored --skip the_real_catalog_is_there
+  # The database tests' Postgres variants (the SQLite ones ran above) and TLS to Postgres:
+  # the tests ignored without a Postgres, but not the real catalog's count, ignored where
+  # the file is absent.
+  tier "the shop's database on Postgres, TLS only (scripts/postgres.sh: a throwaway cluster)" \
+    scripts/postgres.sh cargo test --locked --test database --test postgres_tls -- --ignored \
+    --skip the_real_catalog_is_there
   tier "JS unit tests: node --test tests/js/" node --test tests/js/
   # Chrome and its flags come from webdriver.json; the runner's server sends COOP/COEP.
   # The pool on real workers (wasm_threads.rs) and the Engine API (wasm_engine.rs).

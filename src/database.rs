@@ -134,6 +134,7 @@ pub fn parse_url(url: &str) -> Result<(Kind, String), DatabaseError> {
     if url.starts_with("sqlite:") {
         Ok(sqlite(url.to_string()))
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        check_root_certificate(url)?;
         Ok((Kind::Postgres, url.to_string()))
     } else if let Some((scheme, _)) = url.split_once("://") {
         Err(DatabaseError::Url(format!(
@@ -145,6 +146,27 @@ pub fn parse_url(url: &str) -> Result<(Kind, String), DatabaseError> {
     } else {
         Ok(sqlite(format!("sqlite://{url}")))
     }
+}
+
+/// A Postgres URL's `sslrootcert=PATH` (the CA that `verify-ca` and `verify-full` check
+/// the server's certificate against) must name a file that can be read: said before
+/// connecting, with the path, where the TLS library would say only "No such file".
+/// Percent-encoded paths are left to sqlx.
+fn check_root_certificate(url: &str) -> Result<(), DatabaseError> {
+    let Some((_, query)) = url.split_once('?') else {
+        return Ok(());
+    };
+    for pair in query.split('&') {
+        if let Some(path) = pair.strip_prefix("sslrootcert=")
+            && !path.contains('%')
+            && let Err(e) = std::fs::File::open(path)
+        {
+            return Err(DatabaseError::Url(format!(
+                "--database ...sslrootcert={path}: cannot read that CA certificate: {e}"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Why `product` cannot be stored as it is, if it cannot: Postgres keeps no NUL character

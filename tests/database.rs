@@ -583,6 +583,11 @@ fn a_database_the_server_cannot_use_stops_the_start_in_one_line() {
             "mysql://u@h/db".to_string(),
             "not a database shop-recs can use",
         ),
+        (
+            "postgres://shop:secret@127.0.0.1:1/shop?sslmode=verify-full&sslrootcert=/no/ca.pem"
+                .to_string(),
+            "sslrootcert=/no/ca.pem: cannot read that CA certificate",
+        ),
     ] {
         let out = Command::new(BIN)
             .args(["serve", "--port", "0", "--dist"])
