@@ -87,7 +87,7 @@ use top::TopLevel;
 /// | `name`, `title` | string | the display name: `name`, else `title`, else the identifier |
 /// | `description` | string | required |
 /// | `category` | string | optional |
-/// | `tags` | array of strings | optional |
+/// | `tags` | array of strings, or one comma-separated string | optional |
 /// | `price` | number | optional |
 ///
 /// A numeric `id` is written as JSON shows it, without a fraction for whole numbers
@@ -101,7 +101,10 @@ use top::TopLevel;
 /// `products[3].tags[1]`, or `[3].tags[1]` for a top-level array) and required fields,
 /// and the product count; finally [`Catalog::from_products`] checks that the catalog is
 /// not empty, the field lengths and duplicate identifiers. The first problem found is
-/// returned.
+/// returned, unless it is a product's: then the text is read once more, product by
+/// product, and [`CatalogError::Products`] lists every product's problem (the first
+/// [`super::MAX_REPORTED_PROBLEMS`], then a count), each with the product's position from 1,
+/// identifier and name.
 ///
 /// # Examples
 /// ```
@@ -113,7 +116,16 @@ use top::TopLevel;
 /// assert_eq!(catalog.product(0).name, "Red Lipstick");
 ///
 /// let err = parse_catalog(r#"{"products": [{"slug": "a", "description": 5}]}"#).unwrap_err();
-/// assert_eq!(err.to_string(), "products[0].description: expected a string, found a number");
+/// assert_eq!(err.to_string(), r#"product 1 (id "a"): "description" must be a string, found a number"#);
+/// // The variant keeps the JSON path.
+/// assert_eq!(
+///     err.first_problem(),
+///     &CatalogError::WrongType {
+///         path: "products[0].description".into(),
+///         expected: "a string",
+///         found: "a number",
+///     }
+/// );
 /// ```
 pub fn parse_catalog(text: &str) -> Result<Catalog, CatalogError> {
     if text.len() > MAX_CATALOG_BYTES {
