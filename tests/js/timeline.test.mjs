@@ -114,7 +114,7 @@ test('no halving sentence when no thread began at the middle', () => {
   });
   const text = captionOf(timeline).join(' ');
   assert.doesNotMatch(text, /second half/);
-  assert.match(text, /went out in 4 runs of consecutive candidates/);
+  assert.match(text, /went out in 4 runs of consecutive candidates: the scorer cuts each branch into pieces of about equal estimated cost .*, 2 × 16 of them/);
 });
 
 test('a catalog of one product has nothing to show, and says so', () => {

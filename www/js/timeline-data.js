@@ -155,6 +155,8 @@ export function captionOf(timeline, rows = spansByThread(timeline)) {
   if (runs.length > threads) {
     sentences.push(
       `In all the text branch went out in ${runs.length.toLocaleString('en-US')} runs of consecutive candidates: ` +
+        'the scorer cuts each branch into pieces of about equal estimated cost (a candidate\'s description words), ' +
+        `${threads} × 16 of them, so that a cluster of long descriptions is shared out; ` +
         'a thread that runs out of work takes another piece, split off a range some other thread has not finished.',
     );
   }
