@@ -294,3 +294,42 @@ fn a_catalog_read_in_chunks_is_the_catalog_of_its_bytes() {
     .expect("generated");
     assert_eq!(*reports.borrow(), [50_000.0, 100_000.0, 120_000.0]);
 }
+
+/// The built tables, sent to another instance (the Workers mode's workers), make the same
+/// catalog: the same products, the same rankings; tables that are not a catalog's are
+/// refused with what is wrong.
+#[wasm_bindgen_test]
+fn a_catalog_sent_as_its_tables_is_the_same_catalog() {
+    let engine = Engine::generate(300, 9, Some(5), None).expect("a skewed catalog");
+    let tables = engine.tables().expect("tables");
+    let copy = Engine::from_tables(&tables).expect("its own tables");
+    assert_eq!(copy.count(), 300);
+    let target = engine.id_at(11).expect("a product");
+    for parallel in [false, true] {
+        let (a, b) = (
+            engine.recommend(&target, 64, 10, parallel),
+            copy.recommend(&target, 64, 10, parallel),
+        );
+        // The single-thread build refuses parallel runs: both alike.
+        let (Ok(a), Ok(b)) = (a, b) else { continue };
+        let items = |out: JsValue| {
+            js_sys::JSON::stringify(&field(&out.dyn_into().expect("an object"), "items"))
+                .ok()
+                .and_then(|s| s.as_string())
+        };
+        assert_eq!(items(a), items(b), "parallel {parallel}");
+    }
+    // A rank order that no longer sorts the identifiers.
+    let ranks: Uint32Array = field(&tables, "idRank").dyn_into().expect("idRank");
+    let (first, second) = (ranks.get_index(0), ranks.get_index(1));
+    ranks.set_index(0, second);
+    ranks.set_index(1, first);
+    let Err(error) = Engine::from_tables(&tables) else {
+        panic!("tables that do not sort their identifiers must be refused");
+    };
+    assert!(message(error).contains("does not sort the identifiers"));
+    let Err(error) = Engine::from_tables(&Object::new()) else {
+        panic!("an empty object is no catalog");
+    };
+    assert_eq!(message(error), "the tables have no labels");
+}

@@ -4,11 +4,11 @@
 
 use std::io;
 
-use js_sys::{Function, Uint8Array};
+use js_sys::{Array, Function, Object, Reflect, Uint8Array, Uint32Array};
 use wasm_bindgen::prelude::*;
 
-use super::{Engine, to_js};
-use crate::catalog::{self, MAX_CATALOG_BYTES, ReadError};
+use super::{Engine, set, to_js};
+use crate::catalog::{self, Catalog, CatalogTables, MAX_CATALOG_BYTES, ReadError};
 use crate::generate::{self, Skew};
 
 #[wasm_bindgen]
@@ -61,6 +61,90 @@ impl Engine {
             }
             Err(ReadError::Read(error)) => Err(to_js(error)),
         }
+    }
+}
+
+#[wasm_bindgen]
+impl Engine {
+    /// The built catalog's tables, copied out of wasm memory as typed arrays (and the
+    /// category names as strings): what [`Engine::from_tables`] builds the same catalog
+    /// from in another instance, with no parsing, tokenizing or sorting. The page's
+    /// Workers mode sends these to its workers.
+    pub fn tables(&self) -> Result<Object, JsError> {
+        let t = self.catalog.to_tables();
+        let out = Object::new();
+        set(&out, "labels", Uint8Array::from(&t.labels[..]))?;
+        set(&out, "labelEnds", Uint32Array::from(&t.label_ends[..]))?;
+        set(&out, "category", Uint32Array::from(&t.category[..]))?;
+        let names: Array = t.categories.iter().map(|c| JsValue::from_str(c)).collect();
+        set(&out, "categories", names)?;
+        set(&out, "idRank", Uint32Array::from(&t.id_rank[..]))?;
+        set(&out, "textBytes", Uint8Array::from(&t.text_bytes[..]))?;
+        set(&out, "textEnds", Uint32Array::from(&t.text_ends[..]))?;
+        set(&out, "byteStarts", Uint32Array::from(&t.byte_starts[..]))?;
+        set(&out, "endStarts", Uint32Array::from(&t.end_starts[..]))?;
+        set(
+            &out,
+            "attributeIds",
+            Uint32Array::from(&t.attribute_ids[..]),
+        )?;
+        set(
+            &out,
+            "attributeStarts",
+            Uint32Array::from(&t.attribute_starts[..]),
+        )?;
+        Ok(out)
+    }
+
+    /// The catalog whose tables [`Engine::tables`] gave, each checked
+    /// ([`Catalog::from_tables`]): an object that is not such tables is refused with what
+    /// is wrong.
+    #[wasm_bindgen(js_name = fromTables)]
+    pub fn from_tables(tables: &Object) -> Result<Engine, JsError> {
+        let field = |name: &str| -> Result<JsValue, JsError> {
+            let value = Reflect::get(tables, &JsValue::from_str(name))
+                .map_err(|_| to_js(format!("the tables have no {name}")))?;
+            if value.is_undefined() {
+                return Err(to_js(format!("the tables have no {name}")));
+            }
+            Ok(value)
+        };
+        let bytes = |name: &str| -> Result<Vec<u8>, JsError> {
+            Ok(field(name)?
+                .dyn_into::<Uint8Array>()
+                .map_err(|_| to_js(format!("the tables' {name} is not a Uint8Array")))?
+                .to_vec())
+        };
+        let words = |name: &str| -> Result<Vec<u32>, JsError> {
+            Ok(field(name)?
+                .dyn_into::<Uint32Array>()
+                .map_err(|_| to_js(format!("the tables' {name} is not a Uint32Array")))?
+                .to_vec())
+        };
+        let categories = field("categories")?
+            .dyn_into::<Array>()
+            .map_err(|_| to_js("the tables' categories is not an array"))?
+            .iter()
+            .map(|name| {
+                name.as_string()
+                    .ok_or_else(|| to_js("a category name is not a string"))
+            })
+            .collect::<Result<Vec<String>, JsError>>()?;
+        let tables = CatalogTables {
+            labels: bytes("labels")?,
+            label_ends: words("labelEnds")?,
+            category: words("category")?,
+            categories,
+            id_rank: words("idRank")?,
+            text_bytes: bytes("textBytes")?,
+            text_ends: words("textEnds")?,
+            byte_starts: words("byteStarts")?,
+            end_starts: words("endStarts")?,
+            attribute_ids: words("attributeIds")?,
+            attribute_starts: words("attributeStarts")?,
+        };
+        let catalog = Catalog::from_tables(tables).map_err(to_js)?;
+        Ok(Engine { catalog })
     }
 }
 

@@ -5,7 +5,8 @@
 // workers.js) merges the shares. Started by workers.js as a nested worker of the worker
 // that owns the page's wasm; terminated with it.
 //
-// Messages: { id, type: 'load', catalog: { bytes } | { generate: { n, seed, skew } } }
+// Messages: { id, type: 'load', catalog: { tables } } (the built catalog's tables, from
+//   the coordinating worker's Engine.tables())
 //   -> { id, ok, result: { count, loadMs, memoryBytes } };
 // { id, type: 'score', target, iterations, top, worker, workers, split }
 //   -> { id, ok, result: { items, scoreMs, rankMs, candidates, busyMs } };
@@ -21,9 +22,7 @@ const handlers = {
   async load({ catalog }) {
     ({ memory } = await ready);
     const t0 = performance.now();
-    const next = catalog.bytes
-      ? Engine.fromBytes(catalog.bytes)
-      : Engine.generate(catalog.generate.n, catalog.generate.seed, catalog.generate.skew);
+    const next = Engine.fromTables(catalog.tables);
     engine?.free();
     engine = next;
     return { count: engine.count, loadMs: performance.now() - t0, memoryBytes: memory.buffer.byteLength };

@@ -165,9 +165,8 @@ const handlers = {
     };
     if (modes.includes('workers')) {
       try {
-        await shares.ready(workers, catalogGeneration, async () => (catalogSource.generate
-          ? { generate: catalogSource.generate }
-          : { bytes: await sourceBytes(catalogSource) }), () => progress({
+        // The workers get the catalog built: its tables, copied, not bytes to parse again.
+        await shares.ready(workers, catalogGeneration, async () => ({ tables: engine.tables() }), () => progress({
           done, total, step: 'workers', workers,
         }));
       } catch (e) {

@@ -62,17 +62,15 @@ class SharePool {
   }
 
   /**
-   * Loads the catalog into every worker: `catalog` is `{ bytes }` (each worker gets its
-   * own copy: N copies, the point of the comparison) or `{ generate }` (each generates
-   * it). The first load includes the workers' start (their module, their wasm instance).
+   * Loads the catalog into every worker: `catalog` is `{ tables }`, the built catalog's
+   * tables (Engine.tables()), which each worker gets a copy of (postMessage copies them:
+   * N copies, the point of the comparison) and builds from without parsing, tokenizing or
+   * sorting again. The first load includes the workers' start (their module, their wasm
+   * instance).
    */
   async load(catalog, generation) {
     const t0 = performance.now();
-    const loads = await Promise.all(this.workers.map((worker) => {
-      if (!catalog.bytes) return worker.call('load', { catalog });
-      const copy = catalog.bytes.slice();
-      return worker.call('load', { catalog: { bytes: copy } }, [copy.buffer]);
-    }));
+    const loads = await Promise.all(this.workers.map((worker) => worker.call('load', { catalog })));
     const ms = performance.now() - t0;
     this.generation = generation;
     const perWorkerBytes = loads.map((l) => l.memoryBytes);
