@@ -33,7 +33,7 @@ proptest! {
         prop_assert_eq!(recommend_serial(&rebuilt, &query), recommend_serial(&catalog, &query));
         for i in 0..n {
             prop_assert_eq!(rebuilt.product(i), catalog.product(i));
-            prop_assert_eq!(rebuilt.index_of(&catalog.product(i).id), Some(i));
+            prop_assert_eq!(rebuilt.index_of(catalog.product(i).id), Some(i));
         }
     }
 }
