@@ -15,7 +15,6 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::Router;
@@ -33,26 +32,13 @@ const BIN: &str = env!("CARGO_BIN_EXE_shop-recs");
 /// Every test takes this first: one of them stops the shared Postgres for a while.
 static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
-fn temp_dir() -> PathBuf {
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!(
-        "database-{}-{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    ));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
+#[path = "support/temp.rs"]
+mod temp;
 
-/// A stand-in for dist/: the page's index.html (the server reads its CSP).
-fn dist() -> PathBuf {
-    let dir = temp_dir();
-    std::fs::copy(
-        concat!(env!("CARGO_MANIFEST_DIR"), "/www/index.html"),
-        dir.join("index.html"),
-    )
-    .expect("copy index.html");
-    dir
+use temp::dist;
+
+fn temp_dir() -> PathBuf {
+    temp::temp_dir("database")
 }
 
 /// A database to test against, empty.

@@ -18,7 +18,6 @@ use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use serde_json::Value;
@@ -35,26 +34,13 @@ fn var(name: &str) -> String {
         .unwrap_or_else(|_| panic!("{name} is not set: run this under scripts/postgres.sh"))
 }
 
-fn temp_dir() -> PathBuf {
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!(
-        "postgres-tls-{}-{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    ));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
+#[path = "support/temp.rs"]
+mod temp;
 
-/// A stand-in for dist/: the page's index.html (the server reads its CSP).
-fn dist() -> PathBuf {
-    let dir = temp_dir();
-    std::fs::copy(
-        concat!(env!("CARGO_MANIFEST_DIR"), "/www/index.html"),
-        dir.join("index.html"),
-    )
-    .expect("copy index.html");
-    dir
+use temp::dist;
+
+fn temp_dir() -> PathBuf {
+    temp::temp_dir("postgres-tls")
 }
 
 /// The test cluster's URL with `host` for 127.0.0.1, database `database` and `query`.
