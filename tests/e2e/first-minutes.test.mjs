@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import {
-  actAndWait, browser, ENGINE, openPage, REPO, run, screenshotPath, server, test, useServerAndBrowser, waitForState,
+  actAndWait, browser, chooseMode, ENGINE, openPage, REPO, run, screenshotPath, server, test, useServerAndBrowser, waitForState,
 } from './harness.mjs';
 
 // Every engine tier, WebKit with SharedArrayBuffer included: these are what anyone meets
@@ -88,6 +88,26 @@ test('a clearly parallel workload reads "faster" (2,000 products × 15,000 itera
   const speedup = (await readCards(page)).find((c) => c.id === 'speedup');
   assert.equal(speedup.verdict, 'faster', JSON.stringify(speedup));
   assert.match(speedup.words, /^The pool is [0-9.]+× faster than one thread \(run by run /);
+  assertClean();
+  await context.close();
+});
+
+test('pool vs workers is filled whenever both were timed on this catalog and these settings, and says how', THREADED, async () => {
+  const { page, context, assertClean } = await openPage(browser, `${server.url}?generate=2000&mode=parallel&threads=2&runs=3&iterations=200`);
+  await waitForState(page, 'ready', 120_000);
+  await run(page, 120_000);
+  const card = page.locator('[data-testid=pool-vs-workers]');
+  assert.equal(await card.getAttribute('data-value'), null, 'the pool alone: nothing to compare');
+  await chooseMode(page, 'workers');
+  await run(page, 120_000);
+  assert.notEqual(await card.getAttribute('data-value'), null, 'the workers now, the pool before: the card is filled');
+  assert.equal(await card.getAttribute('data-source'), 'separate-runs');
+  assert.match(await card.locator('.card-note').textContent(), /not interleaved/);
+  assert.ok(VERDICTS.includes(await card.getAttribute('data-verdict')));
+  // Other settings: the pool's earlier runs no longer pair with these.
+  await page.fill('[data-testid=iterations]', '250');
+  await run(page, 120_000);
+  assert.equal(await card.getAttribute('data-value'), null, 'other iterations: no pairing');
   assertClean();
   await context.close();
 });

@@ -69,6 +69,37 @@ export function showRatio(ratio, slow, fast, skippedWhy = null) {
 }
 
 /**
+ * Each mode's last timed runs, for the catalog and the settings they were timed with:
+ * when a run times the workers or the pool but not both, the other's last runs on the same
+ * catalog, product, iterations, top and thread count fill the pool-vs-workers card
+ * (`data-source="separate-runs"`, and its note says they were not interleaved).
+ */
+const lastTimed = { catalog: null, key: null, results: {} };
+
+function rememberAndPair(out, request) {
+  const key = JSON.stringify([request.product, request.iterations, request.top, page.pool?.poolThreads ?? 0, request.workers ?? page.settings.threads]);
+  if (lastTimed.catalog !== page.catalog || lastTimed.key !== key) {
+    Object.assign(lastTimed, { catalog: page.catalog, key, results: {} });
+  }
+  const before = { ...lastTimed.results };
+  for (const mode of ['parallel', 'workers']) if (out.results[mode]) lastTimed.results[mode] = out.results[mode];
+  const [has, lacks] = out.results.workers ? ['workers', 'parallel'] : ['parallel', 'workers'];
+  if (!out.results[has] || out.results[lacks] || !before[lacks]) return;
+  const ratio = RATIOS.find((r) => r.id === 'pool-vs-workers');
+  const results = { ...before, ...out.results };
+  showRatio(ratio, results.workers, results.parallel);
+  const card = $(ratio.id);
+  card.dataset.source = 'separate-runs';
+  card.querySelector('.card-note').textContent = `workers median ÷ parallel median, the ${MODE_NAMES[lacks]} runs from an earlier run on this `
+    + 'catalog and settings (not interleaved with these)';
+}
+
+/** Forgets the runs remembered for pairing (a new catalog). */
+function forgetTimed() {
+  Object.assign(lastTimed, { catalog: null, key: null, results: {} });
+}
+
+/**
  * Workers mode with the pool at work shown: the pool was timed too (the plain parallel
  * runs beside the instrumented ones, `plainMs`), so the pool-vs-workers card is filled
  * from them, and says they were timed after the workers' runs, not interleaved with them
@@ -113,6 +144,7 @@ function notRun(mode, reason = null) {
  * ranking says why (`data-cleared` on it, and `data-catalog` with the new catalog's size).
  */
 export function clearResults(catalogLabel) {
+  forgetTimed();
   for (const mode of ['serial', 'parallel', 'js', 'workers', 'server']) notRun(mode);
   for (const ratio of RATIOS) showRatio(ratio, null, null);
   showBreakEven(null);
@@ -194,6 +226,7 @@ export function renderRun(out, request) {
   for (const ratio of RATIOS) {
     showRatio(ratio, out.results[ratio.slow], out.results[ratio.fast], ratio.skippable ? skipped(ratio.skippable) : null);
   }
+  rememberAndPair(out, request);
   showBreakEven(breakEven(summaries), skipped('server'));
   const identical = $('identical');
   if (request.modes.length > 1) {
