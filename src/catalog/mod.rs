@@ -35,7 +35,7 @@ pub use parse::{
 };
 pub use product::{Product, ProductRef, TokenSet};
 pub use search::SearchResult;
-pub use tables::{CatalogTables, TablesError};
+pub use tables::{CatalogTables, CatalogTablesRef, TablesError};
 
 /// Largest catalog text [`parse_catalog`] accepts, in bytes (1 GiB): it follows
 /// [`MAX_PRODUCTS`], room for a million products of about 1 KiB of JSON each (the

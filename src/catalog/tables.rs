@@ -40,6 +40,24 @@ pub struct CatalogTables {
     pub attribute_starts: Vec<u32>,
 }
 
+/// Every table of a catalog, borrowed: [`CatalogTables`] without the copy, for a caller
+/// that copies them elsewhere itself (the wasm binding copies them straight into JS
+/// arrays, so that the catalog's memory is never doubled inside the instance).
+#[derive(Debug, Clone, Copy)]
+pub struct CatalogTablesRef<'a> {
+    pub labels: &'a [u8],
+    pub label_ends: &'a [u32],
+    pub category: &'a [u32],
+    pub categories: &'a [String],
+    pub id_rank: &'a [u32],
+    pub text_bytes: &'a [u8],
+    pub text_ends: &'a [u32],
+    pub byte_starts: &'a [u32],
+    pub end_starts: &'a [u32],
+    pub attribute_ids: &'a [u32],
+    pub attribute_starts: &'a [u32],
+}
+
 /// Why [`Catalog::from_tables`] refused its tables: which table, and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TablesError(String);
@@ -74,20 +92,38 @@ fn check_offsets(name: &str, offsets: &[u32], count: usize, end: usize) -> Resul
 }
 
 impl Catalog {
+    /// Every table, borrowed (see [`CatalogTablesRef`]).
+    pub fn tables_ref(&self) -> CatalogTablesRef<'_> {
+        CatalogTablesRef {
+            labels: &self.labels,
+            label_ends: &self.label_ends,
+            category: &self.category,
+            categories: &self.categories,
+            id_rank: &self.id_rank,
+            text_bytes: &self.text_bytes,
+            text_ends: &self.text_ends,
+            byte_starts: &self.byte_starts,
+            end_starts: &self.end_starts,
+            attribute_ids: &self.attribute_ids,
+            attribute_starts: &self.attribute_starts,
+        }
+    }
+
     /// A copy of every table, for [`Catalog::from_tables`] elsewhere.
     pub fn to_tables(&self) -> CatalogTables {
+        let t = self.tables_ref();
         CatalogTables {
-            labels: self.labels.clone(),
-            label_ends: self.label_ends.clone(),
-            category: self.category.clone(),
-            categories: self.categories.clone(),
-            id_rank: self.id_rank.clone(),
-            text_bytes: self.text_bytes.clone(),
-            text_ends: self.text_ends.clone(),
-            byte_starts: self.byte_starts.clone(),
-            end_starts: self.end_starts.clone(),
-            attribute_ids: self.attribute_ids.clone(),
-            attribute_starts: self.attribute_starts.clone(),
+            labels: t.labels.to_vec(),
+            label_ends: t.label_ends.to_vec(),
+            category: t.category.to_vec(),
+            categories: t.categories.to_vec(),
+            id_rank: t.id_rank.to_vec(),
+            text_bytes: t.text_bytes.to_vec(),
+            text_ends: t.text_ends.to_vec(),
+            byte_starts: t.byte_starts.to_vec(),
+            end_starts: t.end_starts.to_vec(),
+            attribute_ids: t.attribute_ids.to_vec(),
+            attribute_starts: t.attribute_starts.to_vec(),
         }
     }
 

@@ -69,29 +69,27 @@ impl Engine {
     /// The built catalog's tables, copied out of wasm memory as typed arrays (and the
     /// category names as strings): what [`Engine::from_tables`] builds the same catalog
     /// from in another instance, with no parsing, tokenizing or sorting. The page's
-    /// Workers mode sends these to its workers.
+    /// Workers mode sends these to its workers. Copied straight from the tables into JS
+    /// memory: the instance's own memory never holds a second copy (at a million products
+    /// that would be some 400 MB more, and a wasm memory never shrinks).
     pub fn tables(&self) -> Result<Object, JsError> {
-        let t = self.catalog.to_tables();
+        let t = self.catalog.tables_ref();
         let out = Object::new();
-        set(&out, "labels", Uint8Array::from(&t.labels[..]))?;
-        set(&out, "labelEnds", Uint32Array::from(&t.label_ends[..]))?;
-        set(&out, "category", Uint32Array::from(&t.category[..]))?;
+        set(&out, "labels", Uint8Array::from(t.labels))?;
+        set(&out, "labelEnds", Uint32Array::from(t.label_ends))?;
+        set(&out, "category", Uint32Array::from(t.category))?;
         let names: Array = t.categories.iter().map(|c| JsValue::from_str(c)).collect();
         set(&out, "categories", names)?;
-        set(&out, "idRank", Uint32Array::from(&t.id_rank[..]))?;
-        set(&out, "textBytes", Uint8Array::from(&t.text_bytes[..]))?;
-        set(&out, "textEnds", Uint32Array::from(&t.text_ends[..]))?;
-        set(&out, "byteStarts", Uint32Array::from(&t.byte_starts[..]))?;
-        set(&out, "endStarts", Uint32Array::from(&t.end_starts[..]))?;
-        set(
-            &out,
-            "attributeIds",
-            Uint32Array::from(&t.attribute_ids[..]),
-        )?;
+        set(&out, "idRank", Uint32Array::from(t.id_rank))?;
+        set(&out, "textBytes", Uint8Array::from(t.text_bytes))?;
+        set(&out, "textEnds", Uint32Array::from(t.text_ends))?;
+        set(&out, "byteStarts", Uint32Array::from(t.byte_starts))?;
+        set(&out, "endStarts", Uint32Array::from(t.end_starts))?;
+        set(&out, "attributeIds", Uint32Array::from(t.attribute_ids))?;
         set(
             &out,
             "attributeStarts",
-            Uint32Array::from(&t.attribute_starts[..]),
+            Uint32Array::from(t.attribute_starts),
         )?;
         Ok(out)
     }
