@@ -210,8 +210,7 @@ fi
 # Built for install time (see the top of this file): these settings apply to these
 # installs only, never to the project's own builds.
 install_profile=(env CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
-  CARGO_PROFILE_RELEASE_DEBUG=0 CARGO_PROFILE_RELEASE_INCREMENTAL=false
-  CARGO_TARGET_DIR="$PWD/target/tools")
+  CARGO_PROFILE_RELEASE_DEBUG=0 CARGO_TARGET_DIR="$PWD/target/tools")
 # $1 binary, $2 expected `--version` output, $3 why, rest: cargo install arguments.
 cargo_tool() {
   local bin=$1 expected=$2 why=$3 started=$SECONDS

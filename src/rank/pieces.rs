@@ -104,15 +104,15 @@ fn cost(catalog: &Catalog, candidate: usize) -> u64 {
 pub(crate) fn cost_bounds(catalog: &Catalog, target: usize, pieces: usize) -> Vec<usize> {
     let candidates = catalog.len() - 1;
     let pieces = pieces.max(1);
-    let costs: Vec<u64> = (0..candidates)
-        .map(|k| cost(catalog, candidate_index(k, target)))
-        .collect();
-    let total: u64 = costs.iter().sum();
+    // Two passes over the costs (two length lookups each) rather than a vector of them: a
+    // parallel run cuts its branches on every call.
+    let cost_of = |k| cost(catalog, candidate_index(k, target));
+    let total: u64 = (0..candidates).map(cost_of).sum();
     let mut bounds = Vec::with_capacity(pieces + 1);
     bounds.push(0);
     let mut running = 0u64;
-    for (k, c) in costs.iter().enumerate() {
-        running += c;
+    for k in 0..candidates {
+        running += cost_of(k);
         // Every piece whose share the running total has now reached ends after k (in
         // u128: no overflow).
         while bounds.len() < pieces
