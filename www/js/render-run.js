@@ -174,12 +174,12 @@ export function renderRun(out, request) {
   for (const mode of ['serial', 'parallel', 'js', 'workers', 'server']) {
     const row = $(`time-${mode}`);
     const result = out.results[mode];
-    const header = node('th', MODE_NAMES[mode]);
-    header.scope = 'row';
     if (!result) {
       notRun(mode, out.skipped?.[mode]);
       continue;
     }
+    const header = node('th', MODE_NAMES[mode]);
+    header.scope = 'row';
     delete row.dataset.skipped;
     const summary = summarize(result);
     summaries[mode] = summary;
