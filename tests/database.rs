@@ -104,6 +104,7 @@ on_both!(import_then_serve_answers_as_the_file_server);
 on_both!(writes_through_the_api_are_seen_by_the_next_request);
 on_both!(a_failed_import_leaves_the_database_as_it_was);
 on_both!(bad_input_is_refused_and_nothing_is_written);
+on_both!(writers_on_two_connections_take_turns);
 
 /// The checks above include the real catalog when it is there; this counts it as
 /// skipped when it is not.
@@ -362,6 +363,41 @@ async fn writes_through_the_api_are_seen_by_the_next_request(backend: Backend) {
         );
         assert_eq!(contents(&backend.url).await.0, 300);
     }
+}
+
+/// Two writers at once (two servers on one database, or a server and `shop-recs
+/// import`), each a connection pool of its own: every write lands, one after the other,
+/// and the version counts each of them. SQLite's plain `BEGIN` refused one of the two at
+/// once with "database is locked" (CI, 2026-12-07); `BEGIN IMMEDIATE` makes it wait.
+async fn writers_on_two_connections_take_turns(backend: Backend) {
+    let all = import_generated(&backend.url, 40, 1).await;
+    let first = Database::connect(&backend.url).await.expect("connect");
+    let second = Database::connect(&backend.url).await.expect("connect");
+    let v0 = first.version().await.expect("version");
+    let rounds = 25;
+    let write = |db: Database, offset: usize| {
+        let all = all.clone();
+        tokio::spawn(async move {
+            for round in 0..rounds {
+                let mut product = all[(offset + round) % all.len()].clone();
+                product.name = format!("written {offset} {round}");
+                db.put(&product).await.map_err(|e| e.to_string())?;
+            }
+            Ok::<_, String>(())
+        })
+    };
+    let (a, b) = tokio::join!(write(first.clone(), 0), write(second, 20));
+    for outcome in [a, b] {
+        outcome
+            .expect("the writer ran")
+            .unwrap_or_else(|e| panic!("{}: a write was refused: {e}", backend.name));
+    }
+    assert_eq!(
+        first.version().await.expect("version"),
+        v0 + 2 * rounds as i64,
+        "{}",
+        backend.name
+    );
 }
 
 async fn a_failed_import_leaves_the_database_as_it_was(backend: Backend) {
