@@ -128,6 +128,13 @@ pub fn products(
     seed: u64,
     skew: Skew,
 ) -> Result<impl ExactSizeIterator<Item = Product>, CatalogError> {
+    check_count(n)?;
+    let mut sentence = String::with_capacity(MAX_DESCRIPTION);
+    Ok((0..n).map(move |index| product_at(index, n, seed, skew, &mut sentence)))
+}
+
+/// A catalog of `n` products can be made: 1 to [`MAX_PRODUCTS`].
+fn check_count(n: usize) -> Result<(), CatalogError> {
     if n == 0 {
         return Err(CatalogError::Empty);
     }
@@ -137,14 +144,93 @@ pub fn products(
             limit: MAX_PRODUCTS,
         });
     }
-    let mut sentence = String::with_capacity(MAX_DESCRIPTION);
-    Ok((0..n).map(move |index| {
-        let mut product = generate_product(index, seed, &mut sentence);
-        if skew.is_long(index, n, seed) {
-            skew.lengthen(index, seed, &mut product.description);
+    Ok(())
+}
+
+/// Product `index` of the catalog of `n` products: it depends on nothing else.
+fn product_at(index: usize, n: usize, seed: u64, skew: Skew, sentence: &mut String) -> Product {
+    let mut product = generate_product(index, seed, sentence);
+    if skew.is_long(index, n, seed) {
+        skew.lengthen(index, seed, &mut product.description);
+    }
+    product
+}
+
+/// Products in one piece of [`generate_on_pool`]'s work: a few milliseconds of it.
+const PIECE: usize = 4_096;
+
+/// [`generate_reporting`] on the current rayon pool: the catalog is made in pieces of
+/// consecutive products, side by side, each built into its own tables, and the pieces
+/// are merged in order ([`CatalogBuilder::merge`]): the same catalog, table for table,
+/// as the serial build (a property test holds them equal). The identifiers are sorted
+/// on the pool in both.
+///
+/// The pieces are made a few per thread at a time and merged as each batch ends, so
+/// that the memory a load needs stays near the catalog's own (a wasm memory never
+/// shrinks: building every piece before merging would double its peak). `report` is
+/// called on the calling thread, after each batch that crosses a multiple of
+/// [`REPORT_EVERY`], and once at the end.
+///
+/// # Errors
+/// As [`generate`].
+///
+/// # Examples
+/// ```
+/// use shop_recs::generate::{Skew, generate_on_pool, generate_skewed};
+///
+/// let skew = Skew::new(5).unwrap();
+/// let parallel = generate_on_pool(20_000, 7, skew, &mut |_| {})?;
+/// assert_eq!(parallel, generate_skewed(20_000, 7, skew)?);
+/// # Ok::<(), shop_recs::CatalogError>(())
+/// ```
+pub fn generate_on_pool(
+    n: usize,
+    seed: u64,
+    skew: Skew,
+    report: &mut dyn FnMut(usize),
+) -> Result<Catalog, CatalogError> {
+    generate_in_pieces(n, seed, skew, PIECE, report)
+}
+
+/// [`generate_on_pool`] with pieces of `piece` products (the tests make them small).
+fn generate_in_pieces(
+    n: usize,
+    seed: u64,
+    skew: Skew,
+    piece: usize,
+    report: &mut dyn FnMut(usize),
+) -> Result<Catalog, CatalogError> {
+    use rayon::prelude::*;
+    check_count(n)?;
+    let mut builder = CatalogBuilder::with_capacity(n, GENERATED_PRODUCT);
+    let batch = piece * 4 * rayon::current_num_threads();
+    let mut done = 0;
+    let mut reported = 0;
+    while done < n {
+        let end = (done + batch).min(n);
+        let pieces: Vec<CatalogBuilder> = (done..end)
+            .into_par_iter()
+            .step_by(piece)
+            .map(|first| {
+                let mut built = CatalogBuilder::starting_at(first);
+                let mut sentence = String::with_capacity(MAX_DESCRIPTION);
+                for index in first..(first + piece).min(end) {
+                    built.push(&product_at(index, n, seed, skew, &mut sentence));
+                }
+                built
+            })
+            .collect();
+        for piece in pieces {
+            builder.merge(piece);
         }
-        product
-    }))
+        done = end;
+        if done / REPORT_EVERY > reported / REPORT_EVERY && done < n {
+            report(done);
+            reported = done;
+        }
+    }
+    report(n);
+    builder.finish()
 }
 
 /// Descriptions are at least this many bytes...

@@ -39,26 +39,29 @@ use crate::tokens::WordBuffer;
 /// ```
 #[derive(Debug, Default)]
 pub struct CatalogBuilder {
-    catalog: Catalog,
+    pub(super) catalog: Catalog,
     /// Attribute words met so far, and their ids (in order of first use).
-    attribute_words: HashMap<String, u32, Quick>,
-    /// Category names met so far, and their ids.
+    pub(super) attribute_words: HashMap<String, u32, Quick>,
+    /// Category names met so far, and their ids (in order of first use).
     category_ids: HashMap<String, u32, Quick>,
     words: WordBuffer,
-    /// Products pushed, kept or not.
-    pushed: usize,
+    /// Products pushed, kept or not, counted from the whole catalog's first.
+    pub(super) pushed: usize,
+    /// The index of this builder's first product: 0, or where its piece starts
+    /// ([`CatalogBuilder::starting_at`]).
+    pub(super) first: usize,
     /// The first product that failed its checks; nothing is kept from it on.
-    failure: Option<CatalogError>,
+    pub(super) failure: Option<CatalogError>,
 }
 
 /// The interning tables' hash: FNV-1a over the word's bytes. Words come from the
 /// catalog, not from an attacker who could aim at collisions to slow one build down
 /// (the worst case is a slow load, bounded by the catalog's own size), and SipHash
 /// cost more than the rest of building a product.
-type Quick = BuildHasherDefault<Fnv>;
+pub(super) type Quick = BuildHasherDefault<Fnv>;
 
 /// 64-bit FNV-1a.
-struct Fnv(u64);
+pub(super) struct Fnv(u64);
 
 impl Default for Fnv {
     fn default() -> Fnv {
@@ -92,7 +95,7 @@ pub struct PerProduct {
 }
 
 /// An offset into one of the catalog's tables; past 4 GiB the catalog is refused.
-fn offset(length: usize) -> Result<u32, CatalogError> {
+pub(super) fn offset(length: usize) -> Result<u32, CatalogError> {
     u32::try_from(length).map_err(|_| CatalogError::TooLarge {
         bytes: length,
         limit: u32::MAX as usize,
@@ -121,6 +124,17 @@ impl CatalogBuilder {
         builder
     }
 
+    /// A builder for the products from index `first` on: a piece of a catalog, to be
+    /// [`merge`](CatalogBuilder::merge)d after the piece that ends at `first`. Problems
+    /// name products by their index in the whole catalog.
+    pub fn starting_at(first: usize) -> CatalogBuilder {
+        CatalogBuilder {
+            pushed: first,
+            first,
+            ..CatalogBuilder::default()
+        }
+    }
+
     /// Checks `product` and appends it to the catalog (see the type's documentation).
     pub fn push(&mut self, product: &Product) {
         let index = self.pushed;
@@ -134,6 +148,10 @@ impl CatalogBuilder {
     }
 
     fn append(&mut self, product: &Product) -> Result<(), CatalogError> {
+        let category = match &product.category {
+            None => NO_CATEGORY,
+            Some(name) => self.category_id(name),
+        };
         let c = &mut self.catalog;
         if c.byte_starts.is_empty() {
             c.label_ends.push(0);
@@ -145,18 +163,7 @@ impl CatalogBuilder {
         c.label_ends.push(offset(c.labels.len())?);
         c.labels.extend_from_slice(product.name.as_bytes());
         c.label_ends.push(offset(c.labels.len())?);
-        c.category.push(match &product.category {
-            None => NO_CATEGORY,
-            Some(name) => match self.category_ids.get(name.as_str()) {
-                Some(&id) => id,
-                None => {
-                    let id = c.categories.len() as u32;
-                    c.categories.push(name.clone());
-                    self.category_ids.insert(name.clone(), id);
-                    id
-                }
-            },
-        });
+        c.category.push(category);
 
         let words = &mut self.words;
         let start = c.text_bytes.len();
@@ -180,15 +187,8 @@ impl CatalogBuilder {
         }
         let first_id = c.attribute_ids.len();
         for word in words.iter() {
-            let id = match self.attribute_words.get(word) {
-                Some(&id) => id,
-                None => {
-                    let id = self.attribute_words.len() as u32;
-                    self.attribute_words.insert(word.to_string(), id);
-                    id
-                }
-            };
-            c.attribute_ids.push(id);
+            c.attribute_ids
+                .push(intern(&mut self.attribute_words, word));
         }
         let ids = &mut c.attribute_ids[first_id..];
         ids.sort_unstable();
@@ -197,6 +197,20 @@ impl CatalogBuilder {
         c.attribute_starts.push(offset(c.attribute_ids.len())?);
         c.len += 1;
         Ok(())
+    }
+
+    /// The id of category `name`, a new one when it is the first use.
+    pub(super) fn category_id(&mut self, name: &str) -> u32 {
+        let id = intern(&mut self.category_ids, name);
+        if id as usize == self.catalog.categories.len() {
+            self.catalog.categories.push(name.to_string());
+        }
+        id
+    }
+
+    /// The id of attribute word `word`, a new one when it is the first use.
+    pub(super) fn attribute_id(&mut self, word: &str) -> u32 {
+        intern(&mut self.attribute_words, word)
     }
 
     /// The catalog, or the first problem: no products, too many, a product over a limit
@@ -260,6 +274,16 @@ pub(crate) fn check_fields(index: usize, product: &Product) -> Result<(), Catalo
         }
     }
     Ok(())
+}
+
+/// `word`'s id in `ids`, numbered in order of first use: a new one when it is not there.
+fn intern(ids: &mut HashMap<String, u32, Quick>, word: &str) -> u32 {
+    if let Some(&id) = ids.get(word) {
+        return id;
+    }
+    let id = ids.len() as u32;
+    ids.insert(word.to_string(), id);
+    id
 }
 
 /// Moves the distinct values of sorted `values` to its front; returns how many there are.

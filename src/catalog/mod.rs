@@ -18,6 +18,7 @@ mod build;
 mod error;
 mod flat;
 mod memory;
+mod merge;
 mod parse;
 mod product;
 mod search;

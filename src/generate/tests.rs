@@ -189,3 +189,37 @@ fn slugs_and_decimals_are_written_like_the_formatter_would() {
         assert_eq!(out, value.to_string());
     }
 }
+
+/// Small pieces, so that a few thousand products make many pieces and several batches
+/// (the last piece and the last batch short), on pools of 1 to 4 threads: the serial
+/// generator's catalog every time, and progress reported in order up to `n`.
+#[test]
+fn pieces_on_the_pool_make_the_serial_catalog() {
+    for (n, piece, threads, skew) in [
+        (1, 1, 1, 0),
+        (7, 2, 2, 0),
+        (1_000, 7, 2, 5),
+        (2_345, 64, 3, 20),
+        (3_000, 1_000, 4, 5),
+        (60_001, 100, 2, 0),
+    ] {
+        let skew = Skew::new(skew).unwrap();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let mut reports = Vec::new();
+        let merged = pool
+            .install(|| generate_in_pieces(n, 9, skew, piece, &mut |k| reports.push(k)))
+            .unwrap();
+        let serial = generate_skewed(n, 9, skew).unwrap();
+        assert!(
+            merged == serial,
+            "n {n}, pieces of {piece}, {threads} threads"
+        );
+        assert_eq!(merged.to_tables(), serial.to_tables());
+        assert_eq!(reports.last(), Some(&n));
+        assert!(reports.windows(2).all(|w| w[0] < w[1]), "{reports:?}");
+        assert_eq!(reports.len(), n.div_ceil(REPORT_EVERY), "{reports:?}");
+    }
+}

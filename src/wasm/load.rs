@@ -15,8 +15,9 @@ use crate::generate::{self, Skew};
 impl Engine {
     /// A generated catalog of `n` products; the same `n`, `seed` and `skew` give the same
     /// catalog. `skew` (0 when absent) is the percentage of long products
-    /// ([`generate::generate_skewed`]). `progress`, when given, is called with the
-    /// products made so far every [`generate::REPORT_EVERY`] products.
+    /// ([`generate::generate_skewed`]), made on the rayon pool when there is one
+    /// ([`generate::generate_on_pool`]). `progress`, when given, is called with the
+    /// products made so far about every [`generate::REPORT_EVERY`] products.
     pub fn generate(
         n: u32,
         seed: u32,
@@ -30,9 +31,21 @@ impl Engine {
                 let _ = progress.call1(&JsValue::NULL, &JsValue::from(done as f64));
             }
         };
-        let catalog = generate::generate_reporting(n as usize, u64::from(seed), skew, &mut report)
-            .map_err(to_js)?;
-        Ok(Engine { catalog })
+        // On the pool when there is one (the threaded build after initThreadPool), the
+        // same catalog either way. Asked after the pool started: the page's worker starts
+        // it before it loads anything.
+        let threads = rayon::current_num_threads();
+        let (n, seed) = (n as usize, u64::from(seed));
+        let catalog = if threads > 1 {
+            generate::generate_on_pool(n, seed, skew, &mut report)
+        } else {
+            generate::generate_reporting(n, seed, skew, &mut report)
+        }
+        .map_err(to_js)?;
+        Ok(Engine {
+            catalog,
+            load_threads: threads,
+        })
     }
 
     /// Parses and validates a catalog as its bytes are read: `read(max)` returns the next
@@ -49,7 +62,7 @@ impl Engine {
     pub fn from_reader(read: Function, read_again: Option<Function>) -> Result<Engine, JsError> {
         let source = JsSource { read };
         match catalog::parse_catalog_reader(source, MAX_CATALOG_BYTES) {
-            Ok(catalog) => Ok(Engine { catalog }),
+            Ok(catalog) => Ok(Engine::built(catalog)),
             Err(ReadError::Catalog(first)) => {
                 let every = match read_again {
                     Some(read) if first.is_about_a_product() => {
@@ -142,7 +155,7 @@ impl Engine {
             attribute_starts: words("attributeStarts")?,
         };
         let catalog = Catalog::from_tables(tables).map_err(to_js)?;
-        Ok(Engine { catalog })
+        Ok(Engine::built(catalog))
     }
 }
 

@@ -49,6 +49,19 @@ pub fn pool_threads() -> usize {
 #[wasm_bindgen]
 pub struct Engine {
     catalog: Catalog,
+    /// The threads that built it: the pool's (a generated catalog on the threaded
+    /// build's pool), or 1.
+    load_threads: usize,
+}
+
+impl Engine {
+    /// A catalog built on one thread.
+    fn built(catalog: Catalog) -> Engine {
+        Engine {
+            catalog,
+            load_threads: 1,
+        }
+    }
 }
 
 /// One timed run as the worker sees it: the ranking plus the time of each phase.
@@ -87,7 +100,14 @@ impl Engine {
     #[wasm_bindgen(js_name = fromBytes)]
     pub fn from_bytes(bytes: &[u8]) -> Result<Engine, JsError> {
         let catalog = catalog::parse_catalog_bytes(bytes).map_err(to_js)?;
-        Ok(Engine { catalog })
+        Ok(Engine::built(catalog))
+    }
+
+    /// The threads that built this catalog: more than 1 when it was generated on the
+    /// pool, 1 when it was built on the calling thread.
+    #[wasm_bindgen(getter, js_name = loadThreads)]
+    pub fn load_threads(&self) -> usize {
+        self.load_threads
     }
 
     /// Number of products.

@@ -43,6 +43,13 @@ async function checkCompare(page, t, { serverSkipped }) {
   const perProduct = Number(await env.getAttribute('data-bytes-per-product'));
   assert.ok(perProduct > 100, `the Environment panel shows bytes per product: ${perProduct}`);
   assert.ok(memory <= WASM_MEMORY_CEILING, `wasm memory ${memory} bytes, over ${WASM_MEMORY_CEILING}`);
+  // Generated on the pool (threads=2): the load says so, and the same rankings follow.
+  const loadThreads = await env.getAttribute('data-load-threads');
+  const loadMs = Number(await env.getAttribute('data-load-ms'));
+  assert.equal(loadThreads, '2', 'the million were generated on the pool of 2');
+  assert.ok(loadMs > 0, `the load's time is shown: ${loadMs}`);
+  assert.match(await page.locator('#catalog-detail').textContent(), /generated in [\d,.]+ ms on the pool's 2 threads/);
+  t.diagnostic(`generated on the pool of ${loadThreads} in ${loadMs.toFixed(0)} ms`);
   const rank = {};
   for (const mode of browserModes) {
     const phases = JSON.parse(await page.locator(`[data-testid=time-${mode}]`).getAttribute('data-phases-ms'));

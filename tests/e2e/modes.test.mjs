@@ -71,6 +71,11 @@ test('Compare on 2,000 products and 2 threads: identical results, every figure f
   const { page, context, assertClean } = await compare2000();
   assert.equal(await page.locator('[data-testid=catalog-count]').getAttribute('data-value'), '2000');
   assert.equal(await page.locator('[data-testid=env]').getAttribute('data-threads'), '2');
+  // Generated on the pool, in pieces merged in order: the load says so, and it is the
+  // catalog every mode (the workers' copies included) ranks identically.
+  assert.equal(await page.locator('[data-testid=env]').getAttribute('data-load-threads'), '2');
+  assert.ok(Number(await page.locator('[data-testid=env]').getAttribute('data-load-ms')) > 0, 'the load time is shown');
+  assert.match(await page.locator('#catalog-detail').textContent(), /generated in [\d,.]+ ms on the pool's 2 threads/);
   assert.equal(await page.locator('[data-testid=identical]').getAttribute('data-value'), 'true',
     'serial, parallel and JS must rank identically');
   const speedup = Number(await page.locator('[data-testid=speedup]').getAttribute('data-value'));

@@ -109,6 +109,9 @@ test('a page that is not cross-origin isolated runs Workers with 2 workers', EVE
     await waitForState(page, 'done', 180_000);
     assert.equal(await env(page).getAttribute('data-isolated'), 'false');
     assert.equal(await env(page).getAttribute('data-build'), 'single-thread');
+    // No pool: the catalog was generated on one thread, and the page says so.
+    assert.equal(await env(page).getAttribute('data-load-threads'), '1');
+    assert.match(await page.locator('#catalog-detail').textContent(), /generated in [\d,.]+ ms on one thread/);
     assert.equal(await page.isDisabled('input[name=mode][value=parallel]'), true, 'no pool: Parallel is off');
     assert.equal(await page.isDisabled('input[name=mode][value=workers]'), false);
     const got = await workersRun(page);

@@ -48,6 +48,9 @@ export function renderEnv() {
   env.dataset.isolated = String(support.isolated);
   env.dataset.hw = String(hw);
   env.dataset.threads = String(page.pool?.poolThreads ?? 0);
+  // The last load: its time (parsing and building, or generating) and its threads.
+  env.dataset.loadMs = String(page.catalog?.parseMs ?? '');
+  env.dataset.loadThreads = String(page.catalog?.loadThreads ?? '');
   // For tests and benchmarks: the wasm memory's size, and how many workers this page runs.
   env.dataset.wasmMemoryBytes = String(page.memoryBytes);
   // The pool's one memory (this worker's instance, shared by its threads) beside the

@@ -85,13 +85,15 @@ export const Request = Object.freeze({
 // is left waiting forever) is noticed.
 
 // CatalogInfo = { count, readMs, parseMs, exportMs, bytes, first: Product, memoryBytes,
-//                 catalogMemory }
+//                 catalogMemory, loadThreads }
 //   readMs: fetching a URL's body (0 for files, read as they are parsed, and generated
 //   catalogs); parseMs: reading a file, parsing, validating and tokenizing (or
 //   generating); exportMs: copying the token data out of wasm memory for the JS scorer;
 //   bytes: the text's length (0 when generated); memoryBytes: the wasm memory's size
 //   afterwards, as in RUN's result (`memory.buffer.byteLength`); catalogMemory: the
-//   catalog's tables, bytes by part (Engine.memory(), the core's Catalog::memory).
+//   catalog's tables, bytes by part (Engine.memory(), the core's Catalog::memory);
+//   loadThreads: the threads that built it (the pool's for a generated catalog on the
+//   threaded build's pool, else 1).
 // Product = { index, id, name, category }  (category is null when there is none)
 // ModeRun = { timesMs: [ms], phases: [{ scoreMs, rankMs }], items: [Item], server? }
 //   timesMs: performance.now() in the worker around each timed call (for 'server', around

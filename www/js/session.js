@@ -127,23 +127,30 @@ export function noteMemory(client, bytes) {
   renderEnv();
 }
 
+/** How a catalog was built: "on the pool's 2 threads", or "on one thread" (serial). */
+function onThreads(threads) {
+  return threads > 1 ? `on the pool's ${threads} threads` : 'on one thread';
+}
+
 export function renderCatalog(info, source) {
   const count = $('catalog-count');
   count.dataset.value = String(info.count);
   count.textContent = `${fmtInt(info.count)} ${info.count === 1 ? 'product' : 'products'}`;
   const parts = [describeSource(source)];
   if (source.kind === 'generate') {
-    parts.push(`generated in ${fmtMs(info.parseMs)} ms (seed ${GENERATE_SEED})`);
+    parts.push(`generated in ${fmtMs(info.parseMs)} ms ${onThreads(info.loadThreads)} (seed ${GENERATE_SEED})`);
   } else if (source.kind === 'file') {
     // A file is parsed as it is read: one phase, not two.
-    parts.push(`${fmtBytes(info.bytes)}`, `read and parsed in ${fmtMs(info.parseMs)} ms`);
+    parts.push(`${fmtBytes(info.bytes)}`, `read and parsed in ${fmtMs(info.parseMs)} ms ${onThreads(info.loadThreads)}`);
   } else {
-    parts.push(`${fmtBytes(info.bytes)}`, `fetched in ${fmtMs(info.readMs)} ms`, `parsed in ${fmtMs(info.parseMs)} ms`);
+    parts.push(`${fmtBytes(info.bytes)}`, `fetched in ${fmtMs(info.readMs)} ms`, `parsed in ${fmtMs(info.parseMs)} ms ${onThreads(info.loadThreads)}`);
   }
   parts.push(`prepared for JS in ${fmtMs(info.exportMs)} ms`);
   $('catalog-detail').textContent = parts.join(' · ');
   $('catalog-detail').dataset.parseMs = String(info.parseMs);
   $('catalog-detail').dataset.exportMs = String(info.exportMs);
+  $('catalog-detail').dataset.loadThreads = String(info.loadThreads);
+  renderEnv();
 }
 
 /**

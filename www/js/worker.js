@@ -407,6 +407,7 @@ function replaceEngine(make, { readMs, bytes }, progress) {
   tokenData = nextTokens;
   return {
     count: engine.count, readMs, parseMs: t1 - t0, exportMs: t2 - t1, bytes, first: product(0),
+    loadThreads: engine.loadThreads,
     memoryBytes: memoryBytes(), catalogMemory: engine.memory(),
   };
 }

@@ -13,6 +13,7 @@ mod bench;
 mod generate;
 mod import;
 mod kernel;
+mod loading;
 mod recommend;
 mod timeline;
 
@@ -23,7 +24,7 @@ use kernel::{KernelArgs, kernel};
 use recommend::{RecommendArgs, recommend};
 use serde_json::json;
 use shop_recs::files::{FileError, load_catalog_file};
-use shop_recs::generate::{Skew, generate, generate_skewed};
+use shop_recs::generate::{Skew, generate, generate_on_pool, generate_skewed};
 use shop_recs::rank::{
     DEFAULT_ITERATIONS, DEFAULT_TOP, Pieces, Scores, score_parallel, score_parallel_pieces,
     score_parallel_with, score_serial, score_serial_on_every_thread, score_serial_with, top_k,
@@ -108,7 +109,9 @@ impl SourceArgs {
         match (&self.catalog, self.generate) {
             (Some(path), _) => Ok((load_catalog(path)?, path.display().to_string())),
             (None, Some(n)) => Ok((
-                generate_skewed(n, self.seed, skew(self.skew)?).map_err(CliError::Generate)?,
+                // On the pool, in pieces merged in order: the serial generator's catalog.
+                generate_on_pool(n, self.seed, skew(self.skew)?, &mut |_| {})
+                    .map_err(CliError::Generate)?,
                 match self.skew {
                     0 => format!("generated catalog (seed {})", self.seed),
                     s => format!("generated catalog (seed {}, skew {s}%)", self.seed),
@@ -138,6 +141,8 @@ pub(crate) enum CliError {
     TimelineDiffers,
     /// The pool's threads, each scoring the whole catalog (`--ceiling`), got different scores.
     ThreadsDisagree,
+    /// The catalog generated on the pool is not the serial generator's (`--load`).
+    CatalogsDiffer,
     SignaturesDiffer {
         kernel: &'static str,
         product: usize,
@@ -176,6 +181,10 @@ impl fmt::Display for CliError {
             CliError::ThreadsDisagree => write!(
                 f,
                 "the pool's threads scored the same catalog differently (--ceiling); this is a bug"
+            ),
+            CliError::CatalogsDiffer => write!(
+                f,
+                "the catalog generated on the pool differs from the serial one (--load); this is a bug"
             ),
             CliError::SignaturesDiffer { kernel, product } => write!(
                 f,

@@ -1,6 +1,7 @@
 //! `shop-recs bench`: serial against parallel scoring, timed in interleaved runs, with
 //! every ranking checked against the serial one; `--ceiling` adds the parallel-ceiling probe.
 
+use super::loading::time_loads;
 use super::recommend::ranking_table;
 use super::*;
 
@@ -38,6 +39,10 @@ pub(super) struct BenchArgs {
     /// pieces of equal estimated cost, the default), interleaved with the other modes.
     #[arg(long)]
     pieces: bool,
+    /// Also time generating the catalog (--generate N) on one thread against on the pool,
+    /// interleaved run by run; the pool's catalog is checked equal to the serial one.
+    #[arg(long)]
+    load: bool,
     /// Print one JSON object instead of text.
     #[arg(long)]
     json: bool,
@@ -146,7 +151,15 @@ pub(super) fn bench(args: BenchArgs) -> Result<String, CliError> {
     }
     let kernel = chosen_kernel(&args.kernel)?;
     let pool = thread_pool(args.threads)?;
-    let (catalog, source) = args.source.load()?;
+    // On the pool of --threads: the generator runs on it.
+    let (catalog, source) = in_pool(pool.as_ref(), || args.source.load())?;
+    let loads = if args.load {
+        let times = in_pool(pool.as_ref(), || time_loads(&args.source, args.runs))?;
+        Some((Timed::new(times.serial), Timed::new(times.pool)))
+    } else {
+        None
+    };
+    let judged_load = loads.as_ref().map(|(s, p)| verdict(s, p));
     let target = args
         .product
         .unwrap_or_else(|| catalog.product(0).id.to_string());
@@ -267,6 +280,12 @@ pub(super) fn bench(args: BenchArgs) -> Result<String, CliError> {
                 .iter()
                 .map(|(p, t)| (p.name().to_string(), t.json(byte_steps)))
                 .collect::<serde_json::Map<_, _>>(),
+            "load_ms": loads.as_ref().map(|(s, p)| json!({
+                "serial": s.json(byte_steps),
+                "pool": p.json(byte_steps),
+                "speedup": s.median / p.median,
+                "verdict": judged_load.map(|(word, low, high)| json!({ "verdict": word, "low": low, "high": high })),
+            })),
             "rankings_equal": true,
             "ranking": ranking,
             "peak_resident_bytes": peak_resident_bytes(),
@@ -341,6 +360,14 @@ pub(super) fn bench(args: BenchArgs) -> Result<String, CliError> {
             ),
         };
         out.push_str(&line);
+    }
+    if let (Some((s, p)), Some((word, low, high))) = (&loads, judged_load) {
+        out.push_str(&format!(
+            "generate: one thread median {:.0} ms, the pool median {:.0} ms; {}\n",
+            s.median,
+            p.median,
+            verdict_sentence(word, s.median / p.median, low, high, args.runs)
+        ));
     }
     out.push_str("rankings: identical in every run\n");
     out.push_str(&ranking_table(&ranking));
