@@ -136,3 +136,21 @@ async fn the_timeline_records_every_candidate_on_the_pool() {
     };
     assert_eq!(ids(&timeline), ids(&serial), "the serial ranking");
 }
+
+/// Loading on the pool: a generated catalog made in pieces on the pool's threads and
+/// merged is the serial generator's, table for table, in wasm as natively.
+#[wasm_bindgen_test]
+async fn the_catalog_generated_on_the_pool_is_the_serial_one() {
+    use shop_recs::generate::{Skew, generate_on_pool, generate_skewed};
+    pool().await;
+    assert_eq!(rayon::current_num_threads(), THREADS);
+    for (n, skew) in [(20_000, 0), (12_345, 5)] {
+        let skew = Skew::new(skew).expect("a skew");
+        let mut reports = Vec::new();
+        let parallel = generate_on_pool(n, 11, skew, &mut |k| reports.push(k)).expect("a catalog");
+        let serial = generate_skewed(n, 11, skew).expect("a catalog");
+        assert!(parallel == serial, "{n} products, skew {skew:?}");
+        assert_eq!(parallel.to_tables(), serial.to_tables());
+        assert_eq!(reports.last(), Some(&n));
+    }
+}
