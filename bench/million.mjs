@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchBrowser, openPage, startServer } from '../scripts/browser.mjs';
+import { median } from '../www/js/format.js';
 import { renderPlot } from './plot.mjs';
 import { writeReport } from './report.mjs';
 
@@ -29,11 +30,6 @@ const option = (name, fallback) => {
 const sizes = option('--sizes', '200000,1000000').split(',').map(Number);
 const runs = Number(option('--runs', '3'));
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 
 function cli(argv) {
   const started = performance.now();
@@ -51,6 +47,10 @@ function native(n, dir) {
   const loaded = JSON.parse(cli(['recommend', '--catalog', file, '--iterations', String(ITERATIONS), '--json']).out);
   const bench = JSON.parse(cli(['bench', '--generate', String(n), '--iterations', String(ITERATIONS),
     '--runs', String(runs), '--json']).out);
+  // Apart, so that its catalogs (one thread's and the pool's, compared) do not count in
+  // the bench's peak memory above.
+  const loads = JSON.parse(cli(['bench', '--generate', String(n), '--iterations', String(ITERATIONS),
+    '--runs', String(runs), '--threads', '2', '--load', '--only', 'serial', '--json']).out);
   rmSync(file);
   return {
     generateToFileMs: generateMs,
@@ -63,7 +63,34 @@ function native(n, dir) {
     parallelMs: bench.parallel_ms.median,
     sortMs: loaded.timings_ms.sort,
     threads: bench.threads,
+    // Generating the catalog on one thread against on the pool, interleaved run by run.
+    load: { serialMs: loads.load_ms.serial.runs, poolMs: loads.load_ms.pool.runs },
   };
+}
+
+/**
+ * The page's load alone, one thread against the pool: `runs` rounds, each a page with a
+ * pool of 1 (the serial build path) then one with a pool of 2, the load time from
+ * `[data-testid=env]`'s data-load-ms (and its threads, checked).
+ */
+async function browserLoads(browser, base, n) {
+  const out = { serialMs: [], poolMs: [] };
+  for (let round = 0; round < runs; round++) {
+    for (const [threads, into] of [[1, out.serialMs], [2, out.poolMs]]) {
+      const { page, context } = await openPage(browser, `${base}?generate=${n}&threads=${threads}&mode=serial&iterations=${ITERATIONS}`);
+      try {
+        await page.waitForFunction((want) => document.querySelector('[data-testid=catalog-count]')?.dataset.value === want,
+          String(n), { timeout: 600_000 });
+        const env = page.locator('[data-testid=env]');
+        const used = Number(await env.getAttribute('data-load-threads'));
+        if (used !== threads) throw new Error(`n=${n}: asked for ${threads} threads, the load used ${used}`);
+        into.push(Number(await env.getAttribute('data-load-ms')));
+      } finally {
+        await context.close();
+      }
+    }
+  }
+  return out;
 }
 
 /** The page: Compare at `n`, every mode's median and top K, the load's phases, memory. */
@@ -111,7 +138,10 @@ try {
     process.stderr.write(`n = ${n}: native…\n`);
     const nativeFigures = native(n, dir);
     process.stderr.write(`n = ${n}: browser…\n`);
-    cells.push({ n, native: nativeFigures, browser: await browserRun(browser, server.url, n) });
+    const browserFigures = await browserRun(browser, server.url, n);
+    process.stderr.write(`n = ${n}: browser loads, one thread against the pool…\n`);
+    browserFigures.load = await browserLoads(browser, server.url, n);
+    cells.push({ n, native: nativeFigures, browser: browserFigures });
   }
   const results = {
     date: new Date().toISOString().slice(0, 10),

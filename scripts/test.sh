@@ -14,12 +14,15 @@
 #      against a running `shop-recs serve` and its /openapi.json (scripts/contract.sh),
 #      and a million products through the CLI (scripts/million.sh: a 400 MB file from
 #      `generate` ranks as `bench --generate 1000000`);
-#   6. end-to-end tests against dist/, served by `shop-recs serve` with the isolation
+#   6. the npm package (scripts/package.sh: package/dist/ from dist/, then npm pack), and
+#      end-to-end tests against dist/, served by `shop-recs serve` with the isolation
 #      headers and without them (fallback build, service worker), once per engine, each
 #      its own tier with its own summary (tests/e2e/engines.mjs): Chromium (Playwright),
 #      Firefox ESR (geckodriver), WebKitGTK as shipped (no SharedArrayBuffer: the
 #      single-thread build) and WebKitGTK with SharedArrayBuffer (the threaded build).
 #      A test an engine cannot run is reported as skipped, with the reason in its name.
+#      tests/e2e/package.test.mjs installs the package's tarball into examples/embed/.
+#      (The package's types are checked with the JS unit tests: tests/js/types.test.mjs.)
 #      Last, a million products in Chromium (tests/e2e-million/): Compare completes with
 #      identical rankings on a static host and under `shop-recs serve` (Server skipped with
 #      its reason), within the issue's 640 MiB of wasm memory, and Cancel stops the load.
@@ -63,6 +66,8 @@ e2e() {
   E2E_ENGINE=$1 E2E_PERF=$perf node --test --test-concurrency=1 tests/e2e/
 }
 e2e_tiers() {
+  # The npm package from the release build (its examples' end-to-end tests install it).
+  tier "the npm package: scripts/package.sh (package/dist/ and npm pack)" scripts/package.sh
   tier "end-to-end tests in Chromium (Playwright)" e2e chromium
   tier "end-to-end tests in Firefox ESR (geckodriver)" e2e firefox
   tier "end-to-end tests in WebKitGTK as shipped, no SharedArrayBuffer (WebKitWebDriver, Xvfb)" e2e webkit

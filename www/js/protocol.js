@@ -2,9 +2,11 @@
 //
 // Every request is `{ id, type, payload }`, with `type` one of `Request`. The worker
 // answers each request exactly once with `{ id, ok: true, result }` or
-// `{ id, ok: false, error, fatal }`, where `error` is a one-line message for the user and
+// `{ id, ok: false, error, fatal, code? }`, where `error` is a one-line message for the user and
 // `fatal` is true when the wasm instance itself failed (a trap): the page then replaces
-// the worker. Before its answer a request may send any number of
+// the worker. `code` names the kind of failure where there is one: 'bad-catalog',
+// 'no-catalog', 'unknown-product', 'out-of-memory' or 'crashed' (a trap), or a server
+// error's (server-client.js). Before its answer a request may send any number of
 // `{ id, progress: { done, total, mode } }` messages (RUN does, after each run).
 // Payloads and results are small plain objects; a catalog travels as a URL or a File
 // (a cheap handle: the worker reads it).
@@ -51,7 +53,8 @@ export const Request = Object.freeze({
   //   A Compare whose Workers could not start, or whose Server cannot take the catalog
   //   (over its upload limit or its catalog memory), runs and compares the other modes,
   //   and names the reason in `skipped` (asked alone, the mode fails with it).
-  //   One untimed warm-up per mode, then `runs` rounds that run the modes in turn
+  //   One untimed warm-up per mode (none with `warmup: false`: the package's
+  //   Recommender.recommend asks for one run), then `runs` rounds that run the modes in turn
   //   (interleaved, so a slow moment of the machine hurts each mode alike). With
   //   'server', the worker first makes the catalog known to the server: `catalogId` when
   //   an earlier run found it, else `default` (the same bytes as the server's own),

@@ -12,7 +12,7 @@ import { Request, TIMELINE_ROUNDS } from './protocol.js';
 import { compareRankings } from './results.js';
 import { recommendJs } from './scoring.js';
 import {
-  ServerError, probeServer, recommendFrom, sha256Hex, upload,
+  probeServer, recommendFrom, sha256Hex, upload,
 } from './server-client.js';
 import {
   chunkReader, fetchCatalog, sourceBytes, tooLarge,
@@ -150,13 +150,13 @@ const handlers = {
   },
 
   async [Request.RUN]({
-    modes: asked, product: id, iterations, top, runs, server, workers, split,
+    modes: asked, product: id, iterations, top, runs, server, workers, split, warmup = true,
   }, progress) {
     const index = requireProduct(id);
     let modes = asked;
     /** Modes of a Compare that could not run here, with why: `{ [mode]: reason }`. */
     const skipped = {};
-    const total = modes.length * (runs + 1);
+    const total = modes.length * (runs + (warmup ? 1 : 0));
     let done = 0;
     const runners = {
       serial: () => engine.recommend(id, iterations, top, false),
@@ -206,7 +206,7 @@ const handlers = {
     }
     // One untimed warm-up per mode: compiles and warms caches and the pool's threads (and
     // the connection to the server).
-    for (const mode of modes) {
+    for (const mode of warmup ? modes : []) {
       if (!(mode === 'server' && serverWarm)) await runners[mode]();
       progress({ done: ++done, total, mode });
     }
@@ -355,15 +355,21 @@ function memoryBytes() {
   return memory ? memory.buffer.byteLength : 0;
 }
 
+/** `error`, with the `code` the page's client and the package read (protocol.js). */
+function coded(error, code) {
+  error.code = code;
+  return error;
+}
+
 function requireCatalog() {
-  if (!engine) throw new Error('no catalog is loaded');
+  if (!engine) throw coded(new Error('no catalog is loaded'), 'no-catalog');
 }
 
 /** The catalog index of the product `id`; fails when there is no catalog or no such product. */
 function requireProduct(id) {
   requireCatalog();
   const index = engine.indexOf(id);
-  if (index === undefined) throw new Error(`unknown product "${id}": no product has this identifier`);
+  if (index === undefined) throw coded(new Error(`unknown product "${id}": no product has this identifier`), 'unknown-product');
   return index;
 }
 
@@ -389,7 +395,12 @@ function labelled(out) {
  */
 function replaceEngine(make, { readMs, bytes }, progress) {
   const t0 = performance.now();
-  const next = make(); // throws with the core's message on a bad catalog
+  let next;
+  try {
+    next = make(); // throws with the core's message on a bad catalog
+  } catch (e) {
+    throw e instanceof WebAssembly.RuntimeError ? e : coded(e, 'bad-catalog');
+  }
   const t1 = performance.now();
   let nextTokens;
   try {
@@ -460,8 +471,11 @@ self.onmessage = ({ data: { id, type, payload } }) => {
       // page can start a fresh worker instead of sending more work here.
       const fatal = e instanceof WebAssembly.RuntimeError;
       const message = fatal ? trapMessage(e) : e instanceof Error ? e.message : String(e);
+      // A trap is a panic (it left its message) or, without one, memory that could not grow.
+      const trap = message.startsWith('the wasm instance panicked') ? 'crashed' : 'out-of-memory';
+      const code = fatal ? trap : e?.code;
       self.postMessage({
-        id, ok: false, fatal, error: message, ...(e instanceof ServerError ? { code: e.code } : {}),
+        id, ok: false, fatal, error: message, ...(code ? { code } : {}),
       });
     }
   });

@@ -1,0 +1,136 @@
+// The `shop-recs` package, end to end: examples/embed/ (a plain page, an import map, no
+// bundler) with the package installed from its tarball (scripts/package.sh) and nothing
+// else, served with and without the cross-origin isolation headers. The example shows
+// recommendations for the bundled catalog's first product on the backend the package
+// chose; they must equal the native serial run's (ids and scores), and `explain()` must
+// say why that backend.
+//
+// Where each engine lands: Chromium and Firefox isolated run the pool; not isolated,
+// share-nothing workers (2 cores here); WebKitGTK as shipped has no SharedArrayBuffer,
+// so workers there too, with that reason.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import {
+  cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, normalize } from 'node:path';
+import { after, before } from 'node:test';
+import { reached } from '../../scripts/package.mjs';
+import {
+  browser, openPage, REPO, screenshotPath, startServer, test, useServerAndBrowser,
+} from './harness.mjs';
+
+useServerAndBrowser();
+
+const BIN = join(REPO, 'target', 'release', 'shop-recs');
+let site = null;
+
+before(() => {
+  const tarball = readdirSync(join(REPO, 'package')).find((f) => /^shop-recs-.*\.tgz$/.test(f));
+  assert.ok(tarball, 'package/shop-recs-*.tgz is missing: scripts/package.sh makes it (scripts/test.sh runs it)');
+  site = mkdtempSync(join(tmpdir(), 'shop-recs-embed-'));
+  for (const file of ['index.html', 'main.js']) cpSync(join(REPO, 'examples', 'embed', file), join(site, file));
+  // What a user does: install the tarball (a local file: no network).
+  execFileSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--offline', join(REPO, 'package', tarball)],
+    { cwd: site, stdio: 'pipe' });
+  assert.ok(existsSync(join(site, 'node_modules', 'shop-recs', 'dist', 'js', 'recommender.js')));
+});
+after(() => site && rmSync(site, { recursive: true, force: true }));
+
+/** The native serial ranking of `target` in the bundled catalog, top 5. */
+function nativeRanking(target) {
+  const out = JSON.parse(execFileSync(BIN, ['recommend', '--catalog', join(site, 'node_modules', 'shop-recs', 'dist', 'catalog.json'),
+    '--product', target, '--top', '5', '--mode', 'serial', '--json']).toString());
+  // Scores as JavaScript writes them (the shortest text that reads back as the same
+  // double): the page sends its own text, which no WebDriver transport can round.
+  return out.recommendations.map((r) => ({ id: r.id, score: String(r.score) }));
+}
+
+/** Opens the example served with or without isolation; returns what it showed. */
+async function openExample(isolation) {
+  const served = await startServer({ isolation, dir: site });
+  try {
+    const { page, context, assertClean } = await openPage(browser, `${served.url}index.html`);
+    await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state), null, { timeout: 120_000 });
+    const shown = await page.evaluate(() => ({
+      state: document.body.dataset.state,
+      backend: document.body.dataset.backend,
+      target: document.body.dataset.target,
+      said: document.getElementById('target').textContent,
+      why: document.getElementById('why').textContent,
+      items: [...document.querySelectorAll('#items li')].map((li) => ({ id: li.dataset.id, score: li.dataset.score })),
+      isolated: self.crossOriginIsolated,
+    }));
+    await page.screenshot({ path: screenshotPath(`embed-${isolation ? 'isolated' : 'not-isolated'}`) });
+    assertClean();
+    await context.close();
+    return shown;
+  } finally {
+    await served.close();
+  }
+}
+
+function assertSameAsNative(shown) {
+  assert.equal(shown.state, 'done', shown.said);
+  assert.equal(shown.items.length, 5);
+  assert.deepEqual(shown.items, nativeRanking(shown.target), 'the package ranks as the native serial run');
+}
+
+test('examples/embed served with the isolation headers: the pool, and the native ranking', {
+  engines: ['chromium', 'firefox', 'webkit-sab'], why: 'needs SharedArrayBuffer (WebKitGTK as shipped has none: see the test below)',
+}, async () => {
+  const shown = await openExample(true);
+  assertSameAsNative(shown);
+  assert.equal(shown.isolated, true);
+  assert.equal(shown.backend, 'pool', shown.why);
+  assert.match(shown.why, /^pool: the page is cross-origin isolated/m);
+});
+
+test('examples/embed served without them: share-nothing workers, said why, the same ranking', {
+  engines: ['chromium', 'firefox', 'webkit'],
+}, async () => {
+  const shown = await openExample(false);
+  assertSameAsNative(shown);
+  assert.equal(shown.isolated, false);
+  assert.equal(shown.backend, 'workers', shown.why);
+  assert.match(shown.why, /^not the pool: the page is not cross-origin isolated/m);
+  // As many workers as the browser reports cores (WebKitGTK reports 4 on this 2-core machine).
+  assert.match(shown.why, /^workers: \d+ share-nothing workers/m);
+});
+
+test('examples/embed in WebKitGTK as shipped, even with the headers: no SharedArrayBuffer, so workers, said why', {
+  engines: ['webkit'], why: 'WebKitGTK as shipped is the engine without SharedArrayBuffer',
+}, async () => {
+  const shown = await openExample(true);
+  assertSameAsNative(shown);
+  assert.equal(shown.backend, 'workers', shown.why);
+  assert.match(shown.why, /^not the pool: .*SharedArrayBuffer|^not the pool: the page is not cross-origin isolated/m);
+});
+
+test('the tarball holds what the API reaches, and none of the page\'s own modules', {
+  engines: ['chromium'], why: 'the tarball is the same for every engine: checked once',
+}, () => {
+  const installed = join(site, 'node_modules', 'shop-recs');
+  const tarball = readdirSync(join(REPO, 'package')).find((f) => /^shop-recs-.*\.tgz$/.test(f));
+  const files = execFileSync('tar', ['tzf', join(REPO, 'package', tarball)]).toString().trim().split('\n')
+    .map((f) => f.replace(/^package\//, ''));
+  // Every relative import and worker URL of every module resolves inside the package.
+  const modules = files.filter((f) => f.endsWith('.js'));
+  for (const module of modules) {
+    for (const specifier of reached(readFileSync(join(installed, module), 'utf8'))) {
+      const target = normalize(join(dirname(module), specifier));
+      assert.ok(files.includes(target), `${module} imports ${specifier}, which the tarball lacks`);
+    }
+  }
+  for (const needed of ['index.d.ts', 'package.json', 'dist/js/recommender.js', 'dist/shop-recs.js', 'dist/shop-recs_bg.wasm',
+    'dist/single-thread/shop-recs.js', 'dist/single-thread/shop-recs_bg.wasm', 'dist/catalog.json']) {
+    assert.ok(files.includes(needed), `the tarball holds ${needed}`);
+  }
+  assert.ok(files.some((f) => f.startsWith('dist/snippets/') && f.endsWith('workerHelpers.no-bundler.js')), 'the pool\'s worker helpers');
+  // The page's DOM, controls, charts and its test-only error recorder stay out.
+  for (const pageOnly of ['main.js', 'ui.js', 'session.js', 'controls.js', 'chart.js', 'env-panel.js', 'problems.js', 'isolate.js', 'runs.js']) {
+    assert.ok(!files.includes(`dist/js/${pageOnly}`), `${pageOnly} is the page's, not the package's`);
+  }
+  assert.ok(!files.some((f) => /index\.html|style\.css|coi-serviceworker/.test(f)), 'no page assets');
+});
