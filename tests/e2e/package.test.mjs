@@ -18,13 +18,14 @@ import { dirname, join, normalize } from 'node:path';
 import { after, before } from 'node:test';
 import { reached } from '../../scripts/package.mjs';
 import {
-  browser, openPage, REPO, screenshotPath, startServer, test, useServerAndBrowser,
+  browser, ENGINE, openPage, REPO, screenshotPath, startServer, test, useServerAndBrowser,
 } from './harness.mjs';
 
 useServerAndBrowser();
 
 const BIN = join(REPO, 'target', 'release', 'shop-recs');
 let site = null;
+let viteSite = null;
 
 before(() => {
   const tarball = readdirSync(join(REPO, 'package')).find((f) => /^shop-recs-.*\.tgz$/.test(f));
@@ -35,8 +36,22 @@ before(() => {
   execFileSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--offline', join(REPO, 'package', tarball)],
     { cwd: site, stdio: 'pipe' });
   assert.ok(existsSync(join(site, 'node_modules', 'shop-recs', 'dist', 'js', 'recommender.js')));
+
+  // The Vite example, as its README says: Vite from its lockfile, the tarball, npm run build.
+  const vite = mkdtempSync(join(tmpdir(), 'shop-recs-embed-vite-'));
+  for (const file of ['index.html', 'src', 'vite.config.js', 'package.json', 'package-lock.json']) {
+    cpSync(join(REPO, 'examples', 'embed-vite', file), join(vite, file), { recursive: true });
+  }
+  const npm = (...args) => execFileSync('npm', args, { cwd: vite, stdio: 'pipe' });
+  npm('ci', '--no-audit', '--no-fund', '--prefer-offline');
+  npm('install', '--no-save', '--no-audit', '--no-fund', '--offline', join(REPO, 'package', tarball));
+  npm('run', 'build');
+  viteSite = join(vite, 'dist');
+  assert.ok(existsSync(join(viteSite, 'shop-recs', 'js', 'recommender.js')), 'the build copied the package');
 });
-after(() => site && rmSync(site, { recursive: true, force: true }));
+after(() => {
+  for (const dir of [site, viteSite && dirname(viteSite)]) if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
 /** The native serial ranking of `target` in the bundled catalog, top 5. */
 function nativeRanking(target) {
@@ -47,9 +62,9 @@ function nativeRanking(target) {
   return out.recommendations.map((r) => ({ id: r.id, score: String(r.score) }));
 }
 
-/** Opens the example served with or without isolation; returns what it showed. */
-async function openExample(isolation) {
-  const served = await startServer({ isolation, dir: site });
+/** Opens an example (`dir`: its site) served with or without isolation; returns what it showed. */
+async function openExample(isolation, dir = site) {
+  const served = await startServer({ isolation, dir });
   try {
     const { page, context, assertClean } = await openPage(browser, `${served.url}index.html`);
     await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state), null, { timeout: 120_000 });
@@ -62,7 +77,7 @@ async function openExample(isolation) {
       items: [...document.querySelectorAll('#items li')].map((li) => ({ id: li.dataset.id, score: li.dataset.score })),
       isolated: self.crossOriginIsolated,
     }));
-    await page.screenshot({ path: screenshotPath(`embed-${isolation ? 'isolated' : 'not-isolated'}`) });
+    await page.screenshot({ path: screenshotPath(`${dir === site ? 'embed' : 'embed-vite'}-${isolation ? 'isolated' : 'not-isolated'}`) });
     assertClean();
     await context.close();
     return shown;
@@ -106,6 +121,14 @@ test('examples/embed in WebKitGTK as shipped, even with the headers: no SharedAr
   assertSameAsNative(shown);
   assert.equal(shown.backend, 'workers', shown.why);
   assert.match(shown.why, /^not the pool: .*SharedArrayBuffer|^not the pool: the page is not cross-origin isolated/m);
+});
+
+test('examples/embed-vite, built by Vite: the pool where the page allows it, else workers, and the native ranking', async () => {
+  const shown = await openExample(true, viteSite);
+  assertSameAsNative(shown);
+  const pool = ENGINE.name !== 'webkit';
+  assert.equal(shown.backend, pool ? 'pool' : 'workers', shown.why);
+  if (!pool) assert.match(shown.why, /^not the pool: .*SharedArrayBuffer/m);
 });
 
 test('the tarball holds what the API reaches, and none of the page\'s own modules', {
