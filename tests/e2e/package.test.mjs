@@ -131,6 +131,57 @@ test('examples/embed-vite, built by Vite: the pool where the page allows it, els
   if (!pool) assert.match(shown.why, /^not the pool: .*SharedArrayBuffer/m);
 });
 
+test('every backend: a cancelled load and a cancelled run fail as cancelled, the next call works, and dispose() ends every worker', {
+  engines: ['chromium'], why: 'lists the page\'s workers through Playwright',
+}, async () => {
+  for (const [isolation, backend] of [[true, 'pool'], [false, 'workers'], [true, 'single']]) {
+    const served = await startServer({ isolation, dir: site });
+    try {
+      const { page, context, assertClean } = await openPage(browser, `${served.url}index.html?product=velvet-matte-lipstick`);
+      await page.waitForFunction(() => document.body.dataset.state === 'done');
+      const before = page.workers().length;
+      const got = await page.evaluate(async (asked) => {
+        const { Recommender } = await import('./node_modules/shop-recs/dist/js/recommender.js');
+        const rec = await Recommender.create({ backend: asked, threads: 2 });
+        const cancelled = async (call) => {
+          const abort = new AbortController();
+          setTimeout(() => abort.abort(), 300);
+          try {
+            await call(abort.signal);
+            return 'finished';
+          } catch (e) {
+            return e.code;
+          }
+        };
+        const load = await cancelled((signal) => rec.load({ generate: { n: 1_000_000 } }, { signal }));
+        await rec.load({ generate: { n: 20_000 } });
+        const run = await cancelled((signal) => rec.recommend('sports-breathable-durable-football-0', { iterations: 100_000, signal }));
+        // After a cancel the next call starts a fresh worker and loads the catalog again.
+        const after = await rec.recommend('sports-breathable-durable-football-0', { top: 3, iterations: 200 });
+        const unknown = await rec.recommend('no-such-product').then(() => 'found', (e) => e.code);
+        self.recAlive = rec;
+        return {
+          load, run, backend: rec.backend, items: after.items.length, unknown,
+        };
+      }, backend);
+      assert.deepEqual(got, {
+        load: 'cancelled', run: 'cancelled', backend, items: 3, unknown: 'unknown-product',
+      });
+      assert.ok(page.workers().length > before, 'the package runs its worker');
+      await page.evaluate(() => self.recAlive.dispose());
+      const deadline = Date.now() + 10_000;
+      while (page.workers().length > before && Date.now() < deadline) await new Promise((r) => { setTimeout(r, 100); });
+      assert.equal(page.workers().length, before, `dispose() ends every worker of the ${backend} backend`);
+      const disposed = await page.evaluate(() => self.recAlive.recommend('x').then(() => 'ran', (e) => e.code));
+      assert.equal(disposed, 'disposed');
+      assertClean();
+      await context.close();
+    } finally {
+      await served.close();
+    }
+  }
+});
+
 test('the tarball holds what the API reaches, and none of the page\'s own modules', {
   engines: ['chromium'], why: 'the tarball is the same for every engine: checked once',
 }, () => {
