@@ -572,14 +572,14 @@ async function serverOnly() {
 const POOL_OR_WORKERS = options.quick
   ? { cells: [{ n: 2000, skew: 0 }, { n: 2000, skew: 5 }], iterations: 1500, runs: 3 }
   : {
-    cells: [{ n: 2000, skew: 0 }, { n: 2000, skew: 5 }, { n: 20000, skew: 0 }, { n: 20000, skew: 5 }], iterations: 1500, runs: 5,
+    cells: [{ n: 2000, skew: 0 }, { n: 2000, skew: 5 }, { n: 20000, skew: 0 }, { n: 20000, skew: 5 }], iterations: 1500, runs: 7,
   };
 
 /** Pool or workers, with the page served by `shop-recs serve` from `dir` in Chromium. */
 async function measurePoolOrWorkers(browser, base, hw) {
   log(`== pool or workers: the rayon pool against ${hw} independent workers, uniform and skewed catalogs`);
   return poolOrWorkers(browser, base, hw, POOL_OR_WORKERS, {
-    visit, cli, sameRanking, pageStats, BenchError, log,
+    visit, cli, sameRanking, BenchError, log,
   });
 }
 

@@ -139,3 +139,16 @@ test('the plain-JS results equal the wasm results', async () => {
     await context.close();
   }
 });
+
+test('compare=serial,parallel: a Compare of just those two, interleaved, the URL keeps it', THREADED, async () => {
+  const { page, context, assertClean } = await openPage(browser, `${server.url}?mode=compare&compare=serial,parallel&runs=2&iterations=200&autorun=1`);
+  await waitForState(page, 'done', 120_000);
+  const times = await timings(page);
+  assert.ok(times.serial?.median > 0 && times.parallel?.median > 0, 'serial and parallel ran');
+  assert.equal(times.js, null, 'JavaScript was left out');
+  assert.equal(times.workers, null, 'Workers was left out');
+  assert.equal(await page.locator('[data-testid=identical]').getAttribute('data-value'), 'true');
+  assert.equal(new URL(page.url()).searchParams.get('compare'), 'serial,parallel');
+  assertClean();
+  await context.close();
+});

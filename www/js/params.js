@@ -75,9 +75,10 @@ export function fmtInt(n) {
  * Reads the page's state from a URL query string.
  *
  * Returns `{ settings, source, product, autorun, messages }`:
- * - `settings`: `{ mode, threads, iterations, runs, top, timeline, split }`, each valid
+ * - `settings`: `{ mode, threads, iterations, runs, top, timeline, split, compare }`, each valid
  *   (the default when the URL's value is missing or invalid); `timeline`: show the pool at
- *   work after each run; `split`: how Workers mode deals the candidates;
+ *   work after each run; `split`: how Workers mode deals the candidates; `compare`:
+ *   the modes Compare interleaves (every one unless `compare=serial,parallel,...`);
  * - `source`: `{ kind: 'url', url }` or `{ kind: 'generate', n, skew }`;
  * - `product`: the requested identifier, or null (checked once the catalog is loaded);
  * - `messages`: `[{ param, text }]`, one per invalid parameter.
@@ -94,6 +95,7 @@ export function readUrl(search, hw) {
     top: LIMITS.top.default,
     timeline: false,
     split: DEFAULT_SPLIT,
+    compare: MODE_RUNS.compare,
   };
 
   if (params.has('mode')) {
@@ -105,6 +107,17 @@ export function readUrl(search, hw) {
     const split = params.get('split');
     if (SPLITS.includes(split)) settings.split = split;
     else note('split', `split must be one of ${SPLITS.join(', ')}; got "${split}". Using ${DEFAULT_SPLIT}.`);
+  }
+  if (params.has('compare')) {
+    // Which modes a Compare interleaves, for a comparison of just those (the benchmark's
+    // pool against workers leaves out the slow plain-JS mode).
+    const asked = params.get('compare').split(',').map((m) => m.trim()).filter(Boolean);
+    const unknown = asked.filter((m) => !MODE_RUNS.compare.includes(m));
+    if (asked.length === 0 || unknown.length > 0) {
+      note('compare', `compare must list modes among ${MODE_RUNS.compare.join(', ')}, separated by commas; got "${params.get('compare')}". Comparing every mode.`);
+    } else {
+      settings.compare = MODE_RUNS.compare.filter((m) => asked.includes(m));
+    }
   }
   for (const name of ['iterations', 'runs', 'top']) {
     if (!params.has(name)) continue;
@@ -183,6 +196,7 @@ export function writeUrl({ settings, source, product }, { autorun = false } = {}
   params.set('runs', String(settings.runs));
   params.set('top', String(settings.top));
   if (settings.split !== DEFAULT_SPLIT) params.set('split', settings.split);
+  if (settings.compare && settings.compare.length < MODE_RUNS.compare.length) params.set('compare', settings.compare.join(','));
   if (settings.timeline) params.set('timeline', '1');
   if (autorun) params.set('autorun', '1');
   return `?${params}`;

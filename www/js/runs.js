@@ -59,7 +59,8 @@ export function checkField(name) {
  * without nested workers, server without a server.
  */
 export function modesToRun() {
-  return MODE_RUNS[page.settings.mode].filter((mode) => (mode !== 'parallel' || hasPool())
+  const modes = page.settings.mode === 'compare' ? page.settings.compare ?? MODE_RUNS.compare : MODE_RUNS[page.settings.mode];
+  return modes.filter((mode) => (mode !== 'parallel' || hasPool())
     && (mode !== 'server' || hasServer()) && (mode !== 'workers' || hasWorkers()));
 }
 
