@@ -153,12 +153,7 @@ impl CatalogBuilder {
             Some(name) => self.category_id(name),
         };
         let c = &mut self.catalog;
-        if c.byte_starts.is_empty() {
-            c.label_ends.push(0);
-            c.byte_starts.push(0);
-            c.end_starts.push(0);
-            c.attribute_starts.push(0);
-        }
+        c.open_tables();
         c.labels.extend_from_slice(product.id.as_bytes());
         c.label_ends.push(offset(c.labels.len())?);
         c.labels.extend_from_slice(product.name.as_bytes());
@@ -237,6 +232,18 @@ impl CatalogBuilder {
         }
         catalog.shrink_to_fit();
         Ok(catalog)
+    }
+}
+
+impl Catalog {
+    /// Each offset table's first entry (0), before the first product is appended.
+    pub(super) fn open_tables(&mut self) {
+        if self.byte_starts.is_empty() {
+            self.label_ends.push(0);
+            self.byte_starts.push(0);
+            self.end_starts.push(0);
+            self.attribute_starts.push(0);
+        }
     }
 }
 

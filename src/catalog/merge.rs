@@ -88,12 +88,7 @@ impl CatalogBuilder {
             .collect();
 
         let c = &mut self.catalog;
-        if c.byte_starts.is_empty() {
-            c.label_ends.push(0);
-            c.byte_starts.push(0);
-            c.end_starts.push(0);
-            c.attribute_starts.push(0);
-        }
+        c.open_tables();
         let base = c.labels.len();
         c.labels.extend_from_slice(&n.labels);
         c.label_ends.extend(moved(base, &n.label_ends[1..]));
