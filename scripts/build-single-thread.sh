@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Builds the single-thread wasm module (the same source without atomics, which the page
-# loads when it cannot run threads) into DEST, by default the folder Trunk is staging
-# when it runs this as its post_build hook (Trunk.toml), else dist/single-thread. So
-# every `trunk build` and `trunk serve`, not only scripts/build.sh, makes it.
+# loads when it cannot run threads) into DEST, by default dist/single-thread
+# (scripts/build.sh gives the site it is making).
 #
 #   scripts/build-single-thread.sh [--simd128] [DEST]
 #
@@ -19,8 +18,7 @@ if [ "${1:-}" = --simd128 ]; then
   rustflags='-C target-feature=+simd128'
   shift
 fi
-dest=${1:-${TRUNK_STAGING_DIR:+$TRUNK_STAGING_DIR/single-thread}}
-dest=${dest:-dist/single-thread}
+dest=${1:-dist/single-thread}
 started=$SECONDS
 single=$target/wasm32-unknown-unknown/release/shop_recs.wasm
 # - --no-default-features drops the `threads` feature: no wasm-bindgen-rayon, no
@@ -28,26 +26,27 @@ single=$target/wasm32-unknown-unknown/release/shop_recs.wasm
 # - RUSTFLAGS, even empty, replaces .cargo/config.toml's wasm rustflags, so neither
 #   atomics nor the shared-memory link arguments apply: an ordinary, non-shared memory,
 #   which needs no cross-origin isolation.
-# - No build-std (unset, as the threaded build sets it for Trunk, whose environment a
-#   hook inherits): without atomics rustup's prebuilt std for wasm32 is the right one.
+# - No build-std (unset, in case the caller's environment sets it for the threaded
+#   build): without atomics rustup's prebuilt std for wasm32 is the right one.
 # - Its own target folder: different flags would otherwise make each build throw away
 #   the other's artifacts, and every build would be a cold one.
-# - --offline like Trunk's build (Trunk.toml); setup.sh fetched the crates.
+# - --offline like the threaded build (scripts/build.sh); setup.sh fetched the crates.
 env -u CARGO_UNSTABLE_BUILD_STD CARGO_TARGET_DIR="$target" RUSTFLAGS="$rustflags" \
   cargo build --release --lib --target wasm32-unknown-unknown --no-default-features --locked --offline
-# Made next to cargo's output and copied: Trunk empties dist/ on every build, and
-# wasm-opt takes several seconds, so it only runs again when cargo's module changed.
+# Made next to cargo's output and copied: scripts/build.sh makes the site afresh every
+# time, and wasm-opt takes several seconds, so it only runs again when cargo's module
+# changed.
 out=$target/site
 if [ ! -f "$out/shop-recs_bg.wasm" ] || [ "$single" -nt "$out/shop-recs_bg.wasm" ]; then
   # Made in a scratch folder and moved into place when complete, so that a failed step
   # never leaves a half-made module that looks up to date.
   rm -rf "$out" "$out.new"
-  # The JS glue, as Trunk makes it for the threaded module: `web` target, fixed names,
-  # so that js/worker.js can import ../single-thread/shop-recs.js.
+  # The JS glue, as scripts/build.sh makes it for the threaded module: `web` target,
+  # fixed names, so that js/worker.js can import ../single-thread/shop-recs.js.
   wasm-bindgen --target web --no-typescript --out-dir "$out.new" --out-name shop-recs "$single"
-  # Size and speed, as Trunk's data-wasm-opt="3" does for the threaded module; npm's
-  # binaryen (see Trunk.toml [tools] for why not Debian's). The module's target-features
-  # section tells wasm-opt which features it may use, so none are passed.
+  # Size and speed, -O3 as for the threaded module; npm's binaryen (scripts/build.sh
+  # says why not Debian's). The module's target-features section tells wasm-opt which
+  # features it may use, so none are passed.
   wasm-opt -O3 "$out.new/shop-recs_bg.wasm" -o "$out.new/shop-recs_bg.wasm"
   mv "$out.new" "$out"
 fi

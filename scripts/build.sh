@@ -1,24 +1,52 @@
 #!/usr/bin/env bash
-# Builds the release site into dist/: the threaded wasm module, its JS glue, and www/
-# (Trunk), and, through Trunk's post_build hook, the single-thread module of the same
-# source into dist/single-thread/,
-# which the page loads when it cannot run threads (not cross-origin isolated, no wasm
-# threads, or no nested workers). Then the native release binary, target/release/shop-recs,
-# whose `serve` command serves dist/ and the API.
+# Builds the release site into dist/: the threaded wasm module and its JS glue, the
+# single-thread module of the same source in dist/single-thread/ (which the page loads
+# when it cannot run threads: not cross-origin isolated, no wasm threads, or no nested
+# workers), and the page's files from www/. Then the native release binary,
+# target/release/shop-recs, whose `serve` command serves dist/ and the API.
+#
+# No site builder: cargo builds each module, wasm-bindgen writes its glue (`web`
+# target, fixed names, so that js/worker.js imports ../shop-recs.js by name), wasm-opt
+# (npm's binaryen 132: Debian's 108 produces a module that dies with
+# `WebAssembly.Table.set(): Argument 1 is invalid`) optimises it, and www/ is copied.
+# The site is made in dist.new/ and moved into place complete.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/lib.sh
 scripts/setup.sh "$@"
 
-step "Building the release site into dist/ (trunk build --release)"
-# build-std rebuilds std with atomics for the wasm build only; .cargo/config.toml
-# explains why it is not set there.
-CARGO_UNSTABLE_BUILD_STD=panic_abort,std trunk build --release
-ok "threaded module: dist/shop-recs_bg.wasm, $(stat -c %s dist/shop-recs_bg.wasm) bytes"
+step "Building the threaded wasm module (atomics, shared memory, the rayon pool)"
+started=$SECONDS
+# build-std rebuilds std with atomics for the wasm build only; .cargo/config.toml has
+# the target's flags and explains why build-std is not set there. --offline: setup.sh
+# fetched the crates.
+CARGO_UNSTABLE_BUILD_STD=panic_abort,std \
+  cargo build --release --lib --target wasm32-unknown-unknown --locked --offline
+threaded=target/wasm32-unknown-unknown/release/shop_recs.wasm
+# Made next to cargo's output, and again only when cargo's module changed: wasm-opt
+# takes a while. In a scratch folder first, so a failed step never leaves a half-made
+# module that looks up to date.
+out=target/site-threaded
+if [ ! -f "$out/shop-recs_bg.wasm" ] || [ "$threaded" -nt "$out/shop-recs_bg.wasm" ]; then
+  rm -rf "$out" "$out.new"
+  # Also writes snippets/: wasm-bindgen-rayon's worker helpers, which the pool's threads load.
+  wasm-bindgen --target web --no-typescript --out-dir "$out.new" --out-name shop-recs "$threaded"
+  wasm-opt -O3 --enable-threads --enable-bulk-memory --enable-mutable-globals \
+    "$out.new/shop-recs_bg.wasm" -o "$out.new/shop-recs_bg.wasm"
+  mv "$out.new" "$out"
+fi
+ok "threaded module: $(stat -c %s "$out/shop-recs_bg.wasm") bytes, in $((SECONDS - started)) s"
 
-# Trunk's post_build hook (Trunk.toml) has built the single-thread module into
-# dist/single-thread/ (scripts/build-single-thread.sh); check that it is there.
-[ -f dist/single-thread/shop-recs_bg.wasm ] || die "dist/single-thread/ is missing: Trunk's post_build hook did not run"
+step "Building the single-thread module (no atomics) into the site"
+rm -rf dist.new
+mkdir -p dist.new
+cp -r "$out/." dist.new/
+scripts/build-single-thread.sh dist.new/single-thread
+
+step "Copying the page (www/) into the site"
+cp -r www/. dist.new/
+rm -rf dist
+mv dist.new dist
 ok "dist/: $(du -sh dist | cut -f1)"
 
 step "Building the native binary (cargo build --release): the CLI and shop-recs serve"

@@ -3,8 +3,6 @@
 
 # The pinned toolchain, read from rust-toolchain.toml so it is written in one place.
 TOOLCHAIN=$(sed -n 's/^channel *= *"\(.*\)"/\1/p' rust-toolchain.toml)
-TRUNK_VERSION=0.22.1
-WASM_PACK_VERSION=0.15.1
 CARGO_FUZZ_VERSION=0.13.2
 # The contract tier's fuzzer (scripts/contract.sh), from PyPI into .venv-contract/.
 SCHEMATHESIS_VERSION=4.32.5
@@ -12,14 +10,16 @@ SCHEMATHESIS_VERSION=4.32.5
 PROMETHEUS_CLIENT_VERSION=0.26.0
 # The benchmark's HTTP load generator (the backends under open-loop load), from crates.io.
 OHA_VERSION=1.16.0
-# Firefox's WebDriver server, for the end-to-end tests and wasm-pack's Firefox run (Debian has none).
+# Firefox's WebDriver server, for the end-to-end tests and the wasm tests' Firefox run (Debian has none).
 GECKODRIVER_VERSION=0.37.1
-# wasm-bindgen's CLI must be exactly the library version in Cargo.lock.
+# wasm-bindgen's CLI (and its wasm-bindgen-test-runner, which runs the wasm tests in
+# browsers) must be exactly the library version in Cargo.lock.
 WASM_BINDGEN_VERSION=$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's/^version = "\(.*\)"/\1/p')
-# Trunk.toml's [tools] wasm_opt, which Trunk compares with `wasm-opt --version`.
-WASM_OPT_VERSION=$(sed -n 's/^wasm_opt *= *"\(.*\)"/\1/p' Trunk.toml)
+# npm's binaryen (package.json pins 132): Debian's 108 produces a threaded module that
+# dies with `WebAssembly.Table.set(): Argument 1 is invalid`. As `wasm-opt --version` says it.
+WASM_OPT_VERSION=version_132
 
-# cargo-installed tools, and npm's wasm-opt for Trunk.
+# cargo-installed tools, and npm's wasm-opt.
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PWD/node_modules/.bin:$PATH"
 # rustup must not install toolchains behind our back; setup.sh does it explicitly.
 export RUSTUP_AUTO_INSTALL=0

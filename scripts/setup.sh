@@ -3,8 +3,8 @@
 # there at the right version. Safe to run again and again. Prints each step's time.
 #
 #   scripts/setup.sh              what serving the page needs (scripts/serve.sh): the
-#                                 toolchain, trunk and wasm-bindgen, npm packages, crates
-#   scripts/setup.sh --test-tools also wasm-pack and cargo-fuzz (the wasm and fuzz tiers)
+#                                 toolchain, wasm-bindgen, npm packages, crates
+#   scripts/setup.sh --test-tools also cargo-fuzz (the fuzz tier)
 #   scripts/setup.sh --browser    also the test browsers: Debian's chromium and
 #                                 chromium-driver, firefox-esr, webkit2gtk-driver (WebKitGTK's
 #                                 MiniBrowser and WebKitWebDriver) and xvfb, and geckodriver
@@ -225,16 +225,12 @@ cargo_tool() {
     ok "$expected in $((SECONDS - started)) s"
   fi
 }
-cargo_tool trunk "trunk $TRUNK_VERSION" "builds the page" \
-  --locked trunk --version "$TRUNK_VERSION"
 # Exactly Cargo.lock's wasm-bindgen: the CLI and the library must agree. Not --locked:
 # one of its locked dependencies is no longer on crates.io.
 cargo_tool wasm-bindgen "wasm-bindgen $WASM_BINDGEN_VERSION" \
   "generates the JS glue, must equal Cargo.lock's wasm-bindgen" \
   wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
 if [ "$want_test_tools" = 1 ]; then
-  cargo_tool wasm-pack "wasm-pack $WASM_PACK_VERSION" "runs the wasm tests in headless browsers" \
-    --locked wasm-pack --version "$WASM_PACK_VERSION"
   cargo_tool cargo-fuzz "cargo-fuzz $CARGO_FUZZ_VERSION" "fuzzes the catalog parser (scripts/fuzz.sh)" \
     --locked cargo-fuzz --version "$CARGO_FUZZ_VERSION"
 fi
@@ -248,13 +244,13 @@ if [ "$want_oha" = 1 ]; then
     --locked oha --version "$OHA_VERSION"
 fi
 
-# --- crates, fetched now so the offline Trunk build finds them -------------------
+# --- crates, fetched now so the offline wasm builds find them -------------------
 # Both the project's crates and those of the std that build-std rebuilds for wasm.
 if CARGO_UNSTABLE_BUILD_STD=panic_abort,std \
   cargo fetch --locked --offline --target wasm32-unknown-unknown >/dev/null 2>&1; then
   ok "crates in Cargo.lock, and std's for build-std"
 else
-  step "Fetching crates, and std's for build-std (Trunk.toml builds offline)"
+  step "Fetching crates, and std's for build-std (scripts/build.sh builds offline)"
   cargo fetch --locked
   CARGO_UNSTABLE_BUILD_STD=panic_abort,std cargo fetch --locked --target wasm32-unknown-unknown
 fi
@@ -262,9 +258,9 @@ fi
 # --- the background jobs --------------------------------------------------------------
 [ ${#jobs_pids[@]} -eq 0 ] || step "Waiting for the background installs"
 finish
-# It prints e.g. "wasm-opt version 132 (version_132)"; Trunk looks for Trunk.toml's value.
+# It prints e.g. "wasm-opt version 132 (version_132)".
 node_modules/.bin/wasm-opt --version | grep -qF "($WASM_OPT_VERSION)" ||
-  die "node_modules/.bin/wasm-opt is not $WASM_OPT_VERSION (Trunk.toml [tools] wasm_opt)"
+  die "node_modules/.bin/wasm-opt is not $WASM_OPT_VERSION (package.json pins binaryen)"
 [ "$want_postgres" = 0 ] || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 ||
   die "postgresql is installed but no /usr/lib/postgresql/*/bin/initdb was found"
 ok "setup complete in $((SECONDS - setup_started)) s"

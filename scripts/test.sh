@@ -6,10 +6,10 @@
 #      database tests' Postgres variants on a throwaway Postgres (scripts/postgres.sh:
 #      initdb and pg_ctl in a temporary directory, stopped at the end), and the plain-JS
 #      scoring's unit tests in node (node --test tests/js/);
-#   3. wasm tests in headless Chrome and in headless Firefox ESR: wasm-pack test, the
+#   3. wasm tests in headless Chrome and in headless Firefox ESR (wasm-bindgen-test-runner), the
 #      rayon pool on workers and the Engine API, and the single-thread build's Engine;
 #   4. the catalog parser fuzzed for 30 s (scripts/fuzz.sh --seconds 30, libFuzzer);
-#   5. the release build (scripts/build.sh: trunk build --release, the single-thread
+#   5. the release build (scripts/build.sh: the threaded module, the single-thread
 #      fallback module, and the native binary), then the server's contract: Schemathesis
 #      against a running `shop-recs serve` and its /openapi.json (scripts/contract.sh),
 #      and a million products through the CLI (scripts/million.sh: a 400 MB file from
@@ -97,21 +97,23 @@ else
     scripts/postgres.sh cargo test --locked --test database --test postgres_tls -- --ignored \
     --skip the_real_catalog_is_there
   tier "JS unit tests: node --test tests/js/" node --test tests/js/
-  # Chrome and its flags come from webdriver.json; the runner's server sends COOP/COEP.
-  # The pool on real workers (wasm_threads.rs) and the Engine API (wasm_engine.rs).
-  tier "wasm tests in headless Chrome: wasm-pack test" "${wasm_env[@]}" \
-    CHROMEDRIVER=/usr/bin/chromedriver \
-    wasm-pack test --headless --chrome --release -- --locked --test wasm_threads --test wasm_engine
-  # Firefox ESR from webdriver.json's moz:firefoxOptions; geckodriver given by path, so
-  # wasm-pack never downloads one.
-  tier "wasm tests in headless Firefox ESR: wasm-pack test" "${wasm_env[@]}" \
-    wasm-pack test --headless --firefox --geckodriver "$(command -v geckodriver)" --release \
-    -- --locked --test wasm_threads --test wasm_engine
+  # The wasm tests run under wasm-bindgen-test-runner (installed with wasm-bindgen's CLI,
+  # at Cargo.lock's version) as cargo's runner for wasm32: headless, in the browser whose
+  # WebDriver server the environment names. Chrome and Firefox and their flags come from
+  # webdriver.json; the runner's server sends COOP/COEP. The pool on real workers
+  # (wasm_threads.rs) and the Engine API (wasm_engine.rs).
+  tier "wasm tests in headless Chrome: wasm-bindgen-test-runner" "${wasm_env[@]}" \
+    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner CHROMEDRIVER=/usr/bin/chromedriver \
+    cargo test --target wasm32-unknown-unknown --release --locked --test wasm_threads --test wasm_engine
+  tier "wasm tests in headless Firefox ESR: wasm-bindgen-test-runner" "${wasm_env[@]}" \
+    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner GECKODRIVER="$(command -v geckodriver)" \
+    cargo test --target wasm32-unknown-unknown --release --locked --test wasm_threads --test wasm_engine
   # The single-thread build (no atomics, no build-std): the Engine API, which refuses a
   # parallel run there.
-  tier "wasm tests of the single-thread build in headless Chrome: wasm-pack test" \
-    env CARGO_TARGET_DIR=target/single-thread RUSTFLAGS= CHROMEDRIVER=/usr/bin/chromedriver \
-    wasm-pack test --headless --chrome --release -- --locked --no-default-features --test wasm_engine
+  tier "wasm tests of the single-thread build in headless Chrome: wasm-bindgen-test-runner" \
+    env CARGO_TARGET_DIR=target/single-thread RUSTFLAGS= \
+    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner CHROMEDRIVER=/usr/bin/chromedriver \
+    cargo test --target wasm32-unknown-unknown --release --locked --no-default-features --test wasm_engine
   tier "fuzz: the catalog parser for 30 s (scripts/fuzz.sh --seconds 30)" scripts/fuzz.sh --seconds 30
   if tier "release build: scripts/build.sh" scripts/build.sh; then
     tier "the server's contract: Schemathesis against /openapi.json (scripts/contract.sh)" scripts/contract.sh

@@ -1,5 +1,5 @@
 //! Browser tier: the Engine API itself, the binding the page's worker calls
-//! (`src/wasm/mod.rs`), in both builds: the threaded one (`wasm-pack test`, as
+//! (`src/wasm/mod.rs`), in both builds: the threaded one (wasm-bindgen-test-runner, as
 //! `wasm_threads.rs`) and the single-thread one (`--no-default-features`, no atomics).
 //! The end-to-end tests reach it only through the page; these check its messages, its
 //! refusals and the token data's layout directly.

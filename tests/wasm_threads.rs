@@ -1,6 +1,7 @@
 //! Browser tier: the rayon pool on real Web Workers, in headless Chrome and Firefox.
 //!
-//! Run by `wasm-pack test --headless --chrome` and `--firefox` (scripts/test.sh). The
+//! Run by `cargo test --target wasm32-unknown-unknown` with wasm-bindgen-test-runner as
+//! cargo's runner, headless in Chrome and in Firefox (scripts/test.sh). The
 //! tests run in a dedicated worker, because the pool cannot be started on the main thread
 //! without freezing it; the test runner's server sends the COOP/COEP headers that
 //! SharedArrayBuffer needs. Only the threaded build (feature `threads`) has a pool.

@@ -8,7 +8,7 @@
 // worker existed) is not; js/isolate.js registers this worker, reloads once, and falls
 // back to the single-thread build if that did not help.
 //
-// It must sit at the site's root (Trunk copies it to dist/) so that its scope, the
+// It must sit at the site's root (scripts/build.sh copies it to dist/) so that its scope, the
 // folder it is served from, covers the page. It is a classic script: no imports.
 //
 // Our own rather than a library (the usual one is gzuidhof/coi-serviceworker, one MIT
