@@ -16,7 +16,6 @@
 
 mod build;
 mod error;
-mod flat;
 mod memory;
 mod merge;
 mod parse;
@@ -28,7 +27,6 @@ use rayon::slice::ParallelSliceMut;
 
 pub use build::{CatalogBuilder, PerProduct};
 pub use error::{CatalogError, MAX_REPORTED_PROBLEMS, ProductProblem};
-pub use flat::FlatTokens;
 pub use memory::CatalogMemory;
 pub use parse::{
     ReadError, diagnose_reader, parse_catalog, parse_catalog_bytes, parse_catalog_reader,

@@ -41,8 +41,11 @@ pub struct CatalogTables {
 }
 
 /// Every table of a catalog, borrowed: [`CatalogTables`] without the copy, for a caller
-/// that copies them elsewhere itself (the wasm binding copies them straight into JS
-/// arrays, so that the catalog's memory is never doubled inside the instance).
+/// that copies them elsewhere itself. The wasm binding copies them straight into JS
+/// arrays, so that the catalog's memory is never doubled inside the instance: all of
+/// them for the Workers mode's workers, and the token tables for the page's plain-JS
+/// scorer (`www/js/scoring.js`), which scores exactly these arrays so that its results
+/// can be held to the core's bit for bit.
 #[derive(Debug, Clone, Copy)]
 pub struct CatalogTablesRef<'a> {
     pub labels: &'a [u8],
@@ -92,7 +95,22 @@ fn check_offsets(name: &str, offsets: &[u32], count: usize, end: usize) -> Resul
 }
 
 impl Catalog {
-    /// Every table, borrowed (see [`CatalogTablesRef`]).
+    /// Every table, borrowed (see [`CatalogTablesRef`]): no copy.
+    ///
+    /// # Examples
+    /// ```
+    /// use shop_recs::{Catalog, Product};
+    ///
+    /// let catalog = Catalog::from_products(vec![
+    ///     Product::new("b", "B", "red wool"),
+    ///     Product::new("a", "A", "wool"),
+    /// ])?;
+    /// let tables = catalog.tables_ref();
+    /// assert_eq!(tables.text_bytes, b"redwoolwool");
+    /// assert_eq!(tables.byte_starts, [0, 7, 11]);
+    /// assert_eq!(tables.id_rank, [1, 0]); // "a" sorts before "b"
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn tables_ref(&self) -> CatalogTablesRef<'_> {
         CatalogTablesRef {
             labels: &self.labels,

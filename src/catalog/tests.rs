@@ -1,4 +1,5 @@
 use super::*;
+use crate::generate::generate;
 
 pub(crate) fn product(id: &str, description: &str) -> Product {
     Product {
@@ -139,4 +140,50 @@ fn the_tables_keep_what_display_and_scoring_read_and_say_what_they_cost() {
     assert_eq!(memory.total as u64, parts);
     assert!(memory.labels >= products.iter().map(|p| p.id.len() + p.name.len()).sum());
     assert!(catalog.heap_bytes() > memory.total);
+}
+
+// The tables as the wasm binding hands them to the plain-JS scorer (Engine.tokenData)
+// and to the Workers mode's workers (Engine.tables()).
+#[test]
+fn every_product_reads_back_its_own_words() {
+    let catalog = generate(300, 5).expect("generated");
+    let flat = catalog.tables_ref();
+    assert_eq!(flat.category.len(), 300);
+    for starts in [&flat.byte_starts, &flat.end_starts, &flat.attribute_starts] {
+        assert_eq!(starts.len(), 301);
+        assert!(
+            starts.windows(2).all(|w| w[0] <= w[1]),
+            "offsets never go back"
+        );
+    }
+    assert_eq!(
+        *flat.byte_starts.last().unwrap() as usize,
+        flat.text_bytes.len()
+    );
+    for i in 0..300 {
+        let range = |starts: &[u32]| starts[i] as usize..starts[i + 1] as usize;
+        let words = catalog.description_words(i);
+        assert_eq!(&flat.text_bytes[range(flat.byte_starts)], words.bytes());
+        assert_eq!(&flat.text_ends[range(flat.end_starts)], words.ends());
+        assert_eq!(
+            &flat.attribute_ids[range(flat.attribute_starts)],
+            catalog.attribute_words(i)
+        );
+    }
+}
+
+#[test]
+fn id_order_ranks_identifiers_by_their_bytes() {
+    let catalog = generate(200, 9).expect("generated");
+    let flat = catalog.tables_ref();
+    let mut ranks = flat.id_rank.to_vec();
+    ranks.sort_unstable();
+    assert_eq!(ranks, (0..200).collect::<Vec<u32>>(), "a permutation");
+    let ids: Vec<&str> = catalog.products().map(|p| p.id).collect();
+    for a in 0..200 {
+        for b in 0..200 {
+            let by_bytes = ids[a].as_bytes().cmp(ids[b].as_bytes());
+            assert_eq!(flat.id_rank[a].cmp(&flat.id_rank[b]), by_bytes);
+        }
+    }
 }

@@ -179,16 +179,16 @@ impl Engine {
     /// tie-break); `textWeight` and `attributeWeight`, the weights of `combined_score`.
     #[wasm_bindgen(js_name = tokenData)]
     pub fn token_data(&self) -> Result<Object, JsError> {
-        let flat = self.catalog.flat_tokens();
+        let t = self.catalog.tables_ref();
         let data = Object::new();
-        set(&data, "count", flat.count as f64)?;
-        set(&data, "bytes", Uint8Array::from(flat.bytes))?;
-        set(&data, "ends", Uint32Array::from(flat.ends))?;
-        set(&data, "byteStarts", Uint32Array::from(flat.byte_starts))?;
-        set(&data, "endStarts", Uint32Array::from(flat.end_starts))?;
-        set(&data, "attrIds", Uint32Array::from(flat.attr_ids))?;
-        set(&data, "attrStarts", Uint32Array::from(flat.attr_starts))?;
-        set(&data, "idOrder", Uint32Array::from(flat.id_order))?;
+        set(&data, "count", self.catalog.len() as f64)?;
+        set(&data, "bytes", Uint8Array::from(t.text_bytes))?;
+        set(&data, "ends", Uint32Array::from(t.text_ends))?;
+        set(&data, "byteStarts", Uint32Array::from(t.byte_starts))?;
+        set(&data, "endStarts", Uint32Array::from(t.end_starts))?;
+        set(&data, "attrIds", Uint32Array::from(t.attribute_ids))?;
+        set(&data, "attrStarts", Uint32Array::from(t.attribute_starts))?;
+        set(&data, "idOrder", Uint32Array::from(t.id_rank))?;
         set(&data, "textWeight", TEXT_WEIGHT)?;
         set(&data, "attributeWeight", ATTRIBUTE_WEIGHT)?;
         Ok(data)
