@@ -13,6 +13,7 @@
 use std::fmt;
 use std::time::Duration;
 
+use futures_util::{Stream, StreamExt};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyConnection, AnyPool, Connection, Row};
 
@@ -277,26 +278,17 @@ impl Database {
         count(&mut conn).await
     }
 
-    /// The catalog, in catalog order, with the version it is: the version is read before
-    /// and after the products, and the read is repeated until they agree (a write in
-    /// between bumps it).
-    pub async fn load(&self) -> Result<(i64, Vec<Product>), DatabaseError> {
-        let mut before = self.version().await?;
-        loop {
-            let rows = sqlx::query(
-                "SELECT slug, name, description, category, tags, price FROM products \
-                 ORDER BY position",
-            )
-            .fetch_all(&self.pool)
-            .await
-            .map_err(query_error)?;
-            let after = self.version().await?;
-            if after == before {
-                let products = rows.iter().map(product_of).collect::<Result<_, _>>()?;
-                return Ok((after, products));
-            }
-            before = after;
-        }
+    /// The catalog's products in catalog order, as the database sends them: a row at a
+    /// time, nothing collected, so that a million rows never sit in memory beside the
+    /// catalog built from them. A reader that reads [`Database::version`] before and
+    /// after, and finds it unchanged, has read one consistent catalog.
+    pub fn products(&self) -> impl Stream<Item = Result<Product, DatabaseError>> + Send + '_ {
+        sqlx::query(
+            "SELECT slug, name, description, category, tags, price FROM products \
+             ORDER BY position",
+        )
+        .fetch(&self.pool)
+        .map(|row| row.map_err(query_error).and_then(|row| product_of(&row)))
     }
 
     /// Writes `products` (already checked as a catalog) in one transaction: with

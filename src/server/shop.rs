@@ -14,10 +14,12 @@
 use std::sync::{Arc, PoisonError, RwLock};
 
 use axum::http::StatusCode;
+use futures_util::StreamExt;
 
 use super::error::ApiError;
+use crate::catalog::CatalogBuilder;
 use crate::database::Database;
-use crate::{Catalog, CatalogError, QueryError};
+use crate::{Catalog, CatalogError, Product, QueryError};
 
 /// A catalog and the database version it was read at.
 pub struct Versioned {
@@ -90,17 +92,64 @@ impl Shop {
     }
 }
 
-/// Reads the whole catalog and builds its tables on a blocking thread.
+/// Products per message from the task that reads the rows to the thread that builds.
+const BATCH: usize = 1024;
+
+/// Reads the catalog and builds its tables at once: the rows stream in on the reactor and
+/// go, a batch at a time through a short queue, to a blocking thread that appends each to
+/// a [`CatalogBuilder`]. Neither the rows nor a `Vec` of every product is ever held
+/// whole, so loading a million rows peaks near the catalog's own memory, as loading a
+/// file does. A write while it read (the version moved) makes it read again.
 async fn load(db: &Database) -> Result<Versioned, ApiError> {
-    let (version, products) = db.load().await?;
-    let catalog = tokio::task::spawn_blocking(move || Catalog::from_products(products))
-        .await
-        .map_err(|e| ApiError::panicked(&e.to_string()))?
-        .map_err(|e| invalid(version, &e))?;
-    Ok(Versioned {
-        version,
-        catalog: Arc::new(catalog),
-    })
+    loop {
+        let before = db.version().await?;
+        let (batches, mut received) = tokio::sync::mpsc::channel::<Vec<Product>>(4);
+        let building = tokio::task::spawn_blocking(move || {
+            let mut builder = CatalogBuilder::default();
+            while let Some(batch) = received.blocking_recv() {
+                for product in &batch {
+                    builder.push(product);
+                }
+            }
+            builder.finish()
+        });
+        let read = send_rows(db, batches).await;
+        let built = building
+            .await
+            .map_err(|e| ApiError::panicked(&e.to_string()))?;
+        read?;
+        if db.version().await? != before {
+            continue;
+        }
+        let catalog = built.map_err(|e| invalid(before, &e))?;
+        return Ok(Versioned {
+            version: before,
+            catalog: Arc::new(catalog),
+        });
+    }
+}
+
+/// Every row of the catalog, in batches, to the building thread; stops early if that
+/// thread has gone.
+async fn send_rows(
+    db: &Database,
+    batches: tokio::sync::mpsc::Sender<Vec<Product>>,
+) -> Result<(), ApiError> {
+    let mut rows = std::pin::pin!(db.products());
+    let mut batch = Vec::with_capacity(BATCH);
+    while let Some(product) = rows.next().await {
+        batch.push(product?);
+        if batch.len() == BATCH {
+            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+            if batches.send(full).await.is_err() {
+                return Ok(());
+            }
+        }
+    }
+    if !batch.is_empty() {
+        let _ = batches.send(batch).await;
+    }
+    Ok(())
 }
 
 /// The database holds no catalog the server can score (rows written by other means).
