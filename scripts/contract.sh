@@ -1,21 +1,32 @@
 #!/usr/bin/env bash
 # The server's contract, checked by tools nobody here wrote: Schemathesis (PyPI, pinned in
 # scripts/lib.sh, installed by scripts/setup.sh --contract into .venv-contract/) reads
-# GET /openapi.json from a running `shop-recs serve` (the release binary, on a free port,
-# its catalog in a SQLite database imported from the page's bundled catalog, so that PUT
-# and DELETE /products/{slug} write) and sends every operation generated requests, valid
-# and invalid, with a fixed seed.
-# It fails on a server error, a status code or content type the document does not list,
-# a response that breaks its schema or lacks a documented header, and an invalid request
-# accepted. Not checked: Schemathesis's positive_data_acceptance (a schema cannot say
-# that a product needs a slug or an id, nor that identifiers are unique, so some
-# schema-valid catalogs are rightly refused); no --max-response-time (no timing in tests).
+# GET /openapi.json from a running `shop-recs serve` (the release binary, on a free port)
+# and sends every operation generated requests, valid and invalid, with a fixed seed, in
+# all its phases: the documents' examples, boundary values (coverage), fuzzing, and
+# stateful sequences that follow the document's links (a product listed by one answer is
+# the target of the next request), so that scoring is reached with real identifiers.
+# Twice: against a server whose catalog is a file (it offers no writes) and against one
+# whose catalog is a SQLite database imported from the page's bundled catalog (PUT and
+# DELETE /products/{slug} write). Each document is what that server accepts.
 #
-#   scripts/contract.sh [--examples N]    N examples per operation (default 100: about 15 s)
+# Every check runs (`--checks all`): a server error, a status code, content type or
+# header the document does not list, a response that breaks its schema, a schema-invalid
+# request accepted, a schema-valid request refused (positive_data_acceptance), an
+# undocumented method not answered 405. The one rule of a catalog JSON Schema cannot say,
+# that no two products share an identifier, is given to Schemathesis as a filter
+# (tests/contract/hooks.py); the server's refusal of a repeat is tested in the Rust suite.
+# No --max-response-time (no timing in tests).
+#
+# After each run, its HAR report must show GET /products/{slug}, its recommendations and
+# the catalog-scoped recommendations answered 200 to generated requests: the fuzzer
+# reached the scoring path. Then Prometheus's Python client parses GET /metrics, which
+# must count those requests.
+#
+#   scripts/contract.sh [--examples N]    N examples per operation (default 100)
 #
 # No example database: every run is the same run. A failure prints the request that
-# failed (with a curl line to replay it). Then
-# Prometheus's Python client parses GET /metrics, which must count those requests.
+# failed (with a curl line to replay it).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/lib.sh
@@ -33,24 +44,76 @@ bin=target/release/shop-recs
 [ -x "$bin" ] && [ -f dist/index.html ] || die "build first: scripts/build.sh"
 
 work=$(mktemp -d)
-log=$work/serve.log
+server=
 trap 'kill "${server:-}" 2>/dev/null; wait "${server:-}" 2>/dev/null; rm -rf "$work"' EXIT
-"$bin" import www/catalog.json --database "sqlite://$work/shop.db"
-"$bin" serve --port 0 --dist dist --request-timeout 30 --database "sqlite://$work/shop.db" >"$log" 2>/dev/null &
-server=$!
-for _ in $(seq 100); do
-  url=$(head -n1 "$log")
-  [ -n "$url" ] && break
-  sleep 0.1
-done
-[ -n "${url:-}" ] || die "shop-recs serve did not start"
-ok "shop-recs serve at $url"
 
-step "Schemathesis $("$st" --version | awk '{print $3}') against ${url}openapi.json: $examples examples per operation, seed 42"
-NO_COLOR=1 "$st" run "${url}openapi.json" \
-  --checks all --exclude-checks positive_data_acceptance \
-  --max-examples "$examples" --seed 42 --generation-database none \
-  --workers 1 --request-timeout 60 --no-color --report-dir target/schemathesis
+# Starts `shop-recs serve ARGS...` on a free port; sets $server and $url.
+start_server() {
+  local log=$work/serve-$1.log
+  shift
+  "$bin" serve --port 0 --dist dist --request-timeout 30 "$@" >"$log" 2>/dev/null &
+  server=$!
+  url=
+  for _ in $(seq 100); do
+    url=$(head -n1 "$log")
+    [ -n "$url" ] && break
+    sleep 0.1
+  done
+  [ -n "$url" ] || die "shop-recs serve $* did not start"
+}
+
+stop_server() {
+  kill "$server" 2>/dev/null
+  wait "$server" 2>/dev/null || true
+  server=
+}
+
+# Schemathesis against the running server; then its HAR report must show the product and
+# both recommendations operations answered 200.
+schemathesis() {
+  local label=$1 reports=target/schemathesis/$2
+  step "Schemathesis $("$st" --version | awk '{print $3}') against $label (${url}openapi.json): every check, $examples examples per operation, seed 42"
+  rm -rf "$reports"
+  SCHEMATHESIS_HOOKS=tests.contract.hooks NO_COLOR=1 "$st" run "${url}openapi.json" \
+    --checks all --max-examples "$examples" --seed 42 --generation-database none \
+    --workers 1 --request-timeout 60 --no-color --report har --report-dir "$reports"
+  .venv-contract/bin/python - "$reports" <<'PY'
+import collections, glob, json, re, sys
+
+(har,) = glob.glob(sys.argv[1] + "/har-*.json")
+answered = collections.Counter()
+for entry in json.load(open(har))["log"]["entries"]:
+    if entry["request"]["method"] != "GET":
+        continue
+    path = re.sub(r"^https?://[^/]+", "", entry["request"]["url"]).split("?")[0]
+    if re.fullmatch(r"/products/[^/]+", path):
+        operation = "GET /products/{slug}"
+    elif re.fullmatch(r"/products/[^/]+/recommendations", path):
+        operation = "GET /products/{slug}/recommendations"
+    elif re.fullmatch(r"/catalogs/[^/]+/products/[^/]+/recommendations", path):
+        operation = "GET /catalogs/{id}/products/{slug}/recommendations"
+    else:
+        continue
+    answered[(operation, entry["response"]["status"])] += 1
+for operation in sorted({op for op, _ in answered} | {
+        "GET /products/{slug}", "GET /products/{slug}/recommendations",
+        "GET /catalogs/{id}/products/{slug}/recommendations"}):
+    statuses = {status: n for (op, status), n in sorted(answered.items()) if op == operation}
+    print(f"  {operation}: {statuses}")
+    assert statuses.get(200, 0) > 0, f"{operation} never answered 200: the fuzzer did not reach it"
+print("  ok: the scoring path answered 200 to generated requests")
+PY
+}
+
+start_server file --catalog www/catalog.json
+ok "shop-recs serve --catalog www/catalog.json at $url"
+schemathesis "a file-backed server" file
+stop_server
+
+"$bin" import www/catalog.json --database "sqlite://$work/shop.db"
+start_server database --database "sqlite://$work/shop.db"
+ok "shop-recs serve --database sqlite://... at $url"
+schemathesis "a database-backed server" database
 
 # Then /metrics, read by Prometheus's own Python client after all those requests. The
 # server writes the OpenMetrics text format (what Prometheus asks for first), so its

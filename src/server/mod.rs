@@ -358,18 +358,27 @@ async fn own_catalog(config: &Config) -> Result<DefaultCatalog, ServeError> {
 /// Every API route with its OpenAPI operation, from one declaration per handler
 /// (`#[utoipa::path]` and utoipa-axum's `routes!`), so that `/openapi.json` lists exactly
 /// the routes the router serves.
-pub fn api_routes() -> OpenApiRouter<Shared> {
+///
+/// A server that cannot write (its catalog is a file or generated, or `--read-only`) has
+/// no `PUT` or `DELETE /products/{slug}`: its document does not offer them, and the router
+/// answers them 405 with `Allow: GET,HEAD`, as for any method a path does not take.
+pub fn api_routes(writable: bool) -> OpenApiRouter<Shared> {
+    let product = if writable {
+        routes!(
+            products::product,
+            products::put_product,
+            products::delete_product
+        )
+    } else {
+        routes!(products::product)
+    };
     OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .routes(routes!(api::products))
         .routes(routes!(api::recommendations))
         .routes(routes!(catalogs::upload))
         .routes(routes!(api::catalog_products))
         .routes(routes!(api::catalog_recommendations))
-        .routes(routes!(
-            products::product,
-            products::put_product,
-            products::delete_product
-        ))
+        .routes(product)
         .routes(routes!(operations::healthz))
         .routes(routes!(operations::readyz))
         .routes(routes!(operations::info))
@@ -377,9 +386,10 @@ pub fn api_routes() -> OpenApiRouter<Shared> {
         .routes(routes!(openapi::openapi))
 }
 
-/// The API's OpenAPI document, as `/openapi.json` serves it.
-pub fn openapi_document() -> utoipa::openapi::OpenApi {
-    api_routes().into_openapi()
+/// The API's OpenAPI document, as `/openapi.json` serves it on a server that can write
+/// (`serve --database`) or cannot ([`openapi::served_document`]).
+pub fn openapi_document(writable: bool) -> serde_json::Value {
+    openapi::served_document(&api_routes(writable).into_openapi(), writable)
 }
 
 /// The API routes, then the static site for every other path, with the layers.
@@ -390,11 +400,11 @@ fn router(
     isolation: bool,
     timeout: Duration,
 ) -> Router {
-    let (api, document) = api_routes().split_for_parts();
-    // The document is served as it was generated, once.
-    let _ = state
-        .openapi
-        .set(serde_json::to_string(&document).unwrap_or_default());
+    let writable = matches!(&state.default, DefaultCatalog::Shop(shop) if !shop.read_only);
+    let (api, generated) = api_routes(writable).split_for_parts();
+    // The document is made once, for what this server accepts.
+    let document = openapi::served_document(&generated, writable);
+    let _ = state.openapi.set(document.to_string());
     let api = api
         .with_state(Arc::clone(&state))
         // A request still running after `timeout` is answered 504; dropping it sets

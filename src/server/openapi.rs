@@ -9,6 +9,7 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+use serde_json::{Value, json};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use super::state::Shared;
@@ -215,4 +216,110 @@ pub struct ApiDoc;
 pub async fn openapi(State(state): State<Shared>) -> Response {
     let text = state.openapi.get().cloned().unwrap_or_default();
     ([(header::CONTENT_TYPE, "application/json")], text).into_response()
+}
+
+/// The document one server serves: the one generated from the routes, made exact for
+/// this instance where the derive cannot say it.
+///
+/// - A catalog's product needs a non-empty `slug` or an `id` (a non-empty string or a
+///   number): an `anyOf` of the two, so that a client or a fuzzer that keeps to the schema
+///   never sends a product without an identifier.
+/// - `PUT /products/{slug}` takes the product's fields without its identifier, which is the
+///   path's (a `slug` or `id` the body gives anyway must be the path's, which a schema
+///   cannot say).
+/// - Links from the answers that list products to the operations that take one, so that a
+///   client generator, or Schemathesis's stateful phase, reaches real identifiers.
+pub fn served_document(generated: &utoipa::openapi::OpenApi, writable: bool) -> Value {
+    let mut document = serde_json::to_value(generated).unwrap_or_default();
+    let schemas = &mut document["components"]["schemas"];
+    let mut fields = schemas["CatalogProduct"].clone();
+    if let Some(properties) = fields["properties"].as_object_mut() {
+        properties.remove("slug");
+        properties.remove("id");
+    }
+    fields["description"] = json!(
+        "One product's fields, as in a catalog, for `PUT /products/{slug}`: its identifier \
+         is the path's. A `slug` or `id` given anyway must be the path's. A database cannot \
+         store the NUL character in text, so no text holds one."
+    );
+    // The tags' schema inline, so that its texts get the pattern too.
+    let tags = schemas["ProductTags"].clone();
+    fields["properties"]["tags"] = json!({"oneOf": [tags, {"type": "null"}]});
+    without_nul(&mut fields);
+    schemas["ProductFields"] = fields;
+    // The `id` branch: a string counts only when it is not empty (an empty one beside a
+    // `slug` is ignored, so `ProductId` itself allows it).
+    schemas["CatalogProduct"]["anyOf"] = json!([
+        {"required": ["slug"], "properties": {"slug": {"type": "string", "minLength": 1}}},
+        {"required": ["id"], "properties": {"id": {"anyOf": [
+            {"type": "string", "minLength": 1},
+            {"type": "number"},
+        ]}}},
+    ]);
+    // The bare array has the same bounds as the wrapped one; in both, two products cannot
+    // be the same (the part of "identifiers are unique" that a schema can say).
+    if let Some(variants) = schemas["CatalogUpload"]["oneOf"].as_array_mut() {
+        for variant in variants {
+            let products = if variant["type"] == "array" {
+                variant
+            } else {
+                &mut variant["properties"]["products"]
+            };
+            products["minItems"] = json!(1);
+            products["maxItems"] = json!(crate::catalog::MAX_PRODUCTS);
+            products["uniqueItems"] = json!(true);
+        }
+    }
+
+    let paths = &mut document["paths"];
+    if writable {
+        paths["/products/{slug}"]["put"]["requestBody"]["content"]["application/json"]["schema"] =
+            json!({"$ref": "#/components/schemas/ProductFields"});
+    }
+
+    let first_match = "$response.body#/matches/0/id";
+    let mut to_product = serde_json::Map::new();
+    for operation in ["product", "recommendations"].into_iter().chain(
+        writable
+            .then_some(["put_product", "delete_product"])
+            .into_iter()
+            .flatten(),
+    ) {
+        to_product.insert(
+            operation.into(),
+            json!({"operationId": operation, "parameters": {"slug": first_match}}),
+        );
+    }
+    paths["/products"]["get"]["responses"]["200"]["links"] = Value::Object(to_product);
+    for status in ["200", "201"] {
+        paths["/catalogs"]["post"]["responses"][status]["links"] = json!({
+            "catalog_products": {"operationId": "catalog_products", "parameters": {"id": "$response.body#/id"}},
+        });
+    }
+    paths["/catalogs/{id}/products"]["get"]["responses"]["200"]["links"] = json!({
+        "catalog_recommendations": {
+            "operationId": "catalog_recommendations",
+            "parameters": {"id": "$response.body#/catalog", "slug": first_match},
+        },
+    });
+    document
+}
+
+/// Every text in `schema` without the NUL character (which Postgres cannot store in text).
+fn without_nul(schema: &mut Value) {
+    match schema {
+        Value::Object(object) => {
+            let is_text = match object.get("type") {
+                Some(Value::String(kind)) => kind == "string",
+                Some(Value::Array(kinds)) => kinds.iter().any(|k| k == "string"),
+                _ => false,
+            };
+            if is_text {
+                object.insert("pattern".into(), json!("^[^\\u0000]*$"));
+            }
+            object.values_mut().for_each(without_nul);
+        }
+        Value::Array(items) => items.iter_mut().for_each(without_nul),
+        _ => {}
+    }
 }

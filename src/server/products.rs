@@ -137,6 +137,8 @@ pub async fn delete_product(
 
 /// The shop's database, when the server may write to it; 405 otherwise.
 fn writable(state: &Shared) -> Result<&Shop, ApiError> {
+    // A server that cannot write has no write routes (mod.rs's `api_routes`): this
+    // answers only a request that raced a change of state, which cannot happen today.
     let refuse = |why: &str| {
         ApiError::new(
             StatusCode::METHOD_NOT_ALLOWED,
