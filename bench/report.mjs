@@ -536,6 +536,8 @@ function render(results) {
   if (results.pieces) md.push(...piecesSection(results.pieces));
   if (results.million) md.push(...millionSection(results.million));
   if (results.backends) md.push(...backendsSection(results.backends));
+  // Replicas behind HAProxy: scripts/replicas-bench.sh renders its own Markdown.
+  if (results.replicas) md.push('## Replicas', '', results.replicas.markdown.trim(), '');
   md.push('## Once per report');
   md.push('');
   const med = (key) => median(startup.map((s) => s[key]));

@@ -15,7 +15,8 @@
 #   scripts/setup.sh --contract   also Schemathesis and prometheus-client (PyPI, pinned) in
 #                                 .venv-contract/, the server's contract tier (scripts/contract.sh)
 #   scripts/setup.sh --postgres   also Debian's postgresql (its binaries only: no cluster is
-#                                 made or started; scripts/postgres.sh makes a throwaway one)
+#                                 made or started; scripts/postgres.sh makes a throwaway one),
+#                                 openssl (its TLS certificates) and haproxy (the replicas tier)
 #
 # How it stays quick on a fresh 2-core machine:
 # - the cargo-installed tools are built for install time, not for their own speed: no
@@ -118,6 +119,13 @@ if [ "$want_postgres" = 1 ]; then
   else
     apt_packages+=(openssl)
     apt_why+=("the test Postgres's TLS certificates")
+  fi
+  # The replicas tier's load balancer (tests/replicas.rs, deploy/haproxy.cfg).
+  if [ -x /usr/sbin/haproxy ] || command -v haproxy >/dev/null; then
+    ok "$( (/usr/sbin/haproxy -v 2>/dev/null || haproxy -v) | head -n1 | cut -d' ' -f1-3)"
+  else
+    apt_packages+=(haproxy)
+    apt_why+=("the replicas tier's load balancer")
   fi
 fi
 if [ "$want_go" = 1 ]; then

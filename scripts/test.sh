@@ -4,7 +4,8 @@
 #   2. native tests: cargo test (unit, integration, property, doc tests; tests/server.rs
 #      runs `shop-recs serve` on a real socket; tests/database.rs on SQLite), the shop's
 #      database tests' Postgres variants on a throwaway Postgres (scripts/postgres.sh:
-#      initdb and pg_ctl in a temporary directory, stopped at the end), and the plain-JS
+#      initdb and pg_ctl in a temporary directory, stopped at the end), two replicas behind
+#      HAProxy on such a Postgres (tests/replicas.rs), and the plain-JS
 #      scoring's unit tests in node (node --test tests/js/);
 #   3. wasm tests in headless Chrome and in headless Firefox ESR (wasm-bindgen-test-runner), the
 #      rayon pool on workers and the Engine API, and the single-thread build's Engine;
@@ -96,6 +97,11 @@ else
   tier "the shop's database on Postgres, TLS only (scripts/postgres.sh: a throwaway cluster)" \
     scripts/postgres.sh cargo test --locked --test database --test postgres_tls -- --ignored \
     --skip the_real_catalog_is_there
+  # Two replicas of `serve --database` (Postgres over TLS) behind HAProxy
+  # (deploy/haproxy.cfg): a write seen through the other, a rolling restart under load
+  # with no failed request, kill -9 failing only what was in flight.
+  tier "replicas behind HAProxy: writes, a rolling restart and kill -9 under load (scripts/postgres.sh)" \
+    scripts/postgres.sh cargo test --locked --test replicas -- --ignored
   tier "JS unit tests: node --test tests/js/" node --test tests/js/
   # The wasm tests run under wasm-bindgen-test-runner (installed with wasm-bindgen's CLI,
   # at Cargo.lock's version) as cargo's runner for wasm32: headless, in the browser whose

@@ -30,6 +30,7 @@ use std::fmt;
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
@@ -109,6 +110,10 @@ pub struct Config {
     /// Nice levels the reactor's threads run below the scoring pool's (0 to 19; 0: the
     /// same priority). See [`priority`].
     pub reactor_nice: i32,
+    /// After SIGTERM or SIGINT: seconds to keep serving while `/readyz` answers 503, so
+    /// that a load balancer's health checks take this replica out of rotation before it
+    /// stops taking connections (0: stop taking them at once).
+    pub drain_s: u64,
 }
 
 impl Config {
@@ -128,6 +133,7 @@ impl Config {
             log_format: LogFormat::Text,
             read_only: false,
             reactor_nice: DEFAULT_REACTOR_NICE,
+            drain_s: 0,
         }
     }
 }
@@ -236,6 +242,7 @@ pub async fn build(config: &Config) -> Result<Server, ServeError> {
         request_timeout_s: config.request_timeout_s,
         metrics,
         openapi: OnceLock::new(),
+        draining: AtomicBool::new(false),
     });
     let csp = site::csp_of(&index_html);
     let router = router(
@@ -284,9 +291,7 @@ pub fn run(config: Config) -> Result<(), ServeError> {
         drop(stdout);
         let (products, database) = match &state.default {
             DefaultCatalog::Fixed { catalog, .. } => (catalog.len(), None),
-            DefaultCatalog::Shop(shop) => {
-                (shop.cached().catalog.len(), Some(shop.db.kind().name()))
-            }
+            DefaultCatalog::Shop(shop) => (shop.last_loaded().1, Some(shop.db.kind().name())),
         };
         tracing::info!(
             products,
@@ -299,8 +304,9 @@ pub fn run(config: Config) -> Result<(), ServeError> {
             dist = %config.dist.display(),
             "serving"
         );
+        let drain = Duration::from_secs(config.drain_s);
         axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown_signal())
+            .with_graceful_shutdown(drained(state, drain))
             .await
             .map_err(ServeError::Serve)
     });
@@ -413,7 +419,11 @@ fn router(
             StatusCode::GATEWAY_TIMEOUT,
             timeout,
         ))
-        .layer(axum::middleware::map_response(error::json_errors));
+        .layer(axum::middleware::map_response(error::json_errors))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&state),
+            products::explain_refused_write,
+        ));
     let mut app = api
         .fallback_service(site::files(dist))
         .layer(CompressionLayer::new().compress_when(site::WorthCompressing))
@@ -428,6 +438,21 @@ fn router(
         app = app.layer(SetResponseHeaderLayer::overriding(name, value));
     }
     logging::with_access_log(app).layer(axum::middleware::from_fn(request_id::request_id))
+}
+
+/// Resolves when the server should stop taking connections: on the first SIGINT or
+/// SIGTERM, after `drain` during which `/readyz` answers 503 (`shutting_down`) and every
+/// request is still served. Then axum finishes the requests in flight.
+async fn drained(state: Shared, drain: Duration) {
+    shutdown_signal().await;
+    state.draining.store(true, Ordering::Relaxed);
+    if !drain.is_zero() {
+        tracing::info!(
+            seconds = drain.as_secs(),
+            "draining: /readyz answers 503 while requests are still served"
+        );
+        tokio::time::sleep(drain).await;
+    }
 }
 
 /// Resolves on the first SIGINT (Ctrl-C) or SIGTERM.

@@ -3,10 +3,12 @@
 //! `/info` and `/metrics`; and the middleware that counts every request for `/metrics`
 //! (the registry itself is metrics.rs, which knows nothing of the server's state).
 
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use axum::Json;
 use axum::extract::{Request, State};
+use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
@@ -36,18 +38,30 @@ pub async fn healthz() -> &'static str {
 
 /// `GET /readyz`: whether the server can answer requests now. Under `--database`, the
 /// database must answer a trivial query within 2 s; otherwise the server is ready once
-/// it listens.
+/// it listens. From SIGTERM on it answers 503 (`shutting_down`), so that a load balancer
+/// stops sending it requests while it drains (`serve --drain-seconds`).
 #[utoipa::path(
     get,
     path = "/readyz",
     tag = "operations",
     responses(
         (status = 200, description = "`ready`: the server and its database answer", body = String, content_type = "text/plain"),
-        (status = 503, description = "The database does not answer (`database_unavailable`)", body = ErrorBody,
+        (status = 503, description = "The database does not answer (`database_unavailable`), or the server is \
+            stopping (`shutting_down`)", body = ErrorBody,
             headers(("retry-after" = u32, description = "Seconds to wait"))),
     )
 )]
 pub async fn readyz(State(state): State<Shared>) -> Result<&'static str, ApiError> {
+    if state.draining.load(Ordering::Relaxed) {
+        return Err(ApiError {
+            retry_after_s: Some(1),
+            ..ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "shutting_down",
+                "the server is stopping: it finishes its requests and takes no new ones",
+            )
+        });
+    }
     if let DefaultCatalog::Shop(shop) = &state.default {
         tokio::time::timeout(READY_TIMEOUT, shop.db.ping())
             .await
@@ -81,14 +95,14 @@ pub async fn info(State(state): State<Shared>) -> Json<serde_json::Value> {
         ),
         DefaultCatalog::Shop(shop) => {
             // The version as cached: /info never waits on the database.
-            let cached = shop.cached();
+            let (version, products) = shop.last_loaded();
             (
                 json!({
                     "id": DEFAULT_CATALOG,
                     "source": "database",
-                    "products": cached.catalog.len(),
+                    "products": products,
                     "sha256": null,
-                    "version": cached.version,
+                    "version": version,
                 }),
                 json!({ "kind": shop.db.kind().name(), "read_only": shop.read_only }),
             )

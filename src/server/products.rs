@@ -137,24 +137,55 @@ pub async fn delete_product(
 
 /// The shop's database, when the server may write to it; 405 otherwise.
 fn writable(state: &Shared) -> Result<&Shop, ApiError> {
-    // A server that cannot write has no write routes (mod.rs's `api_routes`): this
-    // answers only a request that raced a change of state, which cannot happen today.
-    let refuse = |why: &str| {
-        ApiError::new(
+    match &state.default {
+        DefaultCatalog::Shop(shop) if !shop.read_only => Ok(shop),
+        // A server that cannot write has no write routes (mod.rs's `api_routes`), so this
+        // is not reached; the router's own 405 says why (`explain_refused_write`).
+        _ => Err(ApiError::new(
             StatusCode::METHOD_NOT_ALLOWED,
             "method_not_allowed",
-            format!("products cannot be changed here: {why}"),
-        )
-    };
-    match &state.default {
-        DefaultCatalog::Shop(shop) if shop.read_only => {
-            Err(refuse("the server was started with --read-only"))
-        }
-        DefaultCatalog::Shop(shop) => Ok(shop),
-        DefaultCatalog::Fixed { .. } => Err(refuse(
-            "the server's catalog is a file or generated; start it with --database URL to \
-             keep the catalog in a database that the API writes to",
+            refused_write(state).unwrap_or_default(),
         )),
+    }
+}
+
+/// Why this server takes no `PUT` or `DELETE` of a product, if it takes none.
+pub fn refused_write(state: &Shared) -> Option<String> {
+    let why = match &state.default {
+        DefaultCatalog::Shop(shop) if !shop.read_only => return None,
+        DefaultCatalog::Shop(_) => "the server was started with --read-only",
+        DefaultCatalog::Fixed { .. } => {
+            "the server's catalog is a file or generated; start it with --database URL to \
+             keep the catalog in a database that the API writes to"
+        }
+    };
+    Some(format!("products cannot be changed here: {why}"))
+}
+
+/// On a server that cannot write, the router answers a `PUT` or `DELETE` of a product 405
+/// (the route takes only GET); this gives that answer the reason, keeping its `Allow`.
+pub async fn explain_refused_write(
+    State(state): State<Shared>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let is_write = matches!(request.method().as_str(), "PUT" | "DELETE")
+        && request.uri().path().starts_with("/products/");
+    let response = next.run(request).await;
+    match refused_write(&state) {
+        Some(why) if is_write && response.status() == StatusCode::METHOD_NOT_ALLOWED => {
+            let (parts, _) = response.into_parts();
+            let mut explained =
+                ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", why)
+                    .into_response();
+            if let Some(allow) = parts.headers.get(axum::http::header::ALLOW) {
+                explained
+                    .headers_mut()
+                    .insert(axum::http::header::ALLOW, allow.clone());
+            }
+            explained
+        }
+        _ => response,
     }
 }
 

@@ -32,7 +32,10 @@ pub struct Shop {
     pub db: Database,
     /// `--read-only`: writes through the API answer 405.
     pub read_only: bool,
-    current: RwLock<Arc<Versioned>>,
+    /// The catalog cached now; none while a reload builds its successor.
+    current: RwLock<Option<Arc<Versioned>>>,
+    /// The version and product count loaded last: what `/info` says, without waiting.
+    last: RwLock<(i64, usize)>,
     reload: tokio::sync::Mutex<()>,
 }
 
@@ -43,14 +46,23 @@ impl Shop {
         Ok(Shop {
             db,
             read_only,
-            current: RwLock::new(Arc::new(first)),
+            last: RwLock::new((first.version, first.catalog.len())),
+            current: RwLock::new(Some(Arc::new(first))),
             reload: tokio::sync::Mutex::new(()),
         })
     }
 
-    /// The catalog cached now, whatever the database's version.
-    pub fn cached(&self) -> Arc<Versioned> {
-        Arc::clone(&self.current.read().unwrap_or_else(PoisonError::into_inner))
+    /// The catalog cached now, whatever the database's version; none during a reload.
+    fn cached(&self) -> Option<Arc<Versioned>> {
+        self.current
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// The version and number of products loaded last (`/info`: never waits).
+    pub fn last_loaded(&self) -> (i64, usize) {
+        *self.last.read().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The current catalog: the cached one, or reloaded when the version has moved.
@@ -71,23 +83,27 @@ impl Shop {
 
     /// A catalog of `version` or newer.
     async fn at_least(&self, version: i64) -> Result<Arc<Versioned>, ApiError> {
-        let cached = self.cached();
-        if cached.version >= version {
+        if let Some(cached) = self.cached().filter(|c| c.version >= version) {
             return Ok(cached);
         }
         let _one_at_a_time = self.reload.lock().await;
         // Another request may have reloaded while this one waited.
-        let cached = self.cached();
-        if cached.version >= version {
+        if let Some(cached) = self.cached().filter(|c| c.version >= version) {
             return Ok(cached);
         }
+        // The stale catalog goes first: every request from now on needs the new one and
+        // waits for it, and those in flight hold their own reference until they finish.
+        // So a reload of a million rows peaks near one catalog's memory, not two.
+        *self.current.write().unwrap_or_else(PoisonError::into_inner) = None;
         let fresh = Arc::new(load(&self.db).await?);
+        *self.last.write().unwrap_or_else(PoisonError::into_inner) =
+            (fresh.version, fresh.catalog.len());
         tracing::info!(
             version = fresh.version,
             products = fresh.catalog.len(),
             "catalog reloaded from the database"
         );
-        *self.current.write().unwrap_or_else(PoisonError::into_inner) = Arc::clone(&fresh);
+        *self.current.write().unwrap_or_else(PoisonError::into_inner) = Some(Arc::clone(&fresh));
         Ok(fresh)
     }
 }

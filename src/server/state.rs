@@ -2,6 +2,7 @@
 //! scoring pool and the in-flight limit. Its own module, so that the handlers' modules
 //! (api.rs, catalogs.rs) depend on it and not on each other.
 
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use super::jobs::Slots;
@@ -42,6 +43,8 @@ pub struct AppState {
     pub metrics: Metrics,
     /// `/openapi.json`'s text, set once the router is built (mod.rs).
     pub openapi: OnceLock<String>,
+    /// Set on SIGTERM or SIGINT: `/readyz` answers 503 from then on (mod.rs's `drained`).
+    pub draining: AtomicBool,
 }
 
 pub type Shared = Arc<AppState>;

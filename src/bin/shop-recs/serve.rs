@@ -62,6 +62,12 @@ pub struct ServeArgs {
     /// page's single-thread fallback and its service worker.
     #[arg(long)]
     no_isolation: bool,
+    /// On SIGTERM or SIGINT, keep serving for this many seconds while /readyz answers 503,
+    /// so that a load balancer's health checks take this replica out of rotation before
+    /// it stops taking connections; then finish the requests in flight and exit. Behind a
+    /// load balancer: more than its check interval times its fall count (deploy/haproxy.cfg).
+    #[arg(long, value_name = "SECONDS", default_value_t = 0)]
+    drain_seconds: u64,
     /// The log's format on stderr: `text` for people, `json` (one object a line) for log
     /// shippers. RUST_LOG filters either (default info: one line per request).
     #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json"])]
@@ -89,6 +95,7 @@ impl ServeArgs {
             isolation: !self.no_isolation,
             read_only: self.read_only,
             reactor_nice: self.reactor_nice,
+            drain_s: self.drain_seconds,
             log_format: if self.log_format == "json" {
                 LogFormat::Json
             } else {
