@@ -32,6 +32,8 @@ const BIN: &str = env!("CARGO_BIN_EXE_shop-recs");
 /// Every test takes this first: one of them stops the shared Postgres for a while.
 static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
+#[path = "support/postgres.rs"]
+mod postgres;
 #[path = "support/temp.rs"]
 mod temp;
 
@@ -58,24 +60,9 @@ fn sqlite() -> Backend {
 
 /// A fresh database in the test Postgres (scripts/postgres.sh).
 async fn postgres(test: &str) -> Backend {
-    let base = std::env::var("SHOP_RECS_TEST_POSTGRES").expect(
-        "SHOP_RECS_TEST_POSTGRES names the test Postgres: run this under scripts/postgres.sh",
-    );
-    let name = format!("t_{test}_{}", std::process::id());
-    let mut admin = connect_admin(&base).await;
-    for statement in [
-        format!("DROP DATABASE IF EXISTS {name}"),
-        format!("CREATE DATABASE {name}"),
-    ] {
-        sqlx::query(&statement)
-            .execute(&mut admin)
-            .await
-            .expect("make the test database");
-    }
-    let (server, _) = base.rsplit_once('/').expect("a database in the URL");
     Backend {
         name: "postgres",
-        url: format!("{server}/{name}"),
+        url: postgres::fresh_database(&format!("t_{test}_{}", std::process::id())).await,
     }
 }
 
@@ -119,14 +106,6 @@ fn the_real_catalog_is_there() {
         "/../shared/catalogs/dummyjson-products.json"
     );
     assert!(Path::new(real).exists());
-}
-
-async fn connect_admin(url: &str) -> sqlx::AnyConnection {
-    use sqlx::Connection;
-    sqlx::any::install_default_drivers();
-    sqlx::AnyConnection::connect(url)
-        .await
-        .expect("connect to the test Postgres")
 }
 
 /// A generated catalog written as a file, as `shop-recs generate` writes it.
@@ -490,7 +469,7 @@ async fn bad_input_is_refused_and_nothing_is_written(backend: Backend) {
 
         // A row written by other means that is not a product: a clear 500 naming it,
         // and the server answers again once the row is fixed.
-        let mut admin = connect_admin(&backend.url).await;
+        let mut admin = postgres::connect(&backend.url).await;
         let bump = "UPDATE catalog_version SET version = version + 1";
         for statement in [
             &format!("UPDATE products SET tags = 'not json' WHERE slug = '{slug}'"),

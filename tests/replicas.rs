@@ -22,6 +22,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+#[path = "support/postgres.rs"]
+mod postgres;
 #[path = "support/replicas.rs"]
 mod replicas;
 #[path = "support/temp.rs"]
@@ -51,32 +53,14 @@ fn database(test: &str) -> String {
         haproxy_installed(),
         "HAProxy is not installed: scripts/setup.sh --postgres installs Debian's haproxy"
     );
-    let base = var("SHOP_RECS_TEST_POSTGRES");
     let ca = var("SHOP_RECS_TEST_POSTGRES_CA");
-    let name = format!("replicas_{test}_{}", std::process::id());
-    let tls = format!("sslmode=verify-full&sslrootcert={ca}");
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("runtime");
-    runtime.block_on(async {
-        use sqlx::Connection;
-        sqlx::any::install_default_drivers();
-        let mut admin = sqlx::AnyConnection::connect(&format!("{base}?{tls}"))
-            .await
-            .expect("connect to the test Postgres");
-        for statement in [
-            format!("DROP DATABASE IF EXISTS {name}"),
-            format!("CREATE DATABASE {name}"),
-        ] {
-            sqlx::query(&statement)
-                .execute(&mut admin)
-                .await
-                .expect("make the test database");
-        }
-    });
-    let (server, _) = base.rsplit_once('/').expect("a database in the URL");
-    let url = format!("{server}/{name}?{tls}");
+    let name = format!("replicas_{test}_{}", std::process::id());
+    let database = runtime.block_on(postgres::fresh_database(&name));
+    let url = format!("{database}?sslmode=verify-full&sslrootcert={ca}");
     let out = Command::new(BIN)
         .args(["import", CATALOG, "--database", &url])
         .output()
