@@ -419,11 +419,17 @@ fn router(
             StatusCode::GATEWAY_TIMEOUT,
             timeout,
         ))
-        .layer(axum::middleware::map_response(error::json_errors))
-        .layer(axum::middleware::from_fn_with_state(
+        .layer(axum::middleware::map_response(error::json_errors));
+    // Only a server that cannot write answers a product's PUT or DELETE 405; only there
+    // does that answer need its reason, so only there is every request looked at for it.
+    let api = if writable {
+        api
+    } else {
+        api.layer(axum::middleware::from_fn_with_state(
             Arc::clone(&state),
             products::explain_refused_write,
-        ));
+        ))
+    };
     let mut app = api
         .fallback_service(site::files(dist))
         .layer(CompressionLayer::new().compress_when(site::WorthCompressing))
