@@ -1,7 +1,8 @@
 // "A million products": per phase (generate, parse, prepare for JS, score, top K) and per
 // mode, time and memory at 200,000 and 1,000,000 products, native (the CLI) and in the
 // browser (the page in headless Chromium, served by `shop-recs serve`), with the
-// catalog's bytes per product by part. Stores them as `million` in bench/results.json and
+// catalog's bytes per product by part, and the generator's file loaded on one thread
+// against the pool of 2 (natively, and through the page's file picker). Stores them as `million` in bench/results.json and
 // renders bench/REPORT.md again (its section: bench/report-million.mjs).
 //
 //   node bench/million.mjs [--sizes 200000,1000000] [--runs 3]
@@ -37,9 +38,8 @@ function cli(argv) {
   return { ms: performance.now() - started, out };
 }
 
-/** The CLI: generate a file, load it, and bench the generated catalog. */
-function native(n, dir) {
-  const file = join(dir, `catalog-${n}.json`);
+/** The CLI: generate a file, load it, and bench the generated catalog; the file stays. */
+function native(n, file) {
   const started = performance.now();
   execFileSync('sh', ['-c', `"${BIN}" generate --n ${n} > "${file}"`]);
   const generateMs = performance.now() - started;
@@ -51,7 +51,16 @@ function native(n, dir) {
   // the bench's peak memory above.
   const loads = JSON.parse(cli(['bench', '--generate', String(n), '--iterations', String(ITERATIONS),
     '--runs', String(runs), '--threads', '2', '--load', '--only', 'serial', '--json']).out);
-  rmSync(file);
+  // The file loaded on one thread, then on the pool of 2 (rayon's global pool, which
+  // the load uses), interleaved run by run.
+  const fileLoads = { serialMs: [], poolMs: [] };
+  for (let round = 0; round < runs; round++) {
+    for (const [threads, into] of [['1', fileLoads.serialMs], ['2', fileLoads.poolMs]]) {
+      const out = execFileSync(BIN, ['recommend', '--catalog', file, '--iterations', String(ITERATIONS), '--json'],
+        { maxBuffer: 1 << 26, env: { ...process.env, RAYON_NUM_THREADS: threads } });
+      into.push(JSON.parse(out.toString()).timings_ms.load);
+    }
+  }
   return {
     generateToFileMs: generateMs,
     fileBytes,
@@ -65,7 +74,37 @@ function native(n, dir) {
     threads: bench.threads,
     // Generating the catalog on one thread against on the pool, interleaved run by run.
     load: { serialMs: loads.load_ms.serial.runs, poolMs: loads.load_ms.pool.runs },
+    fileLoad: fileLoads,
   };
+}
+
+/**
+ * The generator's file through the page's file picker, one thread against the pool:
+ * `runs` rounds, each a page with a pool of 1 then one with a pool of 2, the load time
+ * from `[data-testid=env]`'s data-load-ms (its threads checked), and the wasm memory after.
+ */
+async function browserFileLoads(browser, base, n, file) {
+  const out = { serialMs: [], poolMs: [], wasmMemoryBytes: [] };
+  const count = () => document.querySelector('[data-testid=catalog-count]')?.dataset.value;
+  for (let round = 0; round < runs; round++) {
+    for (const [threads, into] of [[1, out.serialMs], [2, out.poolMs]]) {
+      const { page, context } = await openPage(browser, `${base}?threads=${threads}&mode=serial&iterations=${ITERATIONS}`);
+      try {
+        await page.waitForFunction(count, null, { timeout: 60_000 });
+        await page.setInputFiles('[data-testid=catalog-file]', file);
+        await page.waitForFunction((want) => document.querySelector('[data-testid=catalog-count]')?.dataset.value === want,
+          String(n), { timeout: 600_000 });
+        const env = page.locator('[data-testid=env]');
+        const used = Number(await env.getAttribute('data-load-threads'));
+        if (used !== threads) throw new Error(`n=${n}: asked for ${threads} threads, the file's load used ${used}`);
+        into.push(Number(await env.getAttribute('data-load-ms')));
+        if (threads === 2) out.wasmMemoryBytes.push(Number(await env.getAttribute('data-wasm-memory-bytes')));
+      } finally {
+        await context.close();
+      }
+    }
+  }
+  return out;
 }
 
 /**
@@ -136,11 +175,15 @@ try {
   const cells = [];
   for (const n of sizes) {
     process.stderr.write(`n = ${n}: native…\n`);
-    const nativeFigures = native(n, dir);
+    const file = join(dir, `catalog-${n}.json`);
+    const nativeFigures = native(n, file);
     process.stderr.write(`n = ${n}: browser…\n`);
     const browserFigures = await browserRun(browser, server.url, n);
     process.stderr.write(`n = ${n}: browser loads, one thread against the pool…\n`);
     browserFigures.load = await browserLoads(browser, server.url, n);
+    process.stderr.write(`n = ${n}: the file through the page's file picker, one thread against the pool…\n`);
+    browserFigures.fileLoad = await browserFileLoads(browser, server.url, n, file);
+    rmSync(file);
     cells.push({ n, native: nativeFigures, browser: browserFigures });
   }
   const results = {

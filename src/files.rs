@@ -1,13 +1,14 @@
 //! Catalog files, for the native shells (the CLI and the server; not the core, which does
 //! no I/O, and not wasm, where the page's worker reads files).
 
+use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::catalog::{
     Catalog, CatalogError, MAX_CATALOG_BYTES, MAX_PRODUCTS, Product, ReadError, diagnose_reader,
-    parse_catalog_reader, parse_products,
+    parse_catalog_reader_on_pool, parse_products,
 };
 
 /// Why a catalog file could not be loaded; shown as one line naming the file.
@@ -51,35 +52,50 @@ impl std::error::Error for FileError {
 }
 
 /// Loads the catalog file at `path`, parsing it as it is read (a file of hundreds of
-/// megabytes is never held whole). A file over [`MAX_CATALOG_BYTES`] is refused before it
-/// is read.
+/// megabytes is never held whole), its products on the rayon pool when it has more than
+/// one thread ([`parse_catalog_reader_on_pool`]). A file over [`MAX_CATALOG_BYTES`] is
+/// refused before it is read.
 pub fn load_catalog_file(path: &Path) -> Result<Catalog, FileError> {
     load_catalog_file_seeing(path, |_| {})
 }
 
-/// [`load_catalog_file`], handing every chunk of bytes read to `see` too (the server
-/// hashes the file this way, reading it once).
-pub fn load_catalog_file_seeing(path: &Path, see: impl FnMut(&[u8])) -> Result<Catalog, FileError> {
+/// [`load_catalog_file`], handing every byte of the file to `see` once, in order, a chunk
+/// at a time (the server hashes the file this way, while it is parsed).
+pub fn load_catalog_file_seeing(
+    path: &Path,
+    mut see: impl FnMut(&[u8]),
+) -> Result<Catalog, FileError> {
     let read_error = |source| FileError::Read {
         path: path.to_path_buf(),
         source,
     };
-    let file = std::fs::File::open(path).map_err(read_error)?;
-    let bytes = file.metadata().map_err(read_error)?.len();
+    let bytes = std::fs::metadata(path).map_err(read_error)?.len();
     if bytes > MAX_CATALOG_BYTES as u64 {
         return Err(FileError::TooLarge {
             path: path.to_path_buf(),
             bytes,
         });
     }
-    let seen = Seeing { inner: file, see };
-    parse_catalog_reader(seen, MAX_CATALOG_BYTES).map_err(|error| match error {
-        ReadError::Read(source) => read_error(source),
-        ReadError::Catalog(first) => FileError::Catalog {
-            path: path.to_path_buf(),
-            source: every_product_problem(path, first),
-        },
-    })
+    // The file may be read twice (once on the pool, once serially where the pool's scan
+    // gives up); `see` is shown only the bytes past what an earlier reading showed it.
+    let (seen, see) = (Cell::new(0), RefCell::new(&mut see));
+    let open = || {
+        Ok(Seeing {
+            inner: std::fs::File::open(path)?,
+            at: 0,
+            seen: &seen,
+            see: &see,
+        })
+    };
+    parse_catalog_reader_on_pool(open, MAX_CATALOG_BYTES, Some(bytes))
+        .map(|(catalog, _threads)| catalog)
+        .map_err(|error| match error {
+            ReadError::Read(source) => read_error(source),
+            ReadError::Catalog(first) => FileError::Catalog {
+                path: path.to_path_buf(),
+                source: every_product_problem(path, first),
+            },
+        })
 }
 
 /// When the first problem of the catalog file at `path` is a product's, every product's
@@ -114,16 +130,26 @@ pub fn load_products_file(path: &Path) -> Result<Vec<Product>, FileError> {
     parse_products(&text).map_err(catalog_error)
 }
 
-/// A reader that shows every chunk it reads to `see`.
-struct Seeing<R, F> {
+/// A reader that shows `see` the bytes it reads past the first `seen`, and moves `seen`.
+struct Seeing<'a, R, F> {
     inner: R,
-    see: F,
+    /// Bytes read so far by this reader.
+    at: u64,
+    seen: &'a Cell<u64>,
+    see: &'a RefCell<F>,
 }
 
-impl<R: Read, F: FnMut(&[u8])> Read for Seeing<R, F> {
+impl<R: Read, F: FnMut(&[u8])> Read for Seeing<'_, R, F> {
     fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
         let read = self.inner.read(out)?;
-        (self.see)(&out[..read]);
+        let end = self.at + read as u64;
+        let seen = self.seen.get();
+        if end > seen {
+            let new = (seen.saturating_sub(self.at)) as usize;
+            (self.see.borrow_mut())(&out[new..read]);
+            self.seen.set(end);
+        }
+        self.at = end;
         Ok(read)
     }
 }

@@ -188,6 +188,11 @@ fn reader(
     })
 }
 
+/// `reopen()` over `bytes`: each call another `read` from the start ([`reader`]).
+fn reopener(bytes: Vec<u8>, step: usize) -> wasm_bindgen::closure::Closure<dyn FnMut() -> JsValue> {
+    wasm_bindgen::closure::Closure::new(move || reader(bytes.clone(), step).into_js_value())
+}
+
 /// A catalog read a few bytes at a time is the catalog of the whole bytes, errors
 /// included; the products and the search answer from the catalog's own strings; the
 /// tables' memory is reported part by part; progress is reported while generating.
@@ -199,10 +204,29 @@ fn a_catalog_read_in_chunks_is_the_catalog_of_its_bytes() {
     let streamed = Engine::from_reader(
         read.as_ref().unchecked_ref::<js_sys::Function>().clone(),
         None,
+        None,
     )
     .expect("a valid catalog");
     let whole = Engine::from_bytes(text.as_bytes()).expect("a valid catalog");
     assert_eq!(streamed.count(), 2);
+    // Read in pieces (it can be reopened): the same products.
+    let (read, again) = (
+        reader(text.as_bytes().to_vec(), 3),
+        reopener(text.as_bytes().to_vec(), 4),
+    );
+    let pieces = Engine::from_reader(
+        read.as_ref().unchecked_ref::<js_sys::Function>().clone(),
+        Some(again.as_ref().unchecked_ref::<js_sys::Function>().clone()),
+        Some(text.len() as f64),
+    )
+    .expect("a valid catalog");
+    assert_eq!(pieces.count(), 2);
+    for index in 0..2 {
+        assert_eq!(
+            js_sys::JSON::stringify(&pieces.product(index).expect("a product")).ok(),
+            js_sys::JSON::stringify(&whole.product(index).expect("a product")).ok()
+        );
+    }
     for index in 0..2 {
         let (a, b) = (
             streamed.product(index).expect("a product"),
@@ -254,6 +278,7 @@ fn a_catalog_read_in_chunks_is_the_catalog_of_its_bytes() {
     let Err(error) = Engine::from_reader(
         bad.as_ref().unchecked_ref::<js_sys::Function>().clone(),
         None,
+        None,
     ) else {
         panic!("a bad catalog must be refused");
     };
@@ -261,10 +286,12 @@ fn a_catalog_read_in_chunks_is_the_catalog_of_its_bytes() {
         message(error),
         "[0].description: expected a string, found a number"
     );
-    let (bad, again) = (reader(bad_text.to_vec(), 2), reader(bad_text.to_vec(), 5));
+    let bad = reader(bad_text.to_vec(), 2);
+    let again = reopener(bad_text.to_vec(), 5);
     let Err(error) = Engine::from_reader(
         bad.as_ref().unchecked_ref::<js_sys::Function>().clone(),
         Some(again.as_ref().unchecked_ref::<js_sys::Function>().clone()),
+        None,
     ) else {
         panic!("a bad catalog must be refused");
     };

@@ -155,3 +155,27 @@ async fn the_catalog_generated_on_the_pool_is_the_serial_one() {
         assert_eq!(reports.last(), Some(&n));
     }
 }
+
+/// Loading a file on the pool: a catalog text read a chunk at a time, its products parsed
+/// and built in pieces on the pool's threads and merged, is the serial parse's catalog,
+/// table for table, in wasm as natively.
+#[wasm_bindgen_test]
+async fn a_catalog_text_parsed_on_the_pool_is_the_serial_parse() {
+    use shop_recs::catalog::{
+        MAX_CATALOG_BYTES, parse_catalog_reader, parse_catalog_reader_on_pool,
+    };
+    use shop_recs::generate::{Skew, products};
+    pool().await;
+    let all: Vec<_> = products(12_000, 3, Skew::new(5).expect("a skew"))
+        .expect("products")
+        .collect();
+    let text = serde_json::to_vec(&serde_json::json!({ "products": all })).expect("JSON text");
+    assert!(text.len() > 4 << 20, "several pieces: {} bytes", text.len());
+    let (pooled, threads) =
+        parse_catalog_reader_on_pool(|| Ok(&text[..]), MAX_CATALOG_BYTES, Some(text.len() as u64))
+            .expect("a catalog");
+    let serial = parse_catalog_reader(&text[..], MAX_CATALOG_BYTES).expect("a catalog");
+    assert_eq!(threads, THREADS, "built on every thread of the pool");
+    assert!(pooled == serial);
+    assert_eq!(pooled.to_tables(), serial.to_tables());
+}

@@ -124,6 +124,26 @@ impl CatalogBuilder {
         builder
     }
 
+    /// Reserves room for the tables to grow `factor` times what they hold now, about: a
+    /// parser that has read part of a text of known size reserves for the rest, so that
+    /// no table doubles (a wasm memory never gives back what a doubling left behind).
+    pub(crate) fn reserve_scaled(&mut self, factor: f64) {
+        fn more<T>(table: &mut Vec<T>, factor: f64) {
+            let want = (table.len() as f64 * factor) as usize;
+            table.reserve_exact(want.saturating_sub(table.len()));
+        }
+        let c = &mut self.catalog;
+        more(&mut c.labels, factor);
+        more(&mut c.label_ends, factor);
+        more(&mut c.category, factor);
+        more(&mut c.text_bytes, factor);
+        more(&mut c.text_ends, factor);
+        more(&mut c.byte_starts, factor);
+        more(&mut c.end_starts, factor);
+        more(&mut c.attribute_ids, factor);
+        more(&mut c.attribute_starts, factor);
+    }
+
     /// A builder for the products from index `first` on: a piece of a catalog, to be
     /// [`merge`](CatalogBuilder::merge)d after the piece that ends at `first`. Problems
     /// name products by their index in the whole catalog.

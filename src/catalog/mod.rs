@@ -30,7 +30,7 @@ pub use error::{CatalogError, MAX_REPORTED_PROBLEMS, ProductProblem};
 pub use memory::CatalogMemory;
 pub use parse::{
     ReadError, diagnose_reader, parse_catalog, parse_catalog_bytes, parse_catalog_reader,
-    parse_products,
+    parse_catalog_reader_on_pool, parse_products,
 };
 pub use product::{Product, ProductRef, TokenSet};
 pub use search::SearchResult;

@@ -49,26 +49,58 @@ impl Engine {
     }
 
     /// Parses and validates a catalog as its bytes are read: `read(max)` returns the next
-    /// chunk as a `Uint8Array` of at most `max` bytes, empty at the end
-    /// ([`catalog::parse_catalog_reader`]). The same catalog and errors as
-    /// [`Engine::from_bytes`] on the same bytes; an exception thrown by `read` ends the
-    /// parse with its message.
+    /// chunk as a `Uint8Array` of at most `max` bytes, empty at the end. The same catalog
+    /// and errors as [`Engine::from_bytes`] on the same bytes; an exception thrown by
+    /// `read` ends the parse with its message.
     ///
-    /// A stream reports its first problem only. When that problem is a product's and
-    /// `read_again` is given (a reader of the same bytes from the start: a `File` can be
-    /// read twice), the bytes are read once more and the error lists every product's
-    /// problem, as [`Engine::from_bytes`]'s does ([`catalog::diagnose_reader`]).
+    /// `reopen`, when given, returns another such `read` over the same bytes from the
+    /// start (a `File` can be read again). Then the products are parsed and built on the
+    /// rayon pool, in pieces merged in order ([`catalog::parse_catalog_reader_on_pool`];
+    /// on one thread, one piece after the other), and the bytes are read again when the
+    /// pieces cannot be used (an unusual shape, or any problem, which the serial parser
+    /// names) and to list every product's problem when the first is a product's
+    /// ([`catalog::diagnose_reader`]), as [`Engine::from_bytes`] does. Without `reopen`,
+    /// one serial reading, which reports its first problem only. `size`, the bytes'
+    /// length when known, lets the catalog's tables be reserved once instead of doubling.
     #[wasm_bindgen(js_name = fromReader)]
-    pub fn from_reader(read: Function, read_again: Option<Function>) -> Result<Engine, JsError> {
-        let source = JsSource { read };
-        match catalog::parse_catalog_reader(source, MAX_CATALOG_BYTES) {
-            Ok(catalog) => Ok(Engine::built(catalog)),
+    pub fn from_reader(
+        read: Function,
+        reopen: Option<Function>,
+        size: Option<f64>,
+    ) -> Result<Engine, JsError> {
+        let Some(reopen) = reopen else {
+            let catalog = catalog::parse_catalog_reader(JsSource { read }, MAX_CATALOG_BYTES)
+                .map_err(|error| match error {
+                    ReadError::Catalog(first) => to_js(first),
+                    ReadError::Read(error) => to_js(error),
+                })?;
+            return Ok(Engine::built(catalog));
+        };
+        let again = || -> io::Result<JsSource> {
+            let read = reopen
+                .call0(&JsValue::NULL)
+                .map_err(|e| io::Error::other(String::from(js_sys::Error::from(e).message())))?
+                .dyn_into::<Function>()
+                .map_err(|_| io::Error::other("reopen did not return a read function"))?;
+            Ok(JsSource { read })
+        };
+        let mut first = Some(JsSource { read });
+        let open = || match first.take() {
+            Some(source) => Ok(source),
+            None => again(),
+        };
+        match catalog::parse_catalog_reader_on_pool(open, MAX_CATALOG_BYTES, size.map(|s| s as u64))
+        {
+            Ok((catalog, load_threads)) => Ok(Engine {
+                catalog,
+                load_threads,
+            }),
             Err(ReadError::Catalog(first)) => {
-                let every = match read_again {
-                    Some(read) if first.is_about_a_product() => {
-                        catalog::diagnose_reader(JsSource { read }, catalog::MAX_PRODUCTS)
-                    }
-                    _ => None,
+                let every = match first.is_about_a_product() {
+                    true => again()
+                        .ok()
+                        .and_then(|source| catalog::diagnose_reader(source, catalog::MAX_PRODUCTS)),
+                    false => None,
                 };
                 Err(to_js(every.unwrap_or(first)))
             }

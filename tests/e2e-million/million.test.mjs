@@ -1,5 +1,6 @@
 // A million products, end to end in Chromium: generated in the page's wasm, prepared for
-// plain JS, and compared mode by mode, on a static host and under `shop-recs serve`.
+// plain JS, and compared mode by mode, on a static host and under `shop-recs serve`; and
+// the same million as a 400 MB file through the file picker, parsed on the pool.
 // Its own tier (scripts/test.sh), run after the other end-to-end tiers: each test loads
 // a million products into three wasm instances (the pool's and two Workers).
 //
@@ -8,9 +9,13 @@
 // 640 MiB; a server whose catalog budget is too small is skipped in Compare with its
 // reason, readable, while the other modes complete. Timings are printed, never asserted.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { after, before } from 'node:test';
 import {
-  browser, ENGINE, openPage, screenshotPath, startServer, test, timings, useServerAndBrowser, waitForState,
+  actAndWait, browser, ENGINE, openPage, resultRows, run, screenshotPath, startServer, test, timings,
+  useServerAndBrowser, waitForState,
 } from '../e2e/harness.mjs';
 import { startStaticServer } from '../e2e/static-server.mjs';
 import { REPO } from '../e2e/harness.mjs';
@@ -90,6 +95,37 @@ test('a million under shop-recs serve with a small catalog budget: Server is ski
     await context.close();
   } finally {
     await own.close();
+  }
+});
+
+test('a 400 MB file of a million products is parsed on the pool of 2, within 640 MiB, and ranks as the native CLI', async (t) => {
+  const bin = join(REPO, 'target', 'release', 'shop-recs');
+  const dir = mkdtempSync(join(tmpdir(), 'shop-recs-million-file-'));
+  const file = join(dir, 'million.json');
+  try {
+    execFileSync('sh', ['-c', `"${bin}" generate --n 1000000 > "${file}"`]);
+    const { page, context, assertClean } = await openPage(browser, `${statics.url}?mode=parallel&iterations=10&threads=2`);
+    await waitForState(page, 'ready');
+    await actAndWait(page, () => page.setInputFiles('[data-testid=catalog-file]', file), 'ready', DONE_WITHIN_MS);
+    assert.equal(await page.locator('[data-testid=catalog-count]').getAttribute('data-value'), '1000000');
+    const env = page.locator('[data-testid=env]');
+    assert.equal(await env.getAttribute('data-load-threads'), '2', 'the file was parsed in pieces on the pool of 2');
+    const detail = await page.locator('#catalog-detail').textContent();
+    assert.match(detail, /read and parsed in [\d,.]+ ms on the pool's 2 threads/, detail);
+    const memory = Number(await env.getAttribute('data-wasm-memory-bytes'));
+    assert.ok(memory <= WASM_MEMORY_CEILING, `wasm memory ${memory} bytes, over ${WASM_MEMORY_CEILING}`);
+    await run(page, DONE_WITHIN_MS);
+    const native = JSON.parse(execFileSync(bin, ['recommend', '--catalog', file, '--iterations', '10', '--mode', 'serial',
+      '--json'], { maxBuffer: 1 << 24 }).toString());
+    // Scores as JavaScript writes them: the page sends its own text.
+    const expected = native.recommendations.map((r) => ({ id: r.id, score: String(r.score) }));
+    const shown = (await resultRows(page)).map(({ id, score }) => ({ id, score }));
+    assert.deepEqual(shown, expected, 'the pool ranks the parsed file as the native serial run does');
+    t.diagnostic(`${detail.trim()}; wasm memory ${(memory / 2 ** 20).toFixed(0)} MiB`);
+    assertClean();
+    await context.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 

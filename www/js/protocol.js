@@ -95,8 +95,8 @@ export const Request = Object.freeze({
 //   bytes: the text's length (0 when generated); memoryBytes: the wasm memory's size
 //   afterwards, as in RUN's result (`memory.buffer.byteLength`); catalogMemory: the
 //   catalog's tables, bytes by part (Engine.memory(), the core's Catalog::memory);
-//   loadThreads: the threads that built it (the pool's for a generated catalog on the
-//   threaded build's pool, else 1).
+//   loadThreads: the threads that built it (the pool's for a generated catalog or a
+//   catalog of several pieces on the threaded build's pool, else 1).
 // Product = { index, id, name, category }  (category is null when there is none)
 // ModeRun = { timesMs: [ms], phases: [{ scoreMs, rankMs }], items: [Item], server? }
 //   timesMs: performance.now() in the worker around each timed call (for 'server', around

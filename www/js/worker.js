@@ -116,9 +116,11 @@ const handlers = {
     const readMs = url !== undefined ? performance.now() - t0 : 0;
     const total = url !== undefined ? from.length : file.size;
     const read = chunkReader(from, ({ done }) => progress({ phase: 'parsing', done, total, unit: 'bytes' }));
-    // Read again only to list every product's problem when the first is a product's.
-    const readAgain = chunkReader(from, () => {});
-    const info = replaceEngine(() => Engine.fromReader(read, readAgain), { readMs, bytes: total }, progress);
+    // The core reads the bytes again only where its pieces on the pool cannot be used
+    // (an unusual shape, or a problem the serial parser names) and to list every
+    // product's problem when the first is a product's.
+    const reopen = () => chunkReader(from, () => {});
+    const info = replaceEngine(() => Engine.fromReader(read, reopen, total), { readMs, bytes: total }, progress);
     // A URL's bytes are kept (a file can be read again): the Workers mode's workers and an
     // upload to the server need them later, when the URL's host may be gone.
     catalogSource = url !== undefined ? { url, bytes: from } : { file };

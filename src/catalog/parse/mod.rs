@@ -66,11 +66,13 @@ macro_rules! reject_kinds {
 
 // After the macro, so that both files can use it.
 mod diagnose;
+mod pieces;
 mod product;
 mod reader;
 mod top;
 
 pub use diagnose::diagnose_reader;
+pub use pieces::parse_catalog_reader_on_pool;
 pub use reader::{ReadError, parse_catalog_reader};
 
 use top::TopLevel;
@@ -200,14 +202,26 @@ impl ProductSink for Vec<Product> {
 ///
 /// When the first problem is a product's, the text is read once more
 /// ([`diagnose::diagnose`]) to report every product's problem at once.
+///
+/// A text of more than a few megabytes is parsed on the rayon pool when it has more
+/// than one thread ([`pieces`]): the same catalog, or the same first problem.
 fn parse_with_limit(text: &str, limit: usize) -> Result<Catalog, CatalogError> {
-    let mut builder = CatalogBuilder::default();
-    read_products(text, limit, &mut builder)
-        .and_then(|()| builder.finish())
-        .map_err(|first| match first.is_about_a_product() {
-            true => diagnose::diagnose(text, limit).unwrap_or(first),
-            false => first,
-        })
+    let on_pool = match pieces::worth_pieces(text.len()) && rayon::current_num_threads() > 1 {
+        // Reading a slice cannot fail.
+        true => pieces::parse_on_pool(text.as_bytes(), MAX_CATALOG_BYTES, limit, text.len()).ok(),
+        false => None,
+    };
+    let built = match on_pool {
+        Some(pieces::Pooled::Built(builder, _)) => builder.finish(),
+        _ => {
+            let mut builder = CatalogBuilder::default();
+            read_products(text, limit, &mut builder).and_then(|()| builder.finish())
+        }
+    };
+    built.map_err(|first| match first.is_about_a_product() {
+        true => diagnose::diagnose(text, limit).unwrap_or(first),
+        false => first,
+    })
 }
 
 /// Reads every product of `text` into `sink`, with the syntax, shape and type checks of
