@@ -30,7 +30,7 @@ export function millionSection(results) {
   lines.push('Where one product\'s bytes go in the catalog\'s tables (the same in wasm and natively: the layout is one):', '');
   const parts = ['words', 'wordOffsets', 'labels', 'labelOffsets', 'attributes', 'idOrder', 'categories', 'total'];
   const names = {
-    words: 'distinct description words', wordOffsets: 'word ends (4 B a word) and starts', labels: 'identifiers and names',
+    words: 'distinct description words', wordOffsets: 'word ends (2 B a word) and starts', labels: 'identifiers and names',
     labelOffsets: 'their ends', attributes: 'attribute word ids and starts', idOrder: 'identifier order (rank and inverse)',
     categories: 'category ids', total: '**total**',
   };
@@ -57,8 +57,9 @@ export function millionSection(results) {
     lines.push('', 'Against the targets of the issue, at 1,000,000 generated products:', '');
     lines.push(`- **Memory**: the page's wasm memory peaks at ${mib(b.wasmMemoryBytes)} MiB (target 640 MiB; 1,985 MiB before the flat tables), ` +
       `native \`bench --generate\` at ${mib(big.native.benchPeakBytes)} MiB resident (target 768 MiB; 1.29 GB before). ` +
-      'The floor is the table above: the distinct words and their 4-byte ends are 70% of it and are what scoring reads; ' +
-      'a 2-byte end (words are under 64 KiB from their product\'s start) would save 63 bytes a product, and is a follow-up because the JS scorer reads the same arrays. ' +
+      'The floor is the table above: the distinct words and their ends are most of it and are what scoring reads. ' +
+      'Each word\'s end is 2 bytes, relative to its product\'s first word (409 bytes a product with 4-byte ends; a product\'s distinct words may take at most 65,535 bytes, ' +
+      'which only a 64 KiB single word or letters that grow when lowercased can pass, and such a product is refused with its own error); the plain-JS scorer reads the same `Uint16Array`. ' +
       'The descriptions themselves, tags and prices are not kept. The "Peak wasm memory" line under "Once per report" predates the flat tables.');
     lines.push(`- **Top K**: wasm ${fmtMs(b.modes.serial.rankMs)} ms serial and ${fmtMs(b.modes.parallel.rankMs)} ms parallel against plain JS's ${fmtMs(b.modes.js.rankMs)} ms ` +
       '(before: 87-90 ms serial, 95 ms parallel, JS 4.4-4.7 ms): a bounded heap over the scores, ties broken by an integer identifier rank, and on the pool a top K per piece of 16,384 candidates merged at the end.');

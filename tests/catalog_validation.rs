@@ -5,8 +5,8 @@
 use std::io::Read;
 
 use shop_recs::catalog::{
-    MAX_CATALOG_BYTES, MAX_DESCRIPTION_BYTES, MAX_IDENTIFIER_BYTES, MAX_PRODUCTS, ReadError,
-    parse_catalog_reader, parse_products,
+    MAX_CATALOG_BYTES, MAX_DESCRIPTION_BYTES, MAX_DESCRIPTION_WORD_BYTES, MAX_IDENTIFIER_BYTES,
+    MAX_PRODUCTS, ReadError, parse_catalog_reader, parse_products,
 };
 use shop_recs::{Catalog, CatalogError, Product, parse_catalog};
 
@@ -260,6 +260,33 @@ fn cases() -> Vec<Case> {
         error,
         "product 2 (id \"long\"): its description is",
     ));
+    // Words whose ends no longer fit in 2 bytes: one word of 65,536 letters (a
+    // description at its limit), or letters that grow when lowercased (İ, 2 bytes, is i̇, 3).
+    for (name, description, bytes) in [
+        (
+            "one word of 64 KiB",
+            "a".repeat(MAX_DESCRIPTION_BYTES),
+            MAX_DESCRIPTION_BYTES,
+        ),
+        (
+            "words that grow when lowercased",
+            "İ".repeat(30_000),
+            90_000,
+        ),
+    ] {
+        let text = format!(r#"[{a}, {{"slug": "long", "description": "{description}"}}]"#);
+        let error = CatalogError::DescriptionWordsTooLong {
+            index: 1,
+            bytes,
+            limit: MAX_DESCRIPTION_WORD_BYTES,
+        };
+        cases.push(error_case(
+            name,
+            text,
+            error,
+            "product 2 (id \"long\"): its description's distinct words take",
+        ));
+    }
     let slug = "s".repeat(MAX_IDENTIFIER_BYTES + 1);
     let text = format!(r#"[{{"slug": "{slug}", "description": "x"}}]"#);
     let error = CatalogError::FieldTooLong {

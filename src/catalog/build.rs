@@ -10,8 +10,8 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use super::{
-    Catalog, CatalogError, MAX_DESCRIPTION_BYTES, MAX_FIELD_BYTES, MAX_IDENTIFIER_BYTES,
-    MAX_PRODUCTS, NO_CATEGORY, Product,
+    Catalog, CatalogError, MAX_DESCRIPTION_BYTES, MAX_DESCRIPTION_WORD_BYTES, MAX_FIELD_BYTES,
+    MAX_IDENTIFIER_BYTES, MAX_PRODUCTS, NO_CATEGORY, Product,
 };
 use crate::tokens::WordBuffer;
 
@@ -186,9 +186,9 @@ impl CatalogBuilder {
         words.sort_dedup();
         for word in words.iter() {
             c.text_bytes.extend_from_slice(word.as_bytes());
-            // Relative to the product's first byte: at most a few times the 64 KiB
-            // description limit, so it fits in u32.
-            c.text_ends.push((c.text_bytes.len() - start) as u32);
+            // Relative to the product's first byte: check_fields refused a product whose
+            // words take more than MAX_DESCRIPTION_WORD_BYTES, so it fits in u16.
+            c.text_ends.push((c.text_bytes.len() - start) as u16);
         }
         c.byte_starts.push(offset(c.text_bytes.len())?);
         c.end_starts.push(offset(c.text_ends.len())?);
@@ -286,6 +286,21 @@ pub(crate) fn check_fields(index: usize, product: &Product) -> Result<(), Catalo
             bytes: product.description.len(),
             limit: MAX_DESCRIPTION_BYTES,
         });
+    }
+    // Only a description this long can have words over the limit: lowercasing at most
+    // makes a character half as long again (2 bytes to 3).
+    if product.description.len() > MAX_DESCRIPTION_WORD_BYTES * 2 / 3 {
+        let mut words = WordBuffer::default();
+        words.fill(&product.description);
+        words.sort_dedup();
+        let bytes: usize = words.iter().map(str::len).sum();
+        if bytes > MAX_DESCRIPTION_WORD_BYTES {
+            return Err(CatalogError::DescriptionWordsTooLong {
+                index,
+                bytes,
+                limit: MAX_DESCRIPTION_WORD_BYTES,
+            });
+        }
     }
     if product.name.len() > MAX_FIELD_BYTES {
         return Err(too_long("name", product.name.len(), MAX_FIELD_BYTES));

@@ -56,6 +56,13 @@ pub enum CatalogError {
         bytes: usize,
         limit: usize,
     },
+    /// A description whose distinct words, lowercased and end to end, take more than
+    /// [`super::MAX_DESCRIPTION_WORD_BYTES`].
+    DescriptionWordsTooLong {
+        index: usize,
+        bytes: usize,
+        limit: usize,
+    },
     /// An identifier, name, category or tag over its limit. `field` is e.g. `name` or `tags[2]`.
     FieldTooLong {
         index: usize,
@@ -144,6 +151,16 @@ impl fmt::Display for CatalogError {
                 "product {}: description is {bytes} bytes; the limit is {limit} bytes",
                 index + 1
             ),
+            DescriptionWordsTooLong {
+                index,
+                bytes,
+                limit,
+            } => write!(
+                f,
+                "product {}: the description's distinct words take {bytes} bytes lowercased; \
+                 the limit is {limit} bytes",
+                index + 1
+            ),
             FieldTooLong {
                 index,
                 field,
@@ -181,6 +198,7 @@ impl CatalogError {
             MissingIdentifier { .. }
             | MissingDescription { .. }
             | DescriptionTooLong { .. }
+            | DescriptionWordsTooLong { .. }
             | FieldTooLong { .. }
             | DuplicateIdentifier { .. }
             | Products { .. } => true,
@@ -242,6 +260,11 @@ impl fmt::Display for ProductProblem {
             DescriptionTooLong { bytes, limit, .. } => write!(
                 f,
                 ": its description is {bytes} bytes; the limit is {limit} bytes"
+            ),
+            DescriptionWordsTooLong { bytes, limit, .. } => write!(
+                f,
+                ": its description's distinct words take {bytes} bytes lowercased; the limit \
+                 is {limit} bytes"
             ),
             FieldTooLong {
                 field,

@@ -11,6 +11,7 @@
 //! | catalog JSON text | [`MAX_CATALOG_BYTES`] (1 GiB) | [`CatalogError::TooLarge`] |
 //! | products | [`MAX_PRODUCTS`] (1,000,000) | [`CatalogError::TooManyProducts`] |
 //! | one description | [`MAX_DESCRIPTION_BYTES`] (64 KiB) | [`CatalogError::DescriptionTooLong`] |
+//! | its distinct words, lowercased, end to end | [`MAX_DESCRIPTION_WORD_BYTES`] (64 KiB - 1) | [`CatalogError::DescriptionWordsTooLong`] |
 //! | one identifier | [`MAX_IDENTIFIER_BYTES`] (1 KiB) | [`CatalogError::FieldTooLong`] |
 //! | a name, category or tag | [`MAX_FIELD_BYTES`] (64 KiB) | [`CatalogError::FieldTooLong`] |
 
@@ -45,6 +46,11 @@ pub const MAX_CATALOG_BYTES: usize = 1024 * 1024 * 1024;
 pub const MAX_PRODUCTS: usize = 1_000_000;
 /// Longest description, in UTF-8 bytes (64 KiB).
 pub const MAX_DESCRIPTION_BYTES: usize = 64 * 1024;
+/// Most bytes one description's distinct words may take, lowercased and end to end
+/// (64 KiB - 1): each word's end is kept in 2 bytes. Only a description near
+/// [`MAX_DESCRIPTION_BYTES`] can reach it: one word of 65,536 letters, or letters that
+/// grow when lowercased (`İ` is 2 bytes, `i̇` 3).
+pub const MAX_DESCRIPTION_WORD_BYTES: usize = u16::MAX as usize;
 /// Longest identifier, in UTF-8 bytes (1 KiB).
 pub const MAX_IDENTIFIER_BYTES: usize = 1024;
 /// Longest name, category or single tag, in UTF-8 bytes (64 KiB).
@@ -79,8 +85,9 @@ pub struct Catalog {
     by_id: Vec<u32>,
     /// Description words of every product, end to end.
     text_bytes: Vec<u8>,
-    /// Word end offsets, relative to the owning product's first byte.
-    text_ends: Vec<u32>,
+    /// Word end offsets, relative to the owning product's first byte: 2 bytes each, as
+    /// a product's words take at most [`MAX_DESCRIPTION_WORD_BYTES`].
+    text_ends: Vec<u16>,
     /// Product `i` owns `text_bytes[byte_starts[i]..byte_starts[i + 1]]`.
     byte_starts: Vec<u32>,
     /// Product `i` owns `text_ends[end_starts[i]..end_starts[i + 1]]`.

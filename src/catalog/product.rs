@@ -43,7 +43,7 @@ impl Product {
 pub struct TokenSet<'a> {
     pub(super) bytes: &'a [u8],
     /// `ends[k]` is the end offset (exclusive, within `bytes`) of word `k`.
-    pub(super) ends: &'a [u32],
+    pub(super) ends: &'a [u16],
 }
 
 impl<'a> TokenSet<'a> {
@@ -63,7 +63,7 @@ impl<'a> TokenSet<'a> {
     }
 
     /// Exclusive end offset of each word within [`TokenSet::bytes`].
-    pub fn ends(&self) -> &'a [u32] {
+    pub fn ends(&self) -> &'a [u16] {
         self.ends
     }
 

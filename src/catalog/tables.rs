@@ -29,7 +29,7 @@ pub struct CatalogTables {
     /// Every product's distinct description words, end to end.
     pub text_bytes: Vec<u8>,
     /// Each word's end, relative to its product's first byte.
-    pub text_ends: Vec<u32>,
+    pub text_ends: Vec<u16>,
     /// `products + 1` offsets into `text_bytes`.
     pub byte_starts: Vec<u32>,
     /// `products + 1` offsets into `text_ends`.
@@ -54,7 +54,7 @@ pub struct CatalogTablesRef<'a> {
     pub categories: &'a [String],
     pub id_rank: &'a [u32],
     pub text_bytes: &'a [u8],
-    pub text_ends: &'a [u32],
+    pub text_ends: &'a [u16],
     pub byte_starts: &'a [u32],
     pub end_starts: &'a [u32],
     pub attribute_ids: &'a [u32],
@@ -194,6 +194,7 @@ impl Catalog {
             let ends = &t.text_ends[t.end_starts[i] as usize..t.end_starts[i + 1] as usize];
             let mut previous = 0;
             for &end in ends {
+                let end = u32::from(end);
                 // Words are never empty: each ends past the one before, inside the product.
                 if end <= previous || end > bytes {
                     return Err(bad(format!(

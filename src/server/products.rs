@@ -253,6 +253,10 @@ fn product_message(e: &CatalogError) -> String {
         CatalogError::DescriptionTooLong { bytes, limit, .. } => {
             format!("description is {bytes} bytes; the limit is {limit} bytes")
         }
+        CatalogError::DescriptionWordsTooLong { bytes, limit, .. } => format!(
+            "the description's distinct words take {bytes} bytes lowercased; the limit is \
+             {limit} bytes"
+        ),
         CatalogError::FieldTooLong {
             field,
             bytes,

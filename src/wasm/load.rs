@@ -4,7 +4,7 @@
 
 use std::io;
 
-use js_sys::{Array, Function, Object, Reflect, Uint8Array, Uint32Array};
+use js_sys::{Array, Function, Object, Reflect, Uint8Array, Uint16Array, Uint32Array};
 use wasm_bindgen::prelude::*;
 
 use super::{Engine, set, to_js};
@@ -127,7 +127,7 @@ impl Engine {
         set(&out, "categories", names)?;
         set(&out, "idRank", Uint32Array::from(t.id_rank))?;
         set(&out, "textBytes", Uint8Array::from(t.text_bytes))?;
-        set(&out, "textEnds", Uint32Array::from(t.text_ends))?;
+        set(&out, "textEnds", Uint16Array::from(t.text_ends))?;
         set(&out, "byteStarts", Uint32Array::from(t.byte_starts))?;
         set(&out, "endStarts", Uint32Array::from(t.end_starts))?;
         set(&out, "attributeIds", Uint32Array::from(t.attribute_ids))?;
@@ -180,7 +180,10 @@ impl Engine {
             categories,
             id_rank: words("idRank")?,
             text_bytes: bytes("textBytes")?,
-            text_ends: words("textEnds")?,
+            text_ends: field("textEnds")?
+                .dyn_into::<Uint16Array>()
+                .map_err(|_| to_js("the tables' textEnds is not a Uint16Array"))?
+                .to_vec(),
             byte_starts: words("byteStarts")?,
             end_starts: words("endStarts")?,
             attribute_ids: words("attributeIds")?,

@@ -8,7 +8,7 @@
 //! instance and the rayon pool; nothing here runs on the page's UI thread. The test hooks
 //! and the benchmark hooks live apart, in `test_hooks.rs` and `bench_hooks.rs`.
 
-use js_sys::{Object, Reflect, Uint8Array, Uint32Array};
+use js_sys::{Object, Reflect, Uint8Array, Uint16Array, Uint32Array};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -170,7 +170,7 @@ impl Engine {
     /// The prepared token data that `www/js/scoring.js` scores, copied out of wasm memory
     /// into plain typed arrays (called once per catalog load).
     ///
-    /// Fields: `count`; `bytes` (`Uint8Array`) and `ends` (`Uint32Array`), every product's
+    /// Fields: `count`; `bytes` (`Uint8Array`) and `ends` (`Uint16Array`), every product's
     /// distinct description words end to end, each product's word ends relative to its
     /// first byte, as [`Catalog::description_words`] gives them; `byteStarts` and
     /// `endStarts` (`count + 1` entries each), where product `i`'s bytes and ends begin;
@@ -183,7 +183,7 @@ impl Engine {
         let data = Object::new();
         set(&data, "count", self.catalog.len() as f64)?;
         set(&data, "bytes", Uint8Array::from(t.text_bytes))?;
-        set(&data, "ends", Uint32Array::from(t.text_ends))?;
+        set(&data, "ends", Uint16Array::from(t.text_ends))?;
         set(&data, "byteStarts", Uint32Array::from(t.byte_starts))?;
         set(&data, "endStarts", Uint32Array::from(t.end_starts))?;
         set(&data, "attrIds", Uint32Array::from(t.attribute_ids))?;

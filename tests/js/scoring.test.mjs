@@ -155,7 +155,7 @@ function makeCatalog(specs, { textWeight = 0.5, attributeWeight = 0.5 } = {}) {
   const data = {
     count,
     bytes: Uint8Array.from(allBytes),
-    ends: Uint32Array.from(allEnds),
+    ends: Uint16Array.from(allEnds),
     byteStarts,
     endStarts,
     attrIds: Uint32Array.from(allIds),
