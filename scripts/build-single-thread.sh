@@ -3,26 +3,38 @@
 # loads when it cannot run threads) into DEST, by default dist/single-thread
 # (scripts/build.sh gives the site it is making).
 #
-#   scripts/build-single-thread.sh [--simd128] [DEST]
+#   scripts/build-single-thread.sh [--simd128 | --no-hooks] [DEST]
 #
 # --simd128 builds the benchmark's experiment instead (scripts/bench.sh): the same module
 # with wasm's 128-bit SIMD enabled, in its own target folder. The page never loads it.
+# --no-hooks builds the npm package's module (scripts/package.sh): without the test and
+# benchmark hooks (feature `hooks`), which the demo site keeps.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/lib.sh
 
 target=target/single-thread
 rustflags=''
-if [ "${1:-}" = --simd128 ]; then
-  target=target/bench-simd128
-  rustflags='-C target-feature=+simd128'
-  shift
-fi
+features=hooks
+site=site
+case "${1:-}" in
+  --simd128)
+    target=target/bench-simd128
+    rustflags='-C target-feature=+simd128'
+    shift
+    ;;
+  --no-hooks)
+    features=''
+    site=site-no-hooks
+    shift
+    ;;
+esac
 dest=${1:-dist/single-thread}
 started=$SECONDS
 single=$target/wasm32-unknown-unknown/release/shop_recs.wasm
 # - --no-default-features drops the `threads` feature: no wasm-bindgen-rayon, no
-#   initThreadPool or poolThreads exports, and parallel runs are refused.
+#   initThreadPool or poolThreads exports, and parallel runs are refused; `hooks` is
+#   asked for again, except for the package (--no-hooks).
 # - RUSTFLAGS, even empty, replaces .cargo/config.toml's wasm rustflags, so neither
 #   atomics nor the shared-memory link arguments apply: an ordinary, non-shared memory,
 #   which needs no cross-origin isolation.
@@ -32,24 +44,13 @@ single=$target/wasm32-unknown-unknown/release/shop_recs.wasm
 #   the other's artifacts, and every build would be a cold one.
 # - --offline like the threaded build (scripts/build.sh); setup.sh fetched the crates.
 env -u CARGO_UNSTABLE_BUILD_STD CARGO_TARGET_DIR="$target" RUSTFLAGS="$rustflags" \
-  cargo build --release --lib --target wasm32-unknown-unknown --no-default-features --locked --offline
-# Made next to cargo's output and copied: scripts/build.sh makes the site afresh every
-# time, and wasm-opt takes several seconds, so it only runs again when cargo's module
-# changed.
-out=$target/site
-if [ ! -f "$out/shop-recs_bg.wasm" ] || [ "$single" -nt "$out/shop-recs_bg.wasm" ]; then
-  # Made in a scratch folder and moved into place when complete, so that a failed step
-  # never leaves a half-made module that looks up to date.
-  rm -rf "$out" "$out.new"
-  # The JS glue, as scripts/build.sh makes it for the threaded module: `web` target,
-  # fixed names, so that js/worker.js can import ../single-thread/shop-recs.js.
-  wasm-bindgen --target web --no-typescript --out-dir "$out.new" --out-name shop-recs "$single"
-  # Size and speed, -O3 as for the threaded module; npm's binaryen (scripts/build.sh
-  # says why not Debian's). The module's target-features section tells wasm-opt which
-  # features it may use, so none are passed.
-  wasm-opt -O3 "$out.new/shop-recs_bg.wasm" -o "$out.new/shop-recs_bg.wasm"
-  mv "$out.new" "$out"
-fi
+  cargo build --release --lib --target wasm32-unknown-unknown --no-default-features \
+  --features "$features" --locked --offline
+# Made next to cargo's output and copied (scripts/lib.sh's wasm_site): scripts/build.sh
+# makes the site afresh every time. The module's target-features section tells wasm-opt
+# which features it may use, so none are passed.
+out=$target/$site
+wasm_site "$single" "$out"
 rm -rf "$dest"
 mkdir -p "$(dirname "$dest")"
 cp -r "$out" "$dest"

@@ -22,19 +22,10 @@ started=$SECONDS
 # fetched the crates.
 CARGO_UNSTABLE_BUILD_STD=panic_abort,std \
   cargo build --release --lib --target wasm32-unknown-unknown --locked --offline
-threaded=target/wasm32-unknown-unknown/release/shop_recs.wasm
-# Made next to cargo's output, and again only when cargo's module changed: wasm-opt
-# takes a while. In a scratch folder first, so a failed step never leaves a half-made
-# module that looks up to date.
+# Made next to cargo's output (scripts/lib.sh's wasm_site).
 out=target/site-threaded
-if [ ! -f "$out/shop-recs_bg.wasm" ] || [ "$threaded" -nt "$out/shop-recs_bg.wasm" ]; then
-  rm -rf "$out" "$out.new"
-  # Also writes snippets/: wasm-bindgen-rayon's worker helpers, which the pool's threads load.
-  wasm-bindgen --target web --no-typescript --out-dir "$out.new" --out-name shop-recs "$threaded"
-  wasm-opt -O3 --enable-threads --enable-bulk-memory --enable-mutable-globals \
-    "$out.new/shop-recs_bg.wasm" -o "$out.new/shop-recs_bg.wasm"
-  mv "$out.new" "$out"
-fi
+wasm_site target/wasm32-unknown-unknown/release/shop_recs.wasm "$out" \
+  --enable-threads --enable-bulk-memory --enable-mutable-globals
 ok "threaded module: $(stat -c %s "$out/shop-recs_bg.wasm") bytes, in $((SECONDS - started)) s"
 
 step "Building the single-thread module (no atomics) into the site"

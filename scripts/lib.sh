@@ -24,6 +24,24 @@ export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PWD/node_modules/.bin:$PATH"
 # rustup must not install toolchains behind our back; setup.sh does it explicitly.
 export RUSTUP_AUTO_INSTALL=0
 
+# wasm_site MODULE OUT [WASM-OPT FLAGS...]: cargo's wasm MODULE with wasm-bindgen's glue
+# (`web` target, fixed names, so that js/worker.js imports ../shop-recs.js by name; also
+# snippets/, wasm-bindgen-rayon's worker helpers for the threaded build) and optimised by
+# wasm-opt -O3 (npm's binaryen: Debian's fails, see WASM_OPT_VERSION) into OUT. Made in
+# OUT.new and moved into place complete, so that a failed step never leaves a half-made
+# module that looks up to date; made again only when cargo's module is newer than OUT's
+# (wasm-opt takes a while).
+wasm_site() {
+  local module=$1 out=$2
+  shift 2
+  if [ ! -f "$out/shop-recs_bg.wasm" ] || [ "$module" -nt "$out/shop-recs_bg.wasm" ]; then
+    rm -rf "$out" "$out.new"
+    wasm-bindgen --target web --no-typescript --out-dir "$out.new" --out-name shop-recs "$module"
+    wasm-opt -O3 "$@" "$out.new/shop-recs_bg.wasm" -o "$out.new/shop-recs_bg.wasm"
+    mv "$out.new" "$out"
+  fi
+}
+
 step() { printf '\n==> %s\n' "$*"; }
 ok() { printf '  ok: %s\n' "$*"; }
 die() { printf '\nerror: %s\n' "$*" >&2; exit 1; }

@@ -15,7 +15,8 @@
 #      against a running `shop-recs serve` and its /openapi.json (scripts/contract.sh),
 #      and a million products through the CLI (scripts/million.sh: a 400 MB file from
 #      `generate` ranks as `bench --generate 1000000`);
-#   6. the npm package (scripts/package.sh: package/dist/ from dist/, then npm pack), and
+#   6. the npm package (scripts/package.sh: package/dist/ from dist/, its own wasm modules
+#      built without the site's test and benchmark hooks, then npm pack), and
 #      end-to-end tests against dist/, served by `shop-recs serve` with the isolation
 #      headers and without them (fallback build, service worker), once per engine, each
 #      its own tier with its own summary (tests/e2e/engines.mjs): Chromium (Playwright),

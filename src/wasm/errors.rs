@@ -18,6 +18,7 @@ pub(super) enum BindingError {
     /// `Reflect::set` failed while building a result object (token data, a timeline).
     TokenDataObject,
     /// `everyThreadSerial`: the pool's threads scored the catalog differently (a bug).
+    #[cfg(feature = "hooks")]
     ThreadsDisagree,
     /// A parallel run asked of the single-thread build.
     NoPool,
@@ -27,6 +28,7 @@ impl Display for BindingError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
             BindingError::TokenDataObject => "could not build the token data object",
+            #[cfg(feature = "hooks")]
             BindingError::ThreadsDisagree => "the pool's threads scored the catalog differently",
             BindingError::NoPool => {
                 "parallel runs need the threaded wasm build; this is the single-thread build \

@@ -16,10 +16,14 @@ use crate::catalog::{self, Catalog};
 use crate::rank::{self, Query, Recommendation, Scores, Share, Split};
 use crate::similarity::{ATTRIBUTE_WEIGHT, TEXT_WEIGHT};
 
+// The demo site's test and benchmark hooks; the npm package's modules are built without
+// them (feature `hooks`, scripts/package.sh).
+#[cfg(feature = "hooks")]
 mod bench_hooks;
 mod errors;
 mod load;
 mod panic;
+#[cfg(feature = "hooks")]
 mod test_hooks;
 mod timeline;
 

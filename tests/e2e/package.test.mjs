@@ -208,3 +208,22 @@ test('the tarball holds what the API reaches, and none of the page\'s own module
   }
   assert.ok(!files.some((f) => /index\.html|style\.css|coi-serviceworker/.test(f)), 'no page assets');
 });
+
+/** The test and benchmark hooks a module exports (src/wasm/test_hooks.rs, bench_hooks.rs). */
+function hooksIn(wasmPath) {
+  const exports = WebAssembly.Module.exports(new WebAssembly.Module(readFileSync(wasmPath)));
+  return exports.map((e) => e.name).filter((name) => /debugpanic|debugexhaust|signaturedigest|everythreadserial/i.test(name));
+}
+
+test('the tarball\'s wasm modules and their glue hold none of the test or benchmark hooks', {
+  engines: ['chromium'], why: 'the tarball is the same for every engine: checked once',
+}, () => {
+  const installed = join(site, 'node_modules', 'shop-recs', 'dist');
+  for (const build of ['', 'single-thread/']) {
+    // The demo site's modules have them: the check finds what it looks for.
+    assert.ok(hooksIn(join(REPO, 'dist', build, 'shop-recs_bg.wasm')).length >= 2, `dist/${build} keeps its hooks`);
+    assert.deepEqual(hooksIn(join(installed, build, 'shop-recs_bg.wasm')), [], `the package's ${build || 'threaded '}module`);
+    const glue = readFileSync(join(installed, build, 'shop-recs.js'), 'utf8');
+    assert.doesNotMatch(glue, /debugPanic|debugExhaustMemory|signatureDigest|everyThreadSerial/, `the package's ${build}glue`);
+  }
+});
