@@ -15,6 +15,7 @@ import { gridWorkersSection, poolOrWorkersSection } from './report-workers.mjs';
 import { millionSection } from './report-million.mjs';
 import { backendsSection, renderBackendsPlot } from './report-backends.mjs';
 import { piecesSection } from './report-pieces.mjs';
+import { threadsSection } from './report-threads.mjs';
 
 export {
   fmtInt, fmtMs, fmtX, table,
@@ -535,6 +536,7 @@ function render(results) {
   md.push(...gridWorkersSection(results.cells, results.hw));
   if (results.pieces) md.push(...piecesSection(results.pieces));
   if (results.million) md.push(...millionSection(results.million));
+  if (results.threadsAuto) md.push(...threadsSection(results.threadsAuto));
   if (results.backends) md.push(...backendsSection(results.backends));
   // Replicas behind HAProxy: scripts/replicas-bench.sh renders its own Markdown.
   if (results.replicas) md.push('## Replicas', '', results.replicas.markdown.trim(), '');

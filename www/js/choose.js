@@ -32,7 +32,10 @@ export function chooseThreads(threads, cores) {
   if (threads === 'auto' || threads === undefined) {
     return {
       threads: available,
-      reason: `threads: ${available}, every core this browser reports (navigator.hardwareConcurrency = ${available}); the work runs off the page's thread`,
+      // Measured (bench/REPORT.md, "How many threads"): on 2 cores one core fewer made
+      // every run 1.69× slower, while every core busy only slowed the page's own work
+      // (1.8× at the median), never blocked it.
+      reason: `threads: ${available}, every core this browser reports (navigator.hardwareConcurrency = ${available}); the work runs off the page's thread, which it slows but never blocks (one core fewer cost 1.69× per run on 2 cores: bench/REPORT.md, "How many threads")`,
     };
   }
   if (!Number.isInteger(threads) || threads < 1) {
