@@ -5,8 +5,10 @@
 // workers.js) merges the shares. Started by workers.js as a nested worker of the worker
 // that owns the page's wasm; terminated with it.
 //
-// Messages: { id, type: 'load', catalog: { tables } } (the built catalog's tables, from
-//   the coordinating worker's Engine.tables())
+// Messages: { id, type: 'load', catalog: { tables }, module } (the built catalog's tables,
+//   from the coordinating worker's Engine.tables(), transferred; and, on the first load,
+//   the single-thread build's compiled WebAssembly.Module, which the coordinating worker
+//   compiles once for all its share workers, as the pool's threads get the threaded one)
 //   -> { id, ok, result: { count, loadMs, memoryBytes } };
 // { id, type: 'score', target, iterations, top, worker, workers, split }
 //   -> { id, ok, result: { items, scoreMs, rankMs, candidates, busyMs } };
@@ -14,12 +16,14 @@
 
 import init, { Engine } from '../single-thread/shop-recs.js';
 
-const ready = init();
+let ready = null;
 let engine = null;
 let memory = null;
 
 const handlers = {
-  async load({ catalog }) {
+  async load({ catalog, module }) {
+    // The instance, from the module compiled once by the coordinating worker.
+    ready ??= init({ module_or_path: module });
     ({ memory } = await ready);
     const t0 = performance.now();
     const next = Engine.fromTables(catalog.tables);

@@ -17,7 +17,7 @@ import {
 import {
   chunkReader, fetchCatalog, sourceBytes, tooLarge,
 } from './catalog-source.js';
-import { Shares } from './workers.js';
+import { compileSingleThread, Shares } from './workers.js';
 
 /** The loaded catalog (a wasm `Engine`), or null before the first load. */
 let engine = null;
@@ -43,7 +43,12 @@ let catalogGeneration = 0;
 /** The server's error codes for a catalog it cannot take: Compare skips Server then. */
 const CANNOT_TAKE = new Set(['too-large', 'over_memory_budget']);
 /** The Workers mode's share-nothing workers (workers.js), started on its first run. */
-const shares = new Shares();
+/** The single-thread build's compiled module, when this worker runs that build. */
+let singleThreadModule = null;
+// The Workers mode's share workers instantiate the single-thread build from one compiled
+// module: this worker's own when it runs that build (a page that is not isolated, the
+// mode's use), else compiled once for them.
+const shares = new Shares(() => singleThreadModule ?? compileSingleThread());
 
 // Two builds of the same source (scripts/build.sh), imported on demand because loading
 // the threaded one's glue is harmless but instantiating it without cross-origin
@@ -77,8 +82,10 @@ const handlers = {
     if (threads > 0 && build !== 'threaded') throw new Error('only the threaded build has a rayon pool');
     const t0 = performance.now();
     const module = await import(BUILDS[build]);
-    // The glue's init resolves with the instance's exports, which include its memory.
-    ({ memory } = await module.default());
+    // The glue's init resolves with the instance's exports, which include its memory. The
+    // single-thread build is compiled here, so that the Workers mode can reuse it.
+    if (build === 'single-thread') singleThreadModule = await compileSingleThread();
+    ({ memory } = await module.default(singleThreadModule ? { module_or_path: singleThreadModule } : undefined));
     wasm = module;
     Engine = module.Engine;
     const t1 = performance.now();
@@ -168,7 +175,7 @@ const handlers = {
     if (modes.includes('workers')) {
       try {
         // The workers get the catalog built: its tables, copied, not bytes to parse again.
-        await shares.ready(workers, catalogGeneration, async () => ({ tables: engine.tables() }), () => progress({
+        await shares.ready(workers, catalogGeneration, () => ({ tables: engine.tables() }), () => progress({
           done, total, step: 'workers', workers,
         }));
       } catch (e) {

@@ -12,6 +12,13 @@
 
 import { imbalance, mergeRankings } from './merge.js';
 
+/** The single-thread build's module (dist/single-thread/), fetched and compiled. */
+export async function compileSingleThread() {
+  const response = await fetch(new URL('../single-thread/shop-recs_bg.wasm', import.meta.url));
+  if (!response.ok) throw new Error(`the single-thread module could not be fetched (HTTP ${response.status})`);
+  return WebAssembly.compile(await response.arrayBuffer());
+}
+
 /** One share worker: a request at a time, answered as a promise. */
 class ShareWorker {
   constructor() {
@@ -62,15 +69,21 @@ class SharePool {
   }
 
   /**
-   * Loads the catalog into every worker: `catalog` is `{ tables }`, the built catalog's
-   * tables (Engine.tables()), which each worker gets a copy of (postMessage copies them:
-   * N copies, the point of the comparison) and builds from without parsing, tokenizing or
-   * sorting again. The first load includes the workers' start (their module, their wasm
-   * instance).
+   * Loads the catalog into every worker: `catalog()` gives `{ tables }`, the built
+   * catalog's tables (Engine.tables()), a copy for each worker (N copies, the point of
+   * the comparison), transferred to it, which it builds from without parsing, tokenizing
+   * or sorting again. The first load includes the workers' start (their module and their
+   * wasm instance, from `module`, a promise of the single-thread build compiled once, whose
+   * compiling counts in the start too).
    */
-  async load(catalog, generation) {
+  async load(catalog, module, generation) {
     const t0 = performance.now();
-    const loads = await Promise.all(this.workers.map((worker) => worker.call('load', { catalog })));
+    if (!this.started) module = await module;
+    const loads = await Promise.all(this.workers.map((worker) => {
+      const copy = catalog();
+      const buffers = Object.values(copy.tables).filter(ArrayBuffer.isView).map((view) => view.buffer);
+      return worker.call('load', { catalog: copy, module: this.started ? undefined : module }, buffers);
+    }));
     const ms = performance.now() - t0;
     this.generation = generation;
     const perWorkerBytes = loads.map((l) => l.memoryBytes);
@@ -127,8 +140,14 @@ class SharePool {
  * after a failure (the next run starts new ones).
  */
 export class Shares {
-  constructor() {
+  /**
+   * `compile()` resolves with the single-thread build's WebAssembly.Module, asked once
+   * and shared by every share worker (as the pool's threads share the threaded one).
+   */
+  constructor(compile) {
     this.pool = null;
+    this.compile = compile;
+    this.module = null;
   }
 
   /** What the last start or load cost (SharePool.stats), or null. */
@@ -139,7 +158,8 @@ export class Shares {
   /**
    * Makes `count` workers hold catalog `generation`: the running ones when they are as
    * many (loading it only when it changed), else new ones. `catalog()` gives the
-   * catalog to load (SharePool.load); `onStart` is called before a start or a load.
+   * catalog to load, a copy a call (SharePool.load); `onStart` is called before a start
+   * or a load.
    */
   async ready(count, generation, catalog, onStart) {
     if (!Number.isInteger(count) || count < 1) throw new Error(`Workers mode needs a number of workers, got ${count}`);
@@ -150,9 +170,12 @@ export class Shares {
     if (this.pool.generation === generation) return;
     onStart();
     try {
-      await this.pool.load(await catalog(), generation);
+      this.module ??= this.compile();
+      await this.pool.load(catalog, this.module, generation);
     } catch (e) {
       this.drop();
+      // A module that failed to compile (or to arrive) is asked again next time.
+      this.module = null;
       throw e;
     }
   }
