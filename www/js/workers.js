@@ -38,12 +38,16 @@ class ShareWorker {
       const error = new Error(`Workers mode: a share worker failed: ${event.message
         || 'it could not start: its script or wasm module could not be loaded (the page\'s host is unreachable, '
         + 'or the browser blocked it: WebKit does not serve a worker\'s own workers through the isolating service worker)'}`);
-      for (const { reject } of this.pending.values()) reject(Object.assign(error, { shareFatal: true }));
+      // Remembered: a request made after the failure (the first load waits for the
+      // compiled module) fails with it too, instead of waiting for an answer forever.
+      this.failed = Object.assign(error, { shareFatal: true });
+      for (const { reject } of this.pending.values()) reject(this.failed);
       this.pending.clear();
     };
   }
 
   call(type, payload, transfer = []) {
+    if (this.failed) return Promise.reject(this.failed);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
