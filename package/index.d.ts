@@ -108,3 +108,62 @@ export class Recommender {
   /** Ends the worker, its pool and its workers; later calls fail with 'disposed'. */
   dispose(): void;
 }
+
+// TIMING AND TEST HOOKS: the layer below Recommender, which the demo page uses to time
+// every backend itself (docs/package.md, "Timing and test hooks"). Use Recommender unless
+// you measure backends yourself; the shapes of `run` and `timeline` are protocol.js's.
+
+/** A request's failure in EngineSession. */
+export class WorkerError extends Error {
+  /** The wasm instance can no longer be used: the session is over. */
+  readonly fatal: boolean;
+  /** The worker was ended on purpose (a cancel, terminate). */
+  readonly stopped: boolean;
+  /** The abort's reason, when an AbortSignal ended it. */
+  readonly cancelled: unknown;
+  readonly code: string | null;
+}
+
+export interface CallOptions {
+  onProgress?: ((progress: Record<string, unknown>) => void) | null;
+  signal?: AbortSignal | null;
+}
+
+export interface PoolStart {
+  build: 'threaded' | 'single-thread';
+  poolThreads: number;
+  wasmInitMs: number;
+  poolStartMs: number;
+}
+
+export type SessionSource =
+  | { file: Blob }
+  | { url: string }
+  | { generate: { n: number; seed: number; skew?: number } };
+
+/** Rounds of the pool at work that `timeline` runs. */
+export const TIMELINE_ROUNDS: number;
+
+export class EngineSession {
+  /** Starts a fresh worker; `onCrash` hears of a crash outside any request's answer. */
+  constructor(onCrash?: ((message: string) => void) | null);
+  /** Sessions' workers this page runs now. */
+  static readonly live: number;
+  readonly alive: boolean;
+  probe(options?: { signal?: AbortSignal | null }): Promise<{ nestedWorkers: boolean }>;
+  init(
+    options: { build: 'threaded' | 'single-thread'; threads?: number; testHooks?: boolean },
+    call?: { signal?: AbortSignal | null },
+  ): Promise<PoolStart>;
+  load(source: SessionSource, options?: CallOptions): Promise<Record<string, unknown>>;
+  product(id: string): Promise<Record<string, unknown> | null>;
+  search(query: string, limit: number): Promise<{ matches: Record<string, unknown>[]; total: number }>;
+  /** TIMING HOOK: timed runs of each mode, interleaved run by run. */
+  run(request: Record<string, unknown>, options?: CallOptions): Promise<Record<string, unknown>>;
+  /** TIMING HOOK: which pool thread scored each candidate, and when. */
+  timeline(request: { product: string; iterations: number; top: number }, options?: CallOptions): Promise<Record<string, unknown>>;
+  serverInfo(base: string): Promise<{ available: boolean; reason?: string; [field: string]: unknown }>;
+  /** TEST HOOK, refused unless `init` had `testHooks`: the worker fails on purpose. */
+  debug(kind: 'panic' | 'panic-in-pool' | 'exhaust-memory' | 'crash', message?: string): Promise<never>;
+  terminate(reason?: string): void;
+}

@@ -6,7 +6,7 @@ import {
 import {
   hasPool, hasServer, hasWorkers, noServerReason, node,
 } from './ui.js';
-import { WorkerClient } from './worker-client.js';
+import { EngineSession } from './recommender.js';
 
 export function browserName() {
   const data = navigator.userAgentData;
@@ -72,7 +72,7 @@ export function renderEnv() {
     delete env.dataset.poolStartMs;
     delete env.dataset.wasmInitMs;
   }
-  env.dataset.liveWorkers = String(WorkerClient.live);
+  env.dataset.liveWorkers = String(EngineSession.live);
   const tables = page.tables?.memory;
   if (tables) {
     env.dataset.catalogBytes = String(tables.total);

@@ -16,13 +16,13 @@
 //   responsiveness.js  long tasks and timer lag during a run
 //   env-panel.js       the environment panel
 //   controls.js        filling the controls and wiring them
-//   format.js, params.js, limits.js, results.js, protocol.js, chart.js, chooser.js,
-//   timeline-data.js,
-//   detect.js, isolate.js, worker-client.js: pure helpers and the pieces they name
+//   format.js, params.js, limits.js, results.js, chart.js, chooser.js,
+//   timeline-data.js, detect.js, isolate.js: pure helpers and the pieces they name
+// The worker, the wasm and the pool are reached only through the package's API,
+// recommender.js: EngineSession, its layer for timings and tests (docs/package.md).
 import { renderEnv } from './env-panel.js';
 import { fillControls, wire } from './controls.js';
 import { DEFAULT_CATALOG, fmtInt } from './params.js';
-import { Request } from './protocol.js';
 import { run } from './runs.js';
 import {
   chooseProduct, describeSource, loadInto, recoverFrom, renderCatalog, settleServer, startWorker,
@@ -63,7 +63,7 @@ async function start() {
   }
   let server;
   try {
-    server = await page.client.call(Request.SERVER_INFO, { base: document.baseURI });
+    server = await page.client.serverInfo(document.baseURI);
   } catch (e) {
     server = { available: false, reason: `asking the page's host for the API failed: ${e.message}` };
   }
@@ -120,12 +120,12 @@ async function start() {
 // page has recovered (or, for crash, once the worker was asked to crash).
 
 if (TEST_HOOKS) {
-  /** Sends `type` as a task that is expected to fail, and recovers from it like a failed run. */
-  const failOnPurpose = (type, payload = {}) => task(async () => {
+  /** Asks for the test hook `kind` as a task that is expected to fail, and recovers from it like a failed run. */
+  const failOnPurpose = (kind, message) => task(async () => {
     setSession('running');
     setState('running');
     try {
-      await page.client.call(type, payload);
+      await page.client.debug(kind, message);
     } catch (e) {
       await recoverFrom(e, 'The worker failed');
     } finally {
@@ -134,13 +134,13 @@ if (TEST_HOOKS) {
   });
   window.shopRecsTestHooks = Object.freeze({
     /** A Rust panic with `message` on the worker's thread. */
-    panic: (message) => failOnPurpose(Request.DEBUG_PANIC, { message }),
+    panic: (message) => failOnPurpose('panic', message),
     /** A Rust panic with `message` on a thread of the rayon pool. */
-    panicInPool: (message) => failOnPurpose(Request.DEBUG_PANIC_IN_POOL, { message }),
+    panicInPool: (message) => failOnPurpose('panic-in-pool', message),
     /** Allocates until the wasm memory cannot grow: an abort without a panic message. */
-    exhaustMemory: () => failOnPurpose(Request.DEBUG_EXHAUST_MEMORY),
+    exhaustMemory: () => failOnPurpose('exhaust-memory'),
     /** An uncaught error in the worker, outside any request: the page sees an `error` event. */
-    crash: (message) => page.client.call(Request.DEBUG_CRASH, { message }),
+    crash: (message) => page.client.debug('crash', message),
   });
 }
 

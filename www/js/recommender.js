@@ -7,13 +7,16 @@
 //   rec.explain(); rec.dispose();
 //
 // Nothing runs on the caller's thread beyond posting messages: the wasm, its pool and the
-// Workers backend's workers live in one module worker (worker.js), as in the demo page.
+// Workers backend's workers live in one module worker (worker.js), driven through
+// EngineSession (engine-session.js), the layer below, which this module exports too: the
+// demo page uses it for its timings and tests (docs/package.md, "Timing and test hooks").
 // Types: package/index.d.ts. No DOM here.
 
 import { chooseBackend, chooseThreads, DEFAULT_MEMORY_BUDGET } from './choose.js';
 import { detectThreadSupport } from './detect.js';
-import { Request } from './protocol.js';
-import { WorkerClient } from './worker-client.js';
+import { EngineSession } from './engine-session.js';
+
+export { EngineSession, TIMELINE_ROUNDS, WorkerError } from './engine-session.js';
 
 /**
  * A failure, with `code`: 'bad-catalog' (the message says where), 'no-catalog',
@@ -38,19 +41,19 @@ function asRecommenderError(error) {
   return new RecommenderError(error?.message ?? String(error), error?.code ?? (error?.fatal ? 'crashed' : 'unavailable'));
 }
 
-/** What `load` accepts, as the worker's request and payload. */
-function loadRequest(source) {
-  if (typeof Blob !== 'undefined' && source instanceof Blob) return [Request.LOAD_CATALOG, { file: source }];
+/** What `load` accepts, as EngineSession.load's source. */
+function loadSource(source) {
+  if (typeof Blob !== 'undefined' && source instanceof Blob) return { file: source };
   if (typeof source === 'string' || source instanceof URL) {
-    return [Request.LOAD_CATALOG, { url: new URL(source, globalThis.document?.baseURI ?? globalThis.location?.href).href }];
+    return { url: new URL(source, globalThis.document?.baseURI ?? globalThis.location?.href).href };
   }
   if (Array.isArray(source)) {
     // The same parser and checks as a file's: the worker reads the JSON text.
-    return [Request.LOAD_CATALOG, { file: new Blob([JSON.stringify(source)], { type: 'application/json' }) }];
+    return { file: new Blob([JSON.stringify(source)], { type: 'application/json' }) };
   }
   if (source?.generate) {
     const { n, seed = 42, skew = 0 } = source.generate;
-    return [Request.GENERATE, { n, seed, skew }];
+    return { generate: { n, seed, skew } };
   }
   throw new RecommenderError('load takes a File or Blob, a URL, an array of products or { generate: { n, seed } }', 'bad-catalog');
 }
@@ -115,8 +118,8 @@ export class Recommender {
    * follows a long load; aborting `signal` stops it.
    */
   async load(source, { onProgress = null, signal = null } = {}) {
-    const [type, payload] = loadRequest(source);
-    const info = await this.#call(type, payload, { onProgress, signal });
+    const from = loadSource(source);
+    const info = await this.#call((session) => session.load(from, { onProgress, signal }), { signal, load: true });
     this.#source = source;
     this.#catalogBytes = info.catalogMemory.total;
     // The catalog's size is known now: N + 1 copies may no longer fit the budget.
@@ -133,9 +136,9 @@ export class Recommender {
   async recommend(id, { top = 10, iterations = 1500, signal = null } = {}) {
     if (this.#source === null) throw new RecommenderError('no catalog is loaded: call load() first', 'no-catalog');
     const mode = MODE[this.#backend];
-    const result = await this.#call(Request.RUN, {
+    const result = await this.#call((session) => session.run({
       modes: [mode], product: id, iterations, top, runs: 1, warmup: false, workers: this.#threads, split: 'balanced',
-    }, { signal });
+    }, { signal }), { signal });
     const run = result.results[mode];
     return { items: run.items, backend: this.#backend, ms: run.timesMs[0] };
   }
@@ -165,18 +168,16 @@ export class Recommender {
 
   /** A fresh worker for the chosen backend; a pool that fails to start falls back, said. */
   async #start(signal) {
-    this.#client = new WorkerClient(() => {});
+    this.#client = new EngineSession();
     try {
       if (this.#support.nestedWorkers === null) {
-        ({ nestedWorkers: this.#support.nestedWorkers } = await this.#client.call(Request.PROBE, {}, { signal }));
+        ({ nestedWorkers: this.#support.nestedWorkers } = await this.#client.probe({ signal }));
       }
       if (this.#backend === null || this.#backend === 'pool') this.#choose();
       const pool = this.#backend === 'pool';
       // The threaded build only where it can run: its memory is a SharedArrayBuffer.
       const threaded = this.#support.isolated && this.#support.sharedMemory && this.#support.wasmThreads;
-      await this.#client.call(Request.INIT, {
-        build: threaded ? 'threaded' : 'single-thread', threads: pool ? this.#threads : 0,
-      }, { signal });
+      await this.#client.init({ build: threaded ? 'threaded' : 'single-thread', threads: pool ? this.#threads : 0 }, { signal });
     } catch (error) {
       this.#client.terminate('failed to start');
       if (this.#backend !== 'pool' || error?.cancelled) throw asRecommenderError(error);
@@ -187,20 +188,18 @@ export class Recommender {
   }
 
   /**
-   * Sends one request to the worker, starting a fresh one (and loading the catalog into
-   * it again) when an earlier call was cancelled or the worker crashed.
+   * Makes one request of the session (`ask(session)`), starting a fresh one (and loading
+   * the catalog into it again, unless `load` is the request) when an earlier call was
+   * cancelled or the worker crashed.
    */
-  async #call(type, payload, { onProgress = null, signal = null } = {}) {
+  async #call(ask, { signal = null, load = false } = {}) {
     if (this.#disposed) throw new RecommenderError('this Recommender was disposed', 'disposed');
     try {
       if (!this.#client?.alive) {
         await this.#start(signal);
-        if (this.#source !== null && type !== Request.LOAD_CATALOG && type !== Request.GENERATE) {
-          const [again, againPayload] = loadRequest(this.#source);
-          await this.#client.call(again, againPayload, { signal });
-        }
+        if (this.#source !== null && !load) await this.#client.load(loadSource(this.#source), { signal });
       }
-      return await this.#client.call(type, payload, { onProgress, signal });
+      return await ask(this.#client);
     } catch (error) {
       throw asRecommenderError(error);
     }

@@ -4,7 +4,7 @@ import { fmtBytes, median, plural } from './format.js';
 import {
   LIMITS, MODE_RUNS, fmtInt, parseWholeNumber,
 } from './params.js';
-import { Request, TIMELINE_ROUNDS } from './protocol.js';
+import { TIMELINE_ROUNDS } from './recommender.js';
 import { renderRun, renderScaling, showPoolVsWorkersAfter } from './render-run.js';
 import { hideTimeline, renderTimeline } from './render-timeline.js';
 import { responsiveness } from './responsiveness.js';
@@ -139,7 +139,7 @@ export function run() {
   hideTimeline();
   return asRun(modes.length * (runs + 1) + timelineSteps, async (signal, progress) => {
     setStatus(`Running ${modes.map((m) => MODE_NAMES[m]).join(', ')}: 1 warm-up and ${runs} timed ${runs === 1 ? 'run' : 'runs'} each…`);
-    const out = await page.client.call(Request.RUN, request, {
+    const out = await page.client.run(request, {
       signal,
       onProgress: ({
         done, total, mode, upload, step, workers,
@@ -162,7 +162,7 @@ export function run() {
     if (timeline) {
       const steps = progress.value;
       setStatus('Showing the pool at work: plain and instrumented parallel runs, then a serial one to check the ranking…');
-      const shown = await page.client.call(Request.TIMELINE, { product: page.product.id, iterations, top }, {
+      const shown = await page.client.timeline({ product: page.product.id, iterations, top }, {
         signal,
         onProgress: ({ done, total }) => {
           progress.value = steps + done;
@@ -191,7 +191,7 @@ export function scaling() {
       await startWorker(threads, signal);
       page.catalog = await loadInto(page.client, page.source, signal);
       setStatus(`Scaling: ${threads} of ${hw} threads, ${runs} timed ${runs === 1 ? 'run' : 'runs'}…`);
-      const out = await page.client.call(Request.RUN, request, { signal });
+      const out = await page.client.run(request, { signal });
       const medianMs = median(out.results.parallel.timesMs);
       points.push({ threads, medianMs, speedup: points.length ? points[0].medianMs / medianMs : 1 });
       progress.value = threads;

@@ -5,7 +5,6 @@ import { whyNoThreads, whyNoWorkers } from './detect.js';
 import { renderEnv } from './env-panel.js';
 import { fmtBytes, fmtMs, plural } from './format.js';
 import { DEFAULT_CATALOG, GENERATE_SEED, MAX_CATALOG_BYTES, fmtInt } from './params.js';
-import { Request } from './protocol.js';
 import { clearResults } from './render-run.js';
 import {
   $, SEARCH_LIMIT, TEST_HOOKS, isolation, page, runtime, support,
@@ -13,7 +12,7 @@ import {
 import {
   addNotice, cancellably, setMode, setState, setStatus, short, showError, syncUrl, task, updateControls,
 } from './ui.js';
-import { WorkerClient, WorkerError } from './worker-client.js';
+import { EngineSession, WorkerError } from './recommender.js';
 
 /**
  * Records what the page knows of the API at its host (`runtime.server`) and shows it in
@@ -48,7 +47,7 @@ function catalogLabel(source, count) {
  */
 export async function startWorker(threads, signal = null) {
   page.client?.terminate('the worker was replaced');
-  const client = new WorkerClient((message) => {
+  const client = new EngineSession((message) => {
     // A crash during a task fails that task's request, and the task recovers. A crash
     // while idle (no request to fail) is recovered from here, as its own task.
     if (client !== page.client || page.session.state !== 'idle' || page.catalog === null) return;
@@ -58,7 +57,7 @@ export async function startWorker(threads, signal = null) {
   page.pool = null;
   if (support.nestedWorkers === null) {
     // Squoosh's last check, once per page: can a worker start workers?
-    ({ nestedWorkers: support.nestedWorkers } = await client.call(Request.PROBE, {}, { signal }));
+    ({ nestedWorkers: support.nestedWorkers } = await client.probe({ signal }));
     runtime.noPoolReason = whyNoThreads(support, isolation.note);
     runtime.noWorkersReason = whyNoWorkers(support);
   }
@@ -66,8 +65,8 @@ export async function startWorker(threads, signal = null) {
   const build = runtime.noPoolReason ? 'single-thread' : 'threaded';
   // The Workers mode's workers are nested in the worker: they go with it.
   page.workers = null;
-  page.pool = await client.call(Request.INIT, {
-    build, threads: runtime.noPoolReason ? 0 : threads, panicChannel: client.panicChannel, testHooks: TEST_HOOKS,
+  page.pool = await client.init({
+    build, threads: runtime.noPoolReason ? 0 : threads, testHooks: TEST_HOOKS,
   }, { signal });
   page.memoryBytes = 0;
   renderEnv();
@@ -76,12 +75,12 @@ export async function startWorker(threads, signal = null) {
 
 /** Loads `source` into `client`'s worker; aborting `signal` stops the load. */
 export function loadInto(client, source, signal = null) {
-  const payload = source.kind === 'generate'
-    ? [Request.GENERATE, { n: source.n, seed: GENERATE_SEED, skew: source.skew ?? 0 }]
+  const from = source.kind === 'generate'
+    ? { generate: { n: source.n, seed: GENERATE_SEED, skew: source.skew ?? 0 } }
     : source.kind === 'file'
-      ? [Request.LOAD_CATALOG, { file: source.file }]
-      : [Request.LOAD_CATALOG, { url: new URL(source.url, document.baseURI).href }];
-  const loaded = client.call(...payload, { signal, onProgress: (update) => showLoadProgress(update, source) });
+      ? { file: source.file }
+      : { url: new URL(source.url, document.baseURI).href };
+  const loaded = client.load(from, { signal, onProgress: (update) => showLoadProgress(update, source) });
   return loaded.then((info) => {
     if (client === page.client) page.tables = { memory: info.catalogMemory, count: info.count };
     noteMemory(client, info.memoryBytes);
@@ -159,7 +158,7 @@ export function renderCatalog(info, source) {
  */
 export async function chooseProduct(wantedId, { fromUrl = false } = {}) {
   let product = null;
-  if (wantedId) product = await page.client.call(Request.PRODUCT, { id: wantedId });
+  if (wantedId) product = await page.client.product(wantedId);
   if (!product) {
     product = page.catalog.first;
     if (wantedId && fromUrl) {
@@ -278,7 +277,7 @@ const chooser = new ProductChooser({
   input: $('product-search'),
   list: $('product-options'),
   status: $('product-status'),
-  search: (query) => page.client.call(Request.SEARCH, { query, limit: SEARCH_LIMIT }),
+  search: (query) => page.client.search(query, SEARCH_LIMIT),
   onSelect: (product) => {
     setProduct(product);
     if (page.session.state === 'idle' && document.body.dataset.state !== 'error') setStatus(`Target: ${short(product.name)}. Press Run.`);

@@ -37,7 +37,7 @@ export const MODE_NAMES = {
 export const initial = readUrl(location.search, hw);
 
 export const page = {
-  /** The WorkerClient of the current worker. */
+  /** The EngineSession of the current worker (the package's layer below Recommender). */
   client: null,
   /** The current worker's INIT answer. */
   pool: null,
