@@ -239,6 +239,28 @@ fn search_health_and_info() {
     assert!(info["cores"].as_u64().expect("cores") >= 1);
 }
 
+/// An upload of several megabytes is parsed in pieces on the server's scoring pool
+/// (`--threads 2`): the same catalog as the core's serial parse, scored alike.
+#[test]
+fn a_large_upload_is_parsed_on_the_pool_and_scored_like_the_core() {
+    use shop_recs::generate::{Skew, products};
+    let all: Vec<_> = products(14_000, 9, Skew::NONE).expect("products").collect();
+    let text = serde_json::to_string(&serde_json::json!({ "products": all })).expect("JSON text");
+    assert!(text.len() > 5 << 20, "several pieces: {} bytes", text.len());
+    let server = Server::start(&["--threads", "2"]);
+    let upload = server.post_json("/catalogs", text.as_bytes());
+    assert_eq!(upload.status, 201, "{}", upload.body);
+    assert_eq!(upload.json()["products"], 14_000);
+    let id = upload.json()["id"].as_str().expect("id").to_string();
+    let target = all[7].id.clone();
+    let json = server
+        .get(&format!(
+            "/catalogs/{id}/products/{target}/recommendations?iterations=50&top=5"
+        ))
+        .json();
+    assert_eq!(json["items"], expected_items(&text, &target, 50, 5));
+}
+
 #[test]
 fn uploads_are_identified_by_content_and_scored_like_the_core() {
     let server = Server::start(&[]);

@@ -181,7 +181,12 @@ pub async fn upload(
             return Ok((StatusCode::OK, upload_answer(&id, &catalog, parse_ms)));
         }
         let started = Instant::now();
-        let catalog = parse_catalog_bytes(&bytes).map_err(|e| ApiError::invalid_catalog(&e))?;
+        // On the scoring pool: a large upload is parsed in pieces on its threads
+        // (`--threads`), not on threads of its own.
+        let catalog = job_state
+            .pool
+            .install(|| parse_catalog_bytes(&bytes))
+            .map_err(|e| ApiError::invalid_catalog(&e))?;
         let parse_ms = started.elapsed().as_secs_f64() * 1e3;
         let stored = job_state
             .store()
