@@ -18,11 +18,10 @@ import {
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { median } from '../www/js/format.js';
-import { renderPlot } from './plot.mjs';
-import { writeReport } from './report.mjs';
 import {
   fail, option, out, quick, ROOT,
 } from './script-args.mjs';
+import { storeSection } from './store.mjs';
 
 const REAL_CATALOG = join(ROOT, '..', 'shared', 'catalogs', 'dummyjson-products.json');
 
@@ -128,9 +127,9 @@ function measure() {
 
 const from = option('--from', null);
 const backends = from ? JSON.parse(readFileSync(from, 'utf8')) : measure();
-const resultsFile = join(out, 'results.json');
-if (!existsSync(resultsFile)) fail(`${resultsFile} is missing: run the benchmark first (scripts/bench.sh)`);
-const results = JSON.parse(readFileSync(resultsFile, 'utf8'));
-results.backends = backends;
-writeReport(results, out, renderPlot);
+try {
+  storeSection(out, 'backends', backends);
+} catch (error) {
+  fail(error.message);
+}
 process.stdout.write(`backends: written into ${join(out, 'REPORT.md')} and ${join(out, 'backends.svg')}\n`);

@@ -9,14 +9,13 @@
 //
 // Needs the release build (scripts/build.sh). Figures only: nothing here is a test.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchBrowser, openPage, startServer } from '../scripts/browser.mjs';
 import { median } from '../www/js/format.js';
-import { renderPlot } from './plot.mjs';
-import { writeReport } from './report.mjs';
+import { storeSection } from './store.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'target', 'release', 'shop-recs');
@@ -193,10 +192,7 @@ try {
     runs,
     cells,
   };
-  const bench = join(ROOT, 'bench');
-  const all = JSON.parse(readFileSync(join(bench, 'results.json'), 'utf8'));
-  all.million = results;
-  writeReport(all, bench, renderPlot);
+  storeSection(join(ROOT, 'bench'), 'million', results);
   process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
 } finally {
   await browser.close();

@@ -13,11 +13,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { renderPlot } from './plot.mjs';
-import { writeReport } from './report.mjs';
 import {
   fail, option, out, quick, ROOT,
 } from './script-args.mjs';
+import { storeSection } from './store.mjs';
 
 const threads = Number(option('--threads', String(cpus().length)));
 const bin = join(ROOT, 'target', 'release', 'shop-recs');
@@ -45,9 +44,9 @@ const pieces = {
   machine: /^model name\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? cpus()[0].model,
   cores: cpus().length,
 };
-const resultsFile = join(out, 'results.json');
-if (!existsSync(resultsFile)) fail(`${resultsFile} is missing: run the benchmark first (scripts/bench.sh)`);
-const results = JSON.parse(readFileSync(resultsFile, 'utf8'));
-results.pieces = pieces;
-writeReport(results, out, renderPlot);
+try {
+  storeSection(out, 'pieces', pieces);
+} catch (error) {
+  fail(error.message);
+}
 process.stdout.write(`pieces: written into ${join(out, 'REPORT.md')}\n`);

@@ -11,13 +11,11 @@
 //
 // Needs the release build (scripts/build.sh). Figures only: nothing here is a test.
 import { cpus } from 'node:os';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchBrowser, openPage, startServer } from '../scripts/browser.mjs';
 import { median } from '../www/js/format.js';
-import { renderPlot } from './plot.mjs';
-import { writeReport } from './report.mjs';
 import { ROOT, option } from './script-args.mjs';
+import { storeSection } from './store.mjs';
 
 const n = Number(option('--generate', '20000'));
 const rounds = Number(option('--rounds', '3'));
@@ -112,10 +110,7 @@ try {
   const results = {
     date: new Date().toISOString().slice(0, 10), cores, n, iterations: ITERATIONS, runs, rounds, visits,
   };
-  const bench = join(ROOT, 'bench');
-  const all = JSON.parse(readFileSync(join(bench, 'results.json'), 'utf8'));
-  all.threadsAuto = results;
-  writeReport(all, bench, renderPlot);
+  storeSection(join(ROOT, 'bench'), 'threadsAuto', results);
   process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
 } finally {
   await browser.close();
