@@ -12,10 +12,16 @@
 
 import { imbalance, mergeRankings } from './merge.js';
 
-/** The single-thread build's module (dist/single-thread/), fetched and compiled. */
+/**
+ * The single-thread build's module (dist/single-thread/), compiled as it arrives where the
+ * host sends it as application/wasm (as the glue would), else from its bytes.
+ */
 export async function compileSingleThread() {
   const response = await fetch(new URL('../single-thread/shop-recs_bg.wasm', import.meta.url));
   if (!response.ok) throw new Error(`the single-thread module could not be fetched (HTTP ${response.status})`);
+  if (typeof WebAssembly.compileStreaming === 'function' && response.headers.get('Content-Type') === 'application/wasm') {
+    return WebAssembly.compileStreaming(response);
+  }
   return WebAssembly.compile(await response.arrayBuffer());
 }
 
